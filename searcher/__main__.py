@@ -1,0 +1,5 @@
+"""Allows ``python -m searcher``."""
+
+from searcher.cli import main
+
+main()

@@ -1,0 +1,119 @@
+"""Text analysis shared by indexing and querying: one analyzer, so both sides agree on tokens.
+
+Model numbers are the reason this is not Whoosh's StemmingAnalyzer: news writes the same weapon as
+"S-400" and "S400", and both must become the single token ``s400``. Plain hyphenated words
+("de-escalation", "al-Assad") are split into their parts, as readers search for the parts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from whoosh.analysis import (
+    CharsetFilter,
+    Filter,
+    LowercaseFilter,
+    StemFilter,
+    StopFilter,
+    Token,
+    Tokenizer,
+)
+from whoosh.support.charset import accent_map
+
+# A word, possibly with inner apostrophes ("Russia's") and joined by hyphens ("S-400", "Su-57").
+WORD_GROUP = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*(?:[-\u2010\u2011][^\W_]+(?:['\u2019][^\W_]+)*)*")
+HYPHENS = re.compile(r"[-\u2010\u2011]")
+APOSTROPHE_S = re.compile(r"['\u2019][sS]$")
+APOSTROPHES = re.compile(r"['\u2019]")
+
+
+def _has_letter_and_digit(text: str) -> bool:
+    return any(c.isdigit() for c in text) and any(c.isalpha() for c in text)
+
+
+def _split_group(group: str, offset: int) -> Iterator[tuple[str, int, int]]:
+    """Yield (text, start, end) for one word group: model numbers whole, other compounds in parts."""
+    if not HYPHENS.search(group) or _has_letter_and_digit(group):
+        yield HYPHENS.sub("", group), offset, offset + len(group)
+        return
+    start = 0
+    for part in HYPHENS.split(group):
+        yield part, offset + start, offset + start + len(part)
+        start += len(part) + 1
+
+
+class NewsTokenizer(Tokenizer):
+    """Words of news text, keeping model numbers ("S-400", "F-35", "COVID-19") as one token."""
+
+    def __eq__(self, other: object) -> bool:
+        return self.__class__ is other.__class__
+
+    def __call__(  # noqa: PLR0913 - Whoosh's tokenizer protocol
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: object,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            yield from self._whole(token, value, positions, chars, start_pos, start_char)
+            return
+        pos = start_pos
+        for match in WORD_GROUP.finditer(value):
+            for text, start, end in _split_group(match.group(0), match.start()):
+                token.text = text
+                token.boost = 1.0
+                token.stopped = False
+                if keeporiginal:
+                    token.original = text
+                if positions:
+                    token.pos = pos
+                if chars:
+                    token.startchar = start_char + start
+                    token.endchar = start_char + end
+                pos += 1
+                yield token
+
+    @staticmethod
+    def _whole(token: Token, value: str, positions: bool, chars: bool, pos: int, char: int) -> Iterator[Token]:
+        token.original = token.text = value
+        token.boost = 1.0
+        if positions:
+            token.pos = pos
+        if chars:
+            token.startchar, token.endchar = char, char + len(value)
+        yield token
+
+
+class PossessiveFilter(Filter):
+    """Drops a possessive 's and inner apostrophes, so "Russia's" finds "Russia" and "O'Neil" "ONeil"."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for token in tokens:
+            token.text = APOSTROPHES.sub("", APOSTROPHE_S.sub("", token.text))
+            if token.text:
+                yield token
+
+
+def news_analyzer():  # noqa: ANN201 - Whoosh composes analyzers dynamically
+    """The analyzer for title and body: tokens, case and accent folding, stopwords, Porter stems."""
+    return (
+        NewsTokenizer()
+        | PossessiveFilter()
+        | LowercaseFilter()
+        | CharsetFilter(accent_map)
+        | StopFilter()
+        | StemFilter()
+    )
+
+
+# Bump when the analyzer's output changes: an index built with another version must be rebuilt.
+ANALYZER_VERSION = 1

@@ -1,0 +1,89 @@
+"""The shapes of page furniture and comment spam, kept apart from the cleaning logic.
+
+Every pattern describes a general shape seen across news sites (a parenthesised photo credit, a
+"READ MORE:" marker, a "NAME in: TITLE" recent-comments line), never one article's words.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CREDIT_WORDS = r"(?:Photo(?:graph)?s?|Image|Picture|Pic|Illustration|Credit|Video|Getty(?: Images)?|Shutterstock|File photo)"
+_AGENCY = r"(?:AP|AFP|Reuters|EPA|Getty Images|Shutterstock|Alamy|Xinhua|TASS|Sputnik|Anadolu|PA|Bloomberg)"
+
+# "... (AP Photo/Alexander Zemlianichenko)" or "(Photo: Reuters)" closing a line: a photo caption.
+CAPTION_CREDIT_SUFFIX = re.compile(
+    rf"\((?=[^()]*(?:\b{_CREDIT_WORDS}\b|/))[^()]{{2,120}}\)\s*$", re.IGNORECASE
+)
+
+# A line that is only a credit: "AP Photo/Alexander Zemlianichenko", "Photo: Reuters", "Getty Images".
+CREDIT_LINE = re.compile(
+    rf"""^\(?\s*(?:
+        (?:{_AGENCY}\s+)?{_CREDIT_WORDS}\s*(?:credit)?\s*(?:/|:|by\b|©)  # "AP Photo/...", "Photo by ..."
+      | ©                                                               # "© Reuters"
+      | .{{0,60}}(?:/|\bvia\s)\s*{_AGENCY}\s*$                          # ".../Getty Images", "via Reuters"
+      | {_AGENCY}\s*$                                                   # just the agency
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Credits are short; a longer line with these words is a sentence about a photo, which is story.
+CREDIT_MAX_WORDS = 10
+
+# "READ MORE: ...", "Related: ...", "Recommended » ..." and the bare markers themselves.
+RELATED_MARKER = re.compile(
+    r"""^(?:READ\s+MORE|READ\s+ALSO|ALSO\s+READ|MORE\s+ON\s+THIS(?:\s+STORY)?|SEE\s+ALSO|RELATED(?:\s+(?:ARTICLES?|STORIES|STORY|COVERAGE|NEWS|CONTENT|LINKS?|READING|TOPICS))?
+         |RECOMMENDED(?:\s+(?:FOR\s+YOU|ARTICLES?|STORIES|READING))?|YOU\s+MAY\s+(?:ALSO\s+)?LIKE|MORE\s+FROM\s+\w+|MORE|WATCH|LISTEN|CLICK\s+HERE\s+TO\s+READ)
+        \s*(?:[:|»›>–—-]\s*\S.*|[:|»›>–—-]?\s*$)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# "MORE" and "WATCH" lead too many ordinary sentences; they count only in capitals.
+RELATED_MARKERS_CAPS_ONLY = re.compile(r"^(?:more|watch|listen)\b", re.IGNORECASE)
+
+# Recent-comments widgets list "AUTHOR in: POST TITLE" (WordPress) or "AUTHOR on POST TITLE".
+COMMENT_WIDGET_LINE = re.compile(r"^(?P<author>\S(?:[^:]{0,80}?\S)?)\s+(?:in|on):\s+\S")
+COMMENT_AUTHOR_MAX_WORDS = 5
+COMMENT_FURNITURE = re.compile(
+    r"""^(?:\d+\s+comments?|comments?\s*\(\d+\)|leave\s+a\s+(?:comment|reply)|post\s+a\s+comment|add\s+(?:a\s+)?comment
+        |comments?\s+are\s+closed|log\s*in\s+to\s+(?:comment|reply)|reply|report(?:\s+abuse)?|show\s+more\s+comments
+        |\S[\w .'-]{0,40}\s+(?:says|said|wrote):|posted\s+by\s+\S.{0,60})\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Phrases that belong to comments about a page, not to a news story.
+COMMENT_PHRASES = re.compile(
+    r"\b(?:your\s+(?:blog|website|site|post|article)|great\s+(?:article|post|read)|nice\s+(?:article|post)"
+    r"|thanks?\s+(?:you\s+)?for\s+(?:sharing|posting|this\s+(?:article|post))|keep\s+up\s+the\s+good\s+work"
+    r"|this\s+(?:blog|post)\b|i\s+(?:just\s+)?(?:found|stumbled|came\s+across)\s+(?:your|this)"
+    r"|became\s+aware\s+of\s+your)\b",
+    re.IGNORECASE,
+)
+# A scraper's truncated excerpt: "Great article with insight ..." as listed by a comments widget.
+TRUNCATED_EXCERPT = re.compile(r"(?:\.\.\.|…)\s*$")
+
+URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+# Above this share of characters in URLs a line is a link, not prose.
+URL_DENSITY_SPAM = 0.3
+SPAM_WORDS = re.compile(
+    r"\b(?:viagra|cialis|sildenafil|tadalafil|levitra|kamagra|pharmacy|casino|poker|payday\s+loans?|replica\s+watches"
+    r"|porn|escort\s+service|buy\s+followers|crypto\s+signals?)\b",
+    re.IGNORECASE,
+)
+
+SHARE_FURNITURE = re.compile(
+    r"""^(?:share(?:\s+(?:this|on\s+\w+|article|story))?|tweet|email|print|follow\s+us(?:\s+on\s+\w+)?|subscribe(?:\s+now)?
+        |sign\s+up(?:\s+for\s+.{0,40})?|advertisement|sponsored(?:\s+content)?|skip\s+to\s+(?:main\s+)?content|cookies?\s+policy
+        |accept\s+(?:all\s+)?cookies|all\s+rights\s+reserved.*|copyright\s+.{0,60}|©\s*.{0,60}|back\s+to\s+top|loading\.*)\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# "Published: 12 March 2019", "Updated on 2019-03-12 14:05": a date line above or below the story.
+DATELINE = re.compile(
+    r"^(?:published|posted|updated|last\s+updated|first\s+published|date)(?:\s+on)?\s*:?\s*(?P<date>.{4,60})$",
+    re.IGNORECASE,
+)
+
+# A headline is a short line without the closing punctuation of a sentence.
+HEADLINE_MAX_WORDS = 30
+HEADLINE_MIN_WORDS = 2
+SENTENCE_END = re.compile(r"[.,;:]\s*$")
+# A derived title (the lead sentence) is cut to this many characters for display.
+LEAD_TITLE_MAX_CHARS = 120

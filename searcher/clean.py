@@ -1,0 +1,192 @@
+"""Stage 1, clean: keep the story and its title, drop page furniture and comments, say why.
+
+Text and HTML go through one block classifier:
+1. split the source into blocks (lines of a text dump, block elements of an HTML page);
+2. find the title (a headline-shaped first line, or the page's og:title, <h1> or <title>);
+3. give each block a reason to drop it, from its own shape (caption, credit, related link, comment
+   widget, link spam, share furniture) and, for HTML, from its element (tag, class, link density);
+4. drop whole runs of comment-like blocks that contain a comment widget, so the excerpts a
+   "recent comments" widget lists go with it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from searcher import boilerplate as bp
+from searcher.models import CleanedDocument, DroppedBlock, SourceDocument
+
+# C0 and C1 control characters except tab and newline: never story text, and unsafe on a terminal.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+INLINE_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(?:\s+[A-Z\"“‘']|\s*$)")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A unit of text the classifier keeps or drops, with what its source says about it."""
+
+    text: str
+    tag: str = ""  # HTML tag, empty for text lines
+    link_density: float = 0.0  # share of the text inside links (HTML only)
+    followed_by_blank: bool = False  # text only: a blank line after it, as after a headline
+
+
+def clean(source: SourceDocument) -> CleanedDocument:
+    """The story of one source document: its title and paragraphs, and what was dropped and why."""
+    if source.kind == "html":
+        from searcher.clean_html import html_blocks  # beautifulsoup4 is only loaded for HTML
+
+        page = html_blocks(source.content)
+        title, headline = (page.title, True) if page.title else ("", False)
+        return _classify(source, page.blocks, title, headline, page.date_candidates, page.url, page.site_name, page.dropped)
+    blocks = text_blocks(source.content)
+    return _classify(source, blocks, source.title or "", bool(source.title), (), source.url, None, ())
+
+
+def normalize(text: str) -> str:
+    """Unicode NFC, no control characters, single spaces: what every stored text looks like."""
+    text = CONTROL_CHARS.sub(" ", unicodedata.normalize("NFC", text))
+    return INLINE_SPACE.sub(" ", text).strip()
+
+
+def text_blocks(text: str) -> list[Block]:
+    """One block per non-empty line of a scraped text dump."""
+    lines = [normalize(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    blocks = []
+    for i, line in enumerate(lines):
+        if line:
+            blank_after = i + 1 < len(lines) and not lines[i + 1]
+            blocks.append(Block(line, followed_by_blank=blank_after))
+    return blocks
+
+
+def _classify(
+    source: SourceDocument,
+    blocks: list[Block],
+    title: str,
+    title_is_headline: bool,
+    date_candidates: tuple[tuple[str, str], ...],
+    url: str | None,
+    site_name: str | None,
+    already_dropped: tuple[DroppedBlock, ...],
+) -> CleanedDocument:
+    reasons = [drop_reason(block) for block in blocks]
+    _drop_comment_runs(blocks, reasons)
+    datelines = tuple((m.group("date"), "dateline") for b, r in zip(blocks, reasons) if r == "dateline" and (m := bp.DATELINE.match(b.text)))
+    kept = [b.text for b, r in zip(blocks, reasons) if r is None]
+    dropped = already_dropped + tuple(DroppedBlock(b.text, r) for b, r in zip(blocks, reasons) if r is not None)
+    if not title and kept and is_headline(blocks[_first_kept(reasons)]):
+        title, title_is_headline = kept.pop(0), True
+    elif title and kept and normalize(kept[0]).casefold() == normalize(title).casefold():
+        kept.pop(0)  # the page repeats its title as the first block
+    if not title:
+        title = lead_title(kept[0]) if kept else ""
+    return CleanedDocument(
+        source=source,
+        title=normalize(title),
+        title_is_headline=title_is_headline,
+        paragraphs=tuple(kept),
+        dropped=dropped,
+        date_candidates=date_candidates + datelines,
+        url=url,
+        site_name=site_name,
+    )
+
+
+def _first_kept(reasons: list[str | None]) -> int:
+    return next(i for i, reason in enumerate(reasons) if reason is None)
+
+
+def drop_reason(block: Block) -> str | None:
+    """Why a block is not part of the story, judged from its own shape; None keeps it."""
+    text = block.text
+    words = len(text.split())
+    if bp.CAPTION_CREDIT_SUFFIX.search(text):
+        return "photo caption"
+    if words <= bp.CREDIT_MAX_WORDS and bp.CREDIT_LINE.match(text) and not bp.SENTENCE_END.search(text):
+        return "photo credit"
+    if is_related_link(text):
+        return "related link"
+    if is_link_spam(text):
+        return "link spam"
+    if is_comment_widget(text):
+        return "comment widget"
+    if bp.SHARE_FURNITURE.match(text):
+        return "share/navigation furniture"
+    if words <= 12 and bp.DATELINE.match(text):
+        return "dateline"
+    if block.tag and block.link_density > 0.5 and words < 40:
+        return "link list"
+    return None
+
+
+def is_related_link(text: str) -> bool:
+    """A "READ MORE: ..." or "Related: ..." pointer to another article."""
+    match = bp.RELATED_MARKER.match(text)
+    if not match:
+        return False
+    if bp.RELATED_MARKERS_CAPS_ONLY.match(text):
+        return text.split()[0].isupper()
+    return True
+
+
+def is_link_spam(text: str) -> bool:
+    """Mostly URLs, or selling pills, casinos and the like."""
+    url_chars = sum(len(m.group(0)) for m in bp.URL.finditer(text))
+    return url_chars / max(len(text), 1) > bp.URL_DENSITY_SPAM or bool(bp.SPAM_WORDS.search(text))
+
+
+def is_comment_widget(text: str) -> bool:
+    """A line of a comments widget: "AUTHOR in: POST", "12 Comments", "Leave a reply"."""
+    if bp.COMMENT_FURNITURE.match(text):
+        return True
+    match = bp.COMMENT_WIDGET_LINE.match(text)
+    if not match:
+        return False
+    author = match.group("author")
+    return bool(bp.URL.fullmatch(author)) or len(author.split()) <= bp.COMMENT_AUTHOR_MAX_WORDS
+
+
+def is_comment_like(text: str) -> bool:
+    """Could belong to a comments section: widget lines, spam, truncated excerpts, talk about the page."""
+    return (
+        is_comment_widget(text)
+        or is_link_spam(text)
+        or bool(bp.TRUNCATED_EXCERPT.search(text))
+        or bool(bp.COMMENT_PHRASES.search(text))
+    )
+
+
+def _drop_comment_runs(blocks: list[Block], reasons: list[str | None]) -> None:
+    """Drops every run of consecutive comment-like blocks that holds a widget line or spam."""
+    start = 0
+    while start < len(blocks):
+        end = start
+        while end < len(blocks) and is_comment_like(blocks[end].text):
+            end += 1
+        if any(reasons[i] in ("comment widget", "link spam") for i in range(start, end)):
+            for i in range(start, end):
+                reasons[i] = reasons[i] or "comment widget"
+        start = end + 1
+
+
+def is_headline(block: Block) -> bool:
+    """A first line that reads as a headline: short, and not closed like a sentence."""
+    words = len(block.text.split())
+    if not bp.HEADLINE_MIN_WORDS <= words <= bp.HEADLINE_MAX_WORDS or bp.SENTENCE_END.search(block.text):
+        return False
+    if block.text.rstrip().endswith(("?", "!")):
+        return block.followed_by_blank
+    return True
+
+
+def lead_title(paragraph: str) -> str:
+    """A display title for an article without a headline: its first sentence, cut at a word."""
+    match = FIRST_SENTENCE.match(paragraph)
+    sentence = match.group(1) if match else paragraph
+    if len(sentence) <= bp.LEAD_TITLE_MAX_CHARS:
+        return sentence
+    return sentence[: bp.LEAD_TITLE_MAX_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"

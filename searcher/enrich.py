@@ -1,0 +1,41 @@
+"""Stage 2, enrich: a cleaned document becomes an Article with a date and topics."""
+
+from __future__ import annotations
+
+from searcher.dates import infer_date, parse_date
+from searcher.models import Article, ArticleDate, CleanedDocument
+from searcher.topics import Taxonomy
+
+
+def enrich(cleaned: CleanedDocument, taxonomy: Taxonomy) -> Article:
+    """The article as indexed: cleaned text plus its best date and its topics."""
+    source = cleaned.source
+    topics = source.topics if source.topics is not None else taxonomy.assign(cleaned.title, cleaned.body)
+    return Article(
+        id=source.id,
+        path=str(source.path),
+        title=cleaned.title,
+        title_is_headline=cleaned.title_is_headline,
+        body=cleaned.body,
+        date=best_date(cleaned),
+        topics=tuple(dict.fromkeys(t.strip().lower() for t in topics if t.strip())),
+        url=cleaned.url or source.url,
+        dropped=cleaned.dropped,
+        content_hash=source.content_hash,
+        size=source.size,
+        mtime=source.mtime,
+        source_key=str(source.path),
+    )
+
+
+def best_date(cleaned: CleanedDocument) -> ArticleDate | None:
+    """The most trusted date: the record's own, page metadata, a dateline, then the story's text.
+
+    Dropped blocks (captions, comments) never count: their dates are not the story's.
+    """
+    stated = [(cleaned.source.date, "metadata")] if cleaned.source.date else []
+    for text, source in stated + list(cleaned.date_candidates):
+        parsed = parse_date(text, source)
+        if parsed:
+            return parsed
+    return infer_date(cleaned.body)

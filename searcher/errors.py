@@ -1,0 +1,41 @@
+"""One exception hierarchy for the core; the CLI turns each into a one-line message."""
+
+
+class SearcherError(Exception):
+    """Base of every error searcher reports to its user instead of a traceback."""
+
+
+class UnreadableDocumentError(SearcherError):
+    """A file could not be read or decoded as an article."""
+
+
+class IndexMissingError(SearcherError):
+    """No searcher index exists at the given location."""
+
+
+class NotAnIndexError(SearcherError):
+    """The directory holds something other than a searcher index; it is never loaded."""
+
+
+class IndexCorruptError(SearcherError):
+    """The index exists but cannot be opened or read."""
+
+
+class IndexLockedError(SearcherError):
+    """Another process is writing to the index."""
+
+
+class IndexOutdatedError(SearcherError):
+    """The index was built by an incompatible version of searcher and needs a rebuild."""
+
+
+class QueryError(SearcherError):
+    """The query cannot be understood."""
+
+
+class DocumentNotFoundError(SearcherError):
+    """No document has the requested id."""
+
+
+class TaxonomyError(SearcherError):
+    """The topic taxonomy file is malformed."""

@@ -1,0 +1,120 @@
+"""The records passed between pipeline stages: frozen, so no stage edits another's output."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """One article as read from disk, before cleaning: a file or one record of a JSONL file."""
+
+    id: str
+    path: Path
+    kind: str  # "text", "html" or "record"
+    content: str  # plain text or HTML
+    title: str | None = None  # given by a JSONL record
+    date: str | None = None  # given by a JSONL record, ISO 8601
+    topics: tuple[str, ...] | None = None  # given by a JSONL record
+    url: str | None = None
+    content_hash: str = ""
+    size: int = 0
+    mtime: float = 0.0
+
+
+@dataclass(frozen=True)
+class DroppedBlock:
+    """A block the cleaner removed, with the rule that removed it."""
+
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CleanedDocument:
+    """What the cleaner keeps of a source document, and what it dropped."""
+
+    source: SourceDocument
+    title: str
+    title_is_headline: bool  # False when the title is only the story's lead sentence
+    paragraphs: tuple[str, ...]
+    dropped: tuple[DroppedBlock, ...]
+    # (date text, source) pairs, most trusted first: "metadata" from HTML, "dateline" from the text
+    date_candidates: tuple[tuple[str, str], ...] = ()
+    url: str | None = None
+    site_name: str | None = None
+
+    @property
+    def body(self) -> str:
+        return "\n".join(self.paragraphs)
+
+
+@dataclass(frozen=True)
+class ArticleDate:
+    """A publication date with how precisely it is known and where it came from."""
+
+    value: date
+    precision: str  # "day", "month" or "year"
+    source: str  # "metadata", "dateline" or "text"
+
+    def display(self) -> str:
+        """The date to the precision it is known: 2019, 2019-04 or 2019-04-26."""
+        text = self.value.isoformat()
+        return {"year": text[:4], "month": text[:7]}.get(self.precision, text)
+
+
+@dataclass(frozen=True)
+class Article:
+    """A cleaned, enriched article, ready to index or show."""
+
+    id: str
+    path: str
+    title: str
+    title_is_headline: bool
+    body: str
+    date: ArticleDate | None
+    topics: tuple[str, ...]
+    url: str | None = None
+    dropped: tuple[DroppedBlock, ...] = ()
+    content_hash: str = ""
+    size: int = 0
+    mtime: float = 0.0
+    source_key: str = ""  # the file the article came from; several JSONL records share one
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result."""
+
+    rank: int
+    id: str
+    path: str
+    title: str
+    date: ArticleDate | None
+    topics: tuple[str, ...]
+    score: float
+    snippet: str
+    highlights: tuple[tuple[int, int], ...] = ()  # character spans of matched terms in the snippet
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """The hits for one query, best first."""
+
+    query: str
+    total: int
+    hits: tuple[Hit, ...]
+
+
+@dataclass
+class IndexReport:
+    """What an indexing run did, for the summary line."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    seconds: float = 0.0

@@ -1,0 +1,151 @@
+"""Stage 4, search: ranked BM25F queries over an index, with highlighted snippets.
+
+Never imports beautifulsoup4 or the cleaner: a query loads only Whoosh and the analyzer.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from whoosh import query as wq
+from whoosh.qparser import AndGroup, FieldAliasPlugin, FuzzyTermPlugin, MultifieldParser, OrGroup
+from whoosh.scoring import BM25F
+
+from searcher import store
+from searcher.analysis import news_analyzer
+from searcher.errors import QueryError
+from searcher.models import ArticleDate, Hit, SearchResult
+
+SEARCH_FIELDS = ["title", "body"]
+# Characters of body text in a snippet, and how far back it may reach for the start of a sentence.
+SNIPPET_CHARS = 200
+SENTENCE_REACH = 60
+# Longest query accepted; longer ones are pasted documents, not queries.
+MAX_QUERY_CHARS = 2000
+# "-word" or -"a phrase" excludes articles; a "-" inside a word ("S-400") does not.
+EXCLUDED_WORD = re.compile(r'(?:^|(?<=\s))-("[^"]+"|[^\s"()\-][^\s"()]*)')
+
+
+def parse_query(text: str, match: str = "any") -> wq.Query:
+    """The Whoosh query for a user's query string; raises QueryError when nothing is searchable."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"query is {len(text)} characters long; the limit is {MAX_QUERY_CHARS}")
+    # Whoosh's OrGroup.factory coordination scores 0 when a word matches in one field only (its SQR
+    # formula multiplies by (n-1)/n), so plain OR is used: BM25F already sums the words' scores.
+    group = AndGroup if match == "all" else OrGroup
+    excluded = [m.group(1) for m in EXCLUDED_WORD.finditer(text)]
+    parsed = _parse(_parser(group), EXCLUDED_WORD.sub(" ", text))
+    if excluded and not _is_null(parsed):
+        parsed = wq.AndNot(parsed, _parse(_parser(OrGroup), " ".join(excluded)))
+    if _is_null(parsed):
+        raise QueryError("the query has no words to search for (only stopwords or operators)")
+    return parsed
+
+
+def _parser(group: type) -> MultifieldParser:
+    parser = MultifieldParser(SEARCH_FIELDS, store.build_schema(), group=group)
+    parser.add_plugin(FuzzyTermPlugin())
+    parser.add_plugin(FieldAliasPlugin({"topics": ["topic"]}))
+    return parser
+
+
+def _is_null(parsed: wq.Query) -> bool:
+    return parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery))
+
+
+def _parse(parser: MultifieldParser, text: str) -> wq.Query:
+    try:
+        return parser.parse(text)
+    except Exception as error:  # Whoosh's parser raises assorted errors on odd syntax
+        raise QueryError(f"cannot understand the query ({error})") from error
+
+
+def search(index_root: Path, text: str, limit: int = 10, match: str = "any") -> SearchResult:
+    """The best `limit` articles for a query, best first, with the total number that match."""
+    parsed = parse_query(text, match)
+    ix = store.open_whoosh(store.locate(index_root))
+    with ix.searcher(weighting=BM25F()) as searcher:
+        results = searcher.search(parsed, limit=max(limit, 1))
+        terms = _query_terms(parsed, searcher.reader())
+        hits = tuple(_hit(rank, hit, terms) for rank, hit in enumerate(results[:limit], start=1))
+        return SearchResult(query=text, total=len(results), hits=hits)
+
+
+def _query_terms(parsed: wq.Query, reader) -> set[str]:  # noqa: ANN001 - whoosh reader
+    """The indexed terms the query matches (wildcards and fuzzy terms expanded), for highlighting."""
+    terms: set[tuple[str, bytes | str]] = set()
+    # Leaf by leaf: Query.existing_terms skips every field after the first (it reuses its
+    # `fieldname` argument as a loop variable), so a multi-field query would lose the body's terms.
+    for leaf in parsed.leaves():
+        if leaf.field() in SEARCH_FIELDS:
+            terms |= leaf.existing_terms(reader, phrases=True, expand=True)
+    return {value.decode("utf-8") if isinstance(value, bytes) else str(value) for _, value in terms}
+
+
+def _hit(rank: int, hit, terms: set[str]) -> Hit:  # noqa: ANN001 - whoosh Hit
+    fields = hit.fields()
+    snippet, spans = make_snippet(fields.get("body", ""), terms)
+    return Hit(
+        rank=rank,
+        id=fields["id"],
+        path=fields["path"],
+        title=fields.get("display_title", ""),
+        date=stored_date(fields),
+        topics=tuple(t for t in fields.get("topics", "").split(",") if t),
+        score=round(float(hit.score), 4),
+        snippet=snippet,
+        highlights=spans,
+    )
+
+
+def stored_date(fields: dict) -> ArticleDate | None:
+    """The ArticleDate kept in a document's stored fields."""
+    value = fields.get("date")
+    if value is None:
+        return None
+    return ArticleDate(date(value.year, value.month, value.day), fields.get("date_precision") or "day", fields.get("date_source") or "text")
+
+
+def make_snippet(body: str, terms: set[str]) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """About SNIPPET_CHARS of body around the densest cluster of matched terms, and their spans in it."""
+    matches = [(t.startchar, t.endchar) for t in news_analyzer()(body, chars=True, mode="index") if t.text in terms]
+    if not matches:
+        return _cut(body, 0, [])
+    best = max(range(len(matches)), key=lambda i: _window_score(body, matches, i))
+    start = _snippet_start(body, matches[best][0])
+    return _cut(body, start, matches)
+
+
+def _window_score(body: str, matches: list[tuple[int, int]], first: int) -> tuple[int, int]:
+    """Distinct matched words in the window starting at match `first`, then matches in it."""
+    end = matches[first][0] + SNIPPET_CHARS
+    inside = [m for m in matches[first:] if m[1] <= end]
+    return len({body[s:e].lower() for s, e in inside}), len(inside)
+
+
+def _snippet_start(body: str, match_start: int) -> int:
+    """Starts at the sentence's start when it is close, else at a word boundary a little before."""
+    floor = max(0, match_start - SENTENCE_REACH)
+    sentence = max(body.rfind(". ", floor, match_start), body.rfind("\n", floor, match_start))
+    if sentence >= 0:
+        return sentence + 1
+    if floor == 0:
+        return 0
+    space = body.find(" ", max(0, match_start - SENTENCE_REACH // 2), match_start)
+    return space + 1 if space >= 0 else match_start
+
+
+def _cut(body: str, start: int, matches: list[tuple[int, int]]) -> tuple[str, tuple[tuple[int, int], ...]]:
+    while start < len(body) and body[start].isspace():
+        start += 1
+    end = min(len(body), start + SNIPPET_CHARS)
+    if end < len(body):
+        space = body.rfind(" ", start, end)
+        end = space if space > start else end
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(body) else ""
+    text = prefix + body[start:end].replace("\n", " ") + suffix
+    spans = tuple((s - start + len(prefix), e - start + len(prefix)) for s, e in matches if s >= start and e <= end)
+    return text, spans

@@ -1,0 +1,160 @@
+"""Where an index lives on disk, and opening it safely; shared by indexing and searching.
+
+Layout of an index folder::
+
+    CURRENT          name of the active generation, switched atomically by os.replace
+    gen-<stamp>/     one complete Whoosh index plus searcher.json, its manifest
+    LOCK             held by the one process that writes
+
+A folder without CURRENT is never handed to Whoosh: Whoosh unpickles a schema from its table of
+contents, so only an index searcher wrote itself, with its manifest beside it, is opened.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+
+from searcher import __version__
+from searcher.analysis import ANALYZER_VERSION, news_analyzer
+from searcher.errors import IndexCorruptError, IndexMissingError, IndexOutdatedError, NotAnIndexError
+
+CURRENT_FILE = "CURRENT"
+MANIFEST_FILE = "searcher.json"
+MANIFEST_FORMAT = "searcher-index"
+# Bump when fields change: an index with another schema version must be rebuilt, not mixed.
+SCHEMA_VERSION = 1
+# Files a user may keep in the index folder (its README) that do not make it a foreign index.
+HARMLESS_NAMES = {"README.md", "LOCK", ".gitignore"}
+# A title is worth more than any one sentence of the body; 2.0 is Whoosh's usual title boost.
+TITLE_BOOST = 2.0
+
+
+def build_schema() -> Schema:
+    """The fields of an article; stored fields are what results and `show` display."""
+    analyzer = news_analyzer()
+    return Schema(
+        id=ID(unique=True, stored=True),
+        path=ID(stored=True),
+        source_key=ID(stored=True),
+        title=TEXT(analyzer=analyzer, field_boost=TITLE_BOOST, multitoken_query="phrase"),
+        display_title=STORED(),
+        title_is_headline=STORED(),
+        body=TEXT(analyzer=analyzer, stored=True, multitoken_query="phrase"),
+        date=DATETIME(stored=True, sortable=True),
+        date_precision=STORED(),
+        date_source=ID(stored=True),
+        topics=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
+        url=STORED(),
+        dropped=STORED(),
+        content_hash=STORED(),
+        size=STORED(),
+        mtime=STORED(),
+    )
+
+
+@dataclass(frozen=True)
+class IndexLocation:
+    """An index folder and its active generation."""
+
+    root: Path
+    generation: Path
+
+    @property
+    def manifest(self) -> dict:
+        return read_manifest(self.generation)
+
+
+def locate(root: Path) -> IndexLocation:
+    """The active generation of the index at root, checked to be searcher's own."""
+    current = root / CURRENT_FILE
+    if not current.is_file():
+        if looks_foreign(root):
+            raise NotAnIndexError(f"{root} is not a searcher index (no {CURRENT_FILE} file); refusing to open it")
+        raise IndexMissingError(f"no index at {root}; build one with: searcher index PATH")
+    try:
+        name = current.read_text(encoding="utf-8").strip()
+    except OSError as error:
+        raise IndexCorruptError(f"cannot read {current}: {error.strerror}") from error
+    generation = root / name
+    if not name.startswith("gen-") or "/" in name or not (generation / MANIFEST_FILE).is_file():
+        raise IndexCorruptError(f"index at {root} is damaged (bad {CURRENT_FILE}); rebuild it with: searcher index --rebuild PATH")
+    return IndexLocation(root, generation)
+
+
+def looks_foreign(root: Path) -> bool:
+    """True when root holds files that are not ours: never write into or load such a folder."""
+    if not root.exists():
+        return False
+    if not root.is_dir():
+        return True
+    return any(entry.name not in HARMLESS_NAMES and not entry.name.startswith(".") for entry in root.iterdir())
+
+
+def read_manifest(generation: Path) -> dict:
+    try:
+        manifest = json.loads((generation / MANIFEST_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise IndexCorruptError(f"index manifest in {generation} is unreadable; rebuild with: searcher index --rebuild") from error
+    if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
+        raise NotAnIndexError(f"{generation} was not written by searcher; refusing to open it")
+    return manifest
+
+
+def write_manifest(generation: Path, manifest: dict) -> None:
+    """Written to a temporary file and renamed, so a crash leaves the old manifest whole."""
+    manifest = {**manifest, "format": MANIFEST_FORMAT, "schema_version": SCHEMA_VERSION,
+                "analyzer_version": ANALYZER_VERSION, "searcher_version": __version__}  # fmt: skip
+    temporary = generation / (MANIFEST_FILE + ".tmp")
+    temporary.write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
+    os.replace(temporary, generation / MANIFEST_FILE)
+
+
+def check_compatible(location: IndexLocation) -> dict:
+    """The manifest, if this version of searcher can read the index; otherwise say to rebuild."""
+    manifest = location.manifest
+    if manifest.get("schema_version") != SCHEMA_VERSION or manifest.get("analyzer_version") != ANALYZER_VERSION:
+        raise IndexOutdatedError(
+            f"index at {location.root} was built by another version of searcher; rebuild it with: searcher index --rebuild"
+        )
+    return manifest
+
+
+def open_whoosh(location: IndexLocation) -> whoosh_index.Index:
+    """The Whoosh index of the active generation; damage becomes one clear error."""
+    check_compatible(location)
+    try:
+        return whoosh_index.open_dir(str(location.generation))
+    except Exception as error:  # Whoosh raises many kinds for a damaged folder
+        raise IndexCorruptError(
+            f"index at {location.root} is damaged ({type(error).__name__}); rebuild it with: searcher index --rebuild"
+        ) from error
+
+
+def new_generation(root: Path, stamp: str) -> Path:
+    """A fresh, empty generation folder beside the active one."""
+    generation = root / f"gen-{stamp}"
+    generation.mkdir(parents=True)
+    whoosh_index.create_in(str(generation), build_schema())
+    write_manifest(generation, {"building": True})
+    return generation
+
+
+def activate(root: Path, generation: Path) -> None:
+    """Switches searches to generation in one atomic rename."""
+    temporary = root / (CURRENT_FILE + ".tmp")
+    temporary.write_text(generation.name + "\n", encoding="utf-8")
+    os.replace(temporary, root / CURRENT_FILE)
+
+
+def remove_stale_generations(root: Path, keep: Path) -> None:
+    """Deletes generations other than keep: old ones after a switch, half-built ones after a crash."""
+    for entry in root.glob("gen-*"):
+        if entry.is_dir() and entry != keep:
+            shutil.rmtree(entry, ignore_errors=True)
