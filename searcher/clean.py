@@ -20,7 +20,7 @@ from searcher.models import CleanedDocument, DroppedBlock, SourceDocument
 
 # C0 and C1 control characters except tab and newline: never story text, and unsafe on a terminal.
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-INLINE_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+WHITESPACE = re.compile(r"\s+")
 FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(?:\s+[A-Z\"“‘']|\s*$)")
 
 
@@ -47,9 +47,9 @@ def clean(source: SourceDocument) -> CleanedDocument:
 
 
 def normalize(text: str) -> str:
-    """Unicode NFC, no control characters, single spaces: what every stored text looks like."""
+    """Unicode NFC, no control characters, single spaces, one line: what every stored block looks like."""
     text = CONTROL_CHARS.sub(" ", unicodedata.normalize("NFC", text))
-    return INLINE_SPACE.sub(" ", text).strip()
+    return WHITESPACE.sub(" ", text).strip()
 
 
 def text_blocks(text: str) -> list[Block]:
@@ -161,15 +161,21 @@ def is_comment_like(text: str) -> bool:
 
 
 def _drop_comment_runs(blocks: list[Block], reasons: list[str | None]) -> None:
-    """Drops every run of consecutive comment-like blocks that holds a widget line or spam."""
+    """Drops each run of comment-like blocks from its first widget or spam line on.
+
+    Before that line only blocks that talk like comments go: a story's last sentence may end in
+    "..." just above a widget without being part of it.
+    """
     start = 0
     while start < len(blocks):
         end = start
         while end < len(blocks) and is_comment_like(blocks[end].text):
             end += 1
-        if any(reasons[i] in ("comment widget", "link spam") for i in range(start, end)):
+        anchor = next((i for i in range(start, end) if reasons[i] in ("comment widget", "link spam")), None)
+        if anchor is not None:
             for i in range(start, end):
-                reasons[i] = reasons[i] or "comment widget"
+                if i >= anchor or bp.COMMENT_PHRASES.search(blocks[i].text):
+                    reasons[i] = reasons[i] or "comment widget"
         start = end + 1
 
 

@@ -36,11 +36,14 @@ FURNITURE_TAGS = {
     "figure": "photo caption",
     "figcaption": "photo caption",
 }
-# Class or id words of furniture; an element whose class also names the content is kept.
-FURNITURE_CLASS = [
+# Class or id words of furniture that no story container carries ("article-comments" is comments).
+ALWAYS_FURNITURE_CLASS = [
     (re.compile(r"comment|disqus|respond|replies|discussion", re.I), "comment section"),
     (re.compile(r"related|recommend|more-stories|read-more|readmore|also-read|outbrain|taboola", re.I), "related links"),
     (re.compile(r"share|social|sharing|follow-us", re.I), "share/navigation furniture"),
+]
+# Class or id words of furniture; an element whose class also names the content is kept.
+FURNITURE_CLASS = [
     (re.compile(r"(?<![a-z])(?:nav|menu|breadcrumbs?|masthead|topbar)(?![a-z])|navigation|navbar", re.I), "navigation"),
     (re.compile(r"footer|copyright", re.I), "page footer"),
     (re.compile(r"sidebar|widget|popular|trending|most-read", re.I), "sidebar"),
@@ -181,6 +184,9 @@ def furniture_reason(tag: Tag) -> str | None:
     if tag.name in FURNITURE_TAGS:
         return FURNITURE_TAGS[tag.name]
     names = " ".join([*(tag.get("class") or []), tag.get("id") or "", tag.get("role") or ""])
+    strong = next((reason for pattern, reason in ALWAYS_FURNITURE_CLASS if pattern.search(names)), None)
+    if strong:
+        return strong
     if not names.strip() or CONTENT_CLASS.search(names):
         return "navigation" if tag.get("role") == "navigation" else None
     return next((reason for pattern, reason in FURNITURE_CLASS if pattern.search(names)), None)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import fcntl
 import json
-import logging
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -20,14 +19,11 @@ from pathlib import Path
 from whoosh.writing import IndexWriter
 
 from searcher import store
-from searcher.clean import clean
-from searcher.enrich import enrich
-from searcher.errors import IndexLockedError, IndexOutdatedError, NotAnIndexError, SearcherError
+from searcher.errors import IndexLockedError, IndexMissingError, IndexOutdatedError, NotAnIndexError, SearcherError
 from searcher.models import Article, IndexReport, SourceDocument
+from searcher.pipeline import process
 from searcher.sources import FoundFile, find_files, read_documents
 from searcher.topics import Taxonomy, default_taxonomy_path, load_taxonomy
-
-log = logging.getLogger(__name__)
 
 # How long a second writer waits for the first before giving up.
 DEFAULT_LOCK_TIMEOUT = 30.0
@@ -36,9 +32,19 @@ LOCK_POLL_SECONDS = 0.2
 WRITER_LIMIT_MB = 256
 
 
-def build_article(document: SourceDocument, taxonomy: Taxonomy) -> Article:
-    """The pipeline's stages 1 and 2 for one document: clean it, then enrich it."""
-    return enrich(clean(document), taxonomy)
+def ensure_index(
+    root: Path, default_corpus: Path = Path("seeds"), on_build: Callable[[str], None] | None = None
+) -> IndexReport | None:
+    """Builds a missing index from the default corpus; None when the index already exists."""
+    if (root / store.CURRENT_FILE).exists():
+        return None
+    if store.looks_foreign(root):
+        raise NotAnIndexError(f"{root} is not a searcher index (no {store.CURRENT_FILE} file); refusing to open it")
+    if not default_corpus.is_dir():
+        raise IndexMissingError(f"no index at {root}/; build one with: searcher index PATH")
+    if on_build:
+        on_build(f"no index at {root}/ yet; building it from {default_corpus}/ ...")
+    return update_index(root, [default_corpus], on_wait=on_build)
 
 
 def update_index(
@@ -210,9 +216,9 @@ def _write_document(
         report.failed.append((str(document.path), f"document id {document.id!r} is already used by {owner}"))
         return
     try:
-        article = build_article(document, taxonomy)
-    except (RecursionError, MemoryError, ValueError) as error:  # pathological input must not stop the run
-        report.failed.append((str(document.path), f"cannot be cleaned ({type(error).__name__})"))
+        article = process(document, taxonomy)
+    except SearcherError as error:
+        report.failed.append((str(document.path), str(error)))
         return
     owners[document.id] = str(document.path)
     if document.id in previous:

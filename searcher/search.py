@@ -5,6 +5,7 @@ Never imports beautifulsoup4 or the cleaner: a query loads only Whoosh and the a
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from pathlib import Path
@@ -15,8 +16,8 @@ from whoosh.scoring import BM25F
 
 from searcher import store
 from searcher.analysis import news_analyzer
-from searcher.errors import QueryError
-from searcher.models import ArticleDate, Hit, SearchResult
+from searcher.errors import DocumentNotFoundError, QueryError
+from searcher.models import Article, ArticleDate, DroppedBlock, Hit, SearchResult
 
 SEARCH_FIELDS = ["title", "body"]
 # Characters of body text in a snippet, and how far back it may reach for the start of a sentence.
@@ -93,11 +94,15 @@ def _hit(rank: int, hit, terms: set[str]) -> Hit:  # noqa: ANN001 - whoosh Hit
         path=fields["path"],
         title=fields.get("display_title", ""),
         date=stored_date(fields),
-        topics=tuple(t for t in fields.get("topics", "").split(",") if t),
+        topics=_topics(fields),
         score=round(float(hit.score), 4),
         snippet=snippet,
         highlights=spans,
     )
+
+
+def _topics(fields: dict) -> tuple[str, ...]:
+    return tuple(t for t in fields.get("topics", "").split(",") if t)
 
 
 def stored_date(fields: dict) -> ArticleDate | None:
@@ -149,3 +154,47 @@ def _cut(body: str, start: int, matches: list[tuple[int, int]]) -> tuple[str, tu
     text = prefix + body[start:end].replace("\n", " ") + suffix
     spans = tuple((s - start + len(prefix), e - start + len(prefix)) for s, e in matches if s >= start and e <= end)
     return text, spans
+
+
+def get_article(index_root: Path, doc_id: str) -> Article:
+    """The stored article with this id, or with a unique id or file name starting with it."""
+    ix = store.open_whoosh(store.locate(index_root))
+    with ix.searcher() as searcher:
+        fields = searcher.document(id=doc_id)
+        if fields is None:
+            candidates = [i for i in _all_ids(searcher) if i.startswith(doc_id) or i.rsplit("/", 1)[-1].startswith(doc_id)]
+            if len(candidates) != 1:
+                raise DocumentNotFoundError(_not_found(doc_id, candidates))
+            fields = searcher.document(id=candidates[0])
+        return stored_article(fields)
+
+
+def _all_ids(searcher) -> list[str]:  # noqa: ANN001 - whoosh searcher
+    return [term.decode("utf-8") for term in searcher.reader().lexicon("id")]
+
+
+def _not_found(doc_id: str, candidates: list[str]) -> str:
+    if not candidates:
+        return f"no article with id {doc_id!r}; ids are shown by: searcher search --json QUERY"
+    listed = ", ".join(candidates[:5]) + (", ..." if len(candidates) > 5 else "")
+    return f"{doc_id!r} matches {len(candidates)} articles ({listed}); give more of the id"
+
+
+def stored_article(fields: dict) -> Article:
+    """An Article rebuilt from a document's stored fields."""
+    dropped = tuple(DroppedBlock(text, reason) for text, reason in json.loads(fields.get("dropped") or "[]"))
+    return Article(
+        id=fields["id"],
+        path=fields["path"],
+        title=fields.get("display_title", ""),
+        title_is_headline=bool(fields.get("title_is_headline")),
+        body=fields.get("body", ""),
+        date=stored_date(fields),
+        topics=_topics(fields),
+        url=fields.get("url"),
+        dropped=dropped,
+        content_hash=fields.get("content_hash", ""),
+        size=fields.get("size", 0),
+        mtime=fields.get("mtime", 0.0),
+        source_key=fields.get("source_key", ""),
+    )

@@ -1,0 +1,138 @@
+"""Rendering results for people and for programs; every document-derived string passes through here.
+
+Article text is untrusted: a scraped page can carry escape sequences that would rewrite the user's
+terminal. Human output shows control characters as visible escapes; JSON escapes them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from searcher.models import Article, ArticleDate, Hit, IndexReport, SearchResult
+
+# C0, DEL and C1 controls, and the bidirectional overrides that can disguise text ("Trojan Source").
+UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+DATE_SOURCES = {"metadata": "", "dateline": " (dateline)", "text": " (inferred from text)"}
+
+
+def safe(text: str) -> str:
+    """Text fit for a terminal: each control character replaced by a visible escape such as \\x1b."""
+    return UNSAFE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+
+
+def to_json(data: object) -> str:
+    """JSON with every unsafe character escaped, including the C1 and bidi ones json leaves raw."""
+    text = json.dumps(data, ensure_ascii=False)
+    return UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+def use_colour(choice: str, is_tty: bool) -> bool:
+    """Colour when asked, or on a terminal unless NO_COLOR is set (https://no-color.org)."""
+    if choice != "auto":
+        return choice == "always"
+    return is_tty and not os.environ.get("NO_COLOR")
+
+
+def display_path(path: str) -> str:
+    """A path relative to the working directory when it lies under it, as a user typed it."""
+    try:
+        return str(Path(path).relative_to(Path.cwd()))
+    except ValueError:
+        return path
+
+
+def date_label(when: ArticleDate | None) -> str:
+    if when is None:
+        return "no date"
+    return when.display() + DATE_SOURCES.get(when.source, f" ({when.source})")
+
+
+def date_json(when: ArticleDate | None) -> dict:
+    """The date keys of every JSON shape."""
+    return {
+        "date": when.value.isoformat() if when else None,
+        "date_precision": when.precision if when else None,
+        "date_source": when.source if when else "none",
+    }
+
+
+def search_json(result: SearchResult) -> str:
+    return to_json({
+        "query": result.query,
+        "total": result.total,
+        "hits": [
+            {"rank": h.rank, "id": h.id, "path": h.path, "title": h.title, **date_json(h.date), "topics": list(h.topics),
+             "score": h.score, "snippet": h.snippet, "highlights": [list(span) for span in h.highlights]}
+            for h in result.hits
+        ],
+    })  # fmt: skip
+
+
+def search_text(result: SearchResult, style: Callable[..., str]) -> str:
+    """Numbered results, best first; highlights and titles styled through `style` (click.style or a no-op)."""
+    if not result.hits:
+        return f"No results for {safe(result.query)!r}."
+    shown = len(result.hits)
+    count = f"{result.total} result{'s' * (result.total != 1)}" + (f", showing the best {shown}" if shown < result.total else "")
+    lines = [f"{count} for {safe(result.query)!r}:", ""]
+    for hit in result.hits:
+        lines.append(f"{hit.rank:>2}. {style(safe(hit.title) or '(untitled)', bold=True)}")
+        topics = ", ".join(hit.topics) or "no topics"
+        lines.append(f"    {date_label(hit.date)} · {safe(topics)} · {safe(display_path(hit.path))}")
+        lines.append(f"    {highlighted(hit, style)}")
+        lines.append("")
+    return "\n".join(lines).rstrip("\n")
+
+
+def highlighted(hit: Hit, style: Callable[..., str]) -> str:
+    pieces, last = [], 0
+    for start, end in hit.highlights:
+        pieces += [safe(hit.snippet[last:start]), style(safe(hit.snippet[start:end]), fg="yellow", bold=True)]
+        last = end
+    pieces.append(safe(hit.snippet[last:]))
+    return "".join(pieces)
+
+
+def article_json(article: Article) -> str:
+    """The shape of `searcher clean --json` lines and `searcher show --json`."""
+    return to_json({
+        "id": article.id,
+        "path": article.path,
+        "title": article.title,
+        "title_is_headline": article.title_is_headline,
+        "body": article.body,
+        **date_json(article.date),
+        "topics": list(article.topics),
+        "url": article.url,
+        "dropped": [{"text": d.text, "reason": d.reason} for d in article.dropped],
+    })  # fmt: skip
+
+
+def article_text(article: Article, style: Callable[..., str], with_dropped: bool = True) -> str:
+    """A cleaned article for reading: its fields, its paragraphs, and what was dropped and why."""
+    title_kind = "" if article.title_is_headline else "  (no headline; first sentence shown)"
+    lines = [
+        style(safe(article.title) or "(untitled)", bold=True) + title_kind,
+        f"id:     {safe(article.id)}",
+        f"path:   {safe(display_path(article.path))}",
+        f"date:   {date_label(article.date)}",
+        f"topics: {safe(', '.join(article.topics)) or 'none'}",
+    ]
+    if article.url:
+        lines.append(f"url:    {safe(article.url)}")
+    lines += ["", *(safe(p) for p in article.body.split("\n"))]
+    if with_dropped and article.dropped:
+        lines += ["", style(f"Dropped ({len(article.dropped)}):", bold=True)]
+        lines += [f"  [{d.reason}] {safe(d.text)}" for d in article.dropped]
+    return "\n".join(lines)
+
+
+def index_summary(report: IndexReport) -> str:
+    return (
+        f"{report.added} added, {report.updated} updated, {report.removed} removed, "
+        f"{report.unchanged} unchanged, {len(report.failed)} failed in {report.seconds:.1f}s"
+    )

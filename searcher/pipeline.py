@@ -1,0 +1,53 @@
+"""Stages 1 and 2 together: source documents to Articles, for indexing and for `searcher clean`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from searcher.clean import clean
+from searcher.enrich import enrich
+from searcher.errors import SearcherError
+from searcher.models import Article, SourceDocument
+from searcher.sources import find_files, read_documents
+from searcher.topics import Taxonomy, load_taxonomy
+
+# Pathological input (HTML nested beyond Python's recursion limit, a malformed page that trips the
+# parser) fails that one document, never the run.
+DOCUMENT_ERRORS = (RecursionError, MemoryError, ValueError, AssertionError, AttributeError, TypeError)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A file, or a part of one, that could not be turned into an article."""
+
+    path: str
+    reason: str
+
+
+def process(document: SourceDocument, taxonomy: Taxonomy) -> Article:
+    """Clean one document, then enrich it. Raises SearcherError when it cannot be cleaned."""
+    try:
+        return enrich(clean(document), taxonomy)
+    except DOCUMENT_ERRORS as error:
+        raise SearcherError(f"cannot be cleaned ({type(error).__name__})") from error
+
+
+def articles_from(paths: list[Path], taxonomy_path: Path | None = None) -> Iterator[Article | Failure]:
+    """Every article under paths, in order, with a Failure for each file or record that could not be used."""
+    taxonomy = load_taxonomy(taxonomy_path)
+    found, failed = find_files(paths)
+    yield from (Failure(path, reason) for path, reason in failed)
+    for item in found:
+        try:
+            documents, problems = read_documents(item)
+        except SearcherError as error:
+            yield Failure(str(item.path), str(error))
+            continue
+        yield from (Failure(str(item.path), problem) for problem in problems)
+        for document in documents:
+            try:
+                yield process(document, taxonomy)
+            except SearcherError as error:
+                yield Failure(str(item.path), str(error))

@@ -1,0 +1,44 @@
+"""The analyzer decides what a query can find; these are the token rules users rely on."""
+
+from searcher.analysis import news_analyzer
+
+
+def tokens(text: str) -> list[str]:
+    return [t.text for t in news_analyzer()(text)]
+
+
+def test_model_numbers_are_one_token_with_or_without_hyphen():
+    assert tokens("S-400") == tokens("S400") == ["s400"]
+    assert tokens("F-35") == tokens("F35") == ["f35"]
+    assert tokens("Su-57 COVID-19") == ["su57", "covid19"]
+
+
+def test_plain_hyphenated_words_split_into_their_parts():
+    assert tokens("de-escalation") == ["de", "escal"]
+    assert tokens("al-Assad") == ["al", "assad"]
+
+
+def test_number_ranges_stay_separate_numbers():
+    assert tokens("1939-1945") == ["1939", "1945"]
+
+
+def test_possessives_match_the_plain_word():
+    assert tokens("Russia’s") == tokens("Russia's") == tokens("Russia")
+
+
+def test_stemming_joins_word_forms():
+    assert tokens("assassinate") == tokens("assassination")
+
+
+def test_accents_are_folded():
+    assert tokens("Café Erdoğan") == tokens("cafe erdogan")
+
+
+def test_stopwords_are_dropped():
+    assert tokens("the and of") == []
+
+
+def test_character_offsets_point_at_the_original_text():
+    text = "Russia’s S-400 arrived"
+    spans = [(t.startchar, t.endchar) for t in news_analyzer()(text, chars=True)]
+    assert [text[s:e] for s, e in spans] == ["Russia’s", "S-400", "arrived"]

@@ -1,0 +1,99 @@
+"""The cleaner's rules are shapes, not seed strings: each is checked on text written for it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from searcher.clean import clean, drop_reason, text_blocks
+from searcher.models import SourceDocument
+from tests.conftest import FIXTURES
+
+
+def clean_text(text: str, kind: str = "text"):
+    return clean(SourceDocument(id="t", path=Path("t.txt"), kind=kind, content=text))
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("Protesters gather outside parliament in Kyiv on Sunday. (Photo: Reuters)", "photo caption"),
+        ("Soldiers patrol the border near Kilis. (EPA/Sedat Suna)", "photo caption"),
+        ("Photo by John Smith/Getty Images", "photo credit"),
+        ("Reuters Photo/Murad Sezer", "photo credit"),
+        ("Related: NATO ministers meet in Brussels", "related link"),
+        ("Read more » Erdogan visits Sochi", "related link"),
+        ("RECOMMENDED", "related link"),
+        ("jsmith in: Why the pipeline matters", "comment widget"),
+        ("12 Comments", "comment widget"),
+        ("Buy cheap cialis online without prescription", "link spam"),
+        ("https://spam.example.com/a https://spam.example.com/b", "link spam"),
+        ("Share on Facebook", "share/navigation furniture"),
+        ("Published: 12 March 2019", "dateline"),
+    ],
+)
+def test_furniture_shapes_are_dropped_with_their_reason(line: str, reason: str):
+    assert drop_reason(text_blocks(line)[0]) == reason
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "More than 200 people were killed in the attack, officials said.",
+        "Watch officials said the talks would continue in Geneva.",
+        "The photo, taken by a local journalist, shows the damaged bridge.",
+        "Read the full statement on the ministry's website, a spokesman said.",
+        "The project began in 2017.",
+        "Reuters reported that talks would resume on Monday.",
+    ],
+)
+def test_story_sentences_are_kept(line: str):
+    assert drop_reason(text_blocks(line)[0]) is None
+
+
+def test_comment_excerpts_go_only_with_a_widget():
+    story = "The ministry confirmed the sale.\nOfficials declined to comment further...\n"
+    assert clean_text(story).dropped == ()
+    widget = story + "maria in: Pipeline politics\nThanks for sharing this article ...\n"
+    dropped = [d.text for d in clean_text(widget).dropped]
+    assert dropped == ["maria in: Pipeline politics", "Thanks for sharing this article ..."]
+
+
+def test_control_characters_never_reach_the_body():
+    result = clean_text("Title line here\n\nThe \x1b[31mred\x1b[0m story goes on.\x07\n")
+    assert "\x1b" not in result.body and "\x07" not in result.body
+
+
+def test_html_page_keeps_story_and_drops_furniture_and_comments():
+    html = (FIXTURES / "page.html").read_text(encoding="utf-8")
+    result = clean(SourceDocument(id="p", path=Path("page.html"), kind="html", content=html))
+    assert result.title == "Putin lands in Ankara for talks on missile deal"
+    assert result.paragraphs[0].startswith("Russian President Vladimir Putin arrived in Ankara")
+    assert "A deposit already paid" in result.paragraphs
+    for noise in ("viagra", "Great article", "Share on Facebook", "Copyright", "Esenboga", "READ MORE", "Sochi", "Jane Doe"):
+        assert noise not in result.body, noise
+    assert ("2017-09-28T22:15:00-04:00", "metadata") in result.date_candidates
+    assert result.site_name == "Example News"
+
+
+def test_html_title_without_og_title_drops_the_site_name():
+    html = "<html><head><title>Gas talks stall in Ankara | Example News</title></head><body><p>" + "Talks on gas prices stalled again on Monday. " * 3 + "</p></body></html>"
+    assert clean_text(html, kind="html").title == "Gas talks stall in Ankara"
+
+
+@pytest.mark.parametrize(
+    "html",
+    ["", "<", "<html><body><p>unclosed <b>bold <i>italic", "<div>" * 5000 + "deep" + "</div>" * 10, "<p>\x00\x01</p>", "<!-- only a comment -->"],
+)
+def test_malformed_html_never_raises(html: str):
+    clean_text(html, kind="html")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_any_text_is_cleaned_without_raising(text: str):
+    result = clean_text(text)
+    assert all("\n" not in p for p in result.paragraphs)

@@ -1,0 +1,62 @@
+"""Dates from metadata and text: parsed when stated, honest about their source, never invented."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from searcher.clean import clean
+from searcher.dates import infer_date, parse_date
+from searcher.enrich import best_date
+from searcher.models import SourceDocument
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "precision"),
+    [
+        ("2019-04-26", date(2019, 4, 26), "day"),
+        ("2019-04", date(2019, 4, 1), "month"),
+        ("2019", date(2019, 1, 1), "year"),
+        ("2019-04-26T23:30:00-04:00", date(2019, 4, 27), "day"),  # stored as the UTC date
+        ("2019-04-26T10:00:00Z", date(2019, 4, 26), "day"),
+        ("Fri, 26 Apr 2019 10:00:00 GMT", date(2019, 4, 26), "day"),
+        ("April 26, 2019", date(2019, 4, 26), "day"),
+        ("26 April 2019", date(2019, 4, 26), "day"),
+    ],
+)
+def test_stated_dates_parse_with_their_precision(text: str, expected: date, precision: str):
+    parsed = parse_date(text, "metadata")
+    assert parsed is not None
+    assert (parsed.value, parsed.precision, parsed.source) == (expected, precision, "metadata")
+
+
+@pytest.mark.parametrize("text", ["", "yesterday", "2019-13-45", "February 30, 2019", "0000-00-00", "99999", "last Tuesday", "12/11/10"])
+def test_malformed_or_ambiguous_dates_give_no_date(text: str):
+    assert parse_date(text, "metadata") is None
+
+
+def test_inference_takes_the_latest_full_date_in_the_past():
+    text = "Talks began in November 2015. On April 3, 2018, a deal was signed. A reactor opens in March 2031."
+    inferred = infer_date(text, today=date(2026, 1, 1))
+    assert inferred is not None
+    assert (inferred.value, inferred.precision, inferred.source) == (date(2018, 4, 3), "day", "text")
+
+
+def test_relative_dates_and_bare_years_are_not_inferred():
+    assert infer_date("On Tuesday, last month, in 2017 and in early October, talks went on.") is None
+
+
+def test_dates_in_dropped_captions_do_not_count():
+    text = "Title of the story here\n\nTanks on parade on May 9, 2016. (AP Photo/Ivan Sekretarev)\n\nThe talks went on in November 2015.\n"
+    cleaned = clean(SourceDocument(id="c", path=Path("c.txt"), kind="text", content=text))
+    found = best_date(cleaned)
+    assert found is not None and found.display() == "2015-11"
+
+
+def test_a_dateline_beats_dates_in_the_text():
+    text = "Title of the story here\n\nPublished: 12 March 2019\n\nThe war began in May 2011.\n"
+    cleaned = clean(SourceDocument(id="d", path=Path("d.txt"), kind="text", content=text))
+    found = best_date(cleaned)
+    assert found is not None and (found.display(), found.source) == ("2019-03-12", "dateline")
