@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 
-_CREDIT_WORDS = r"(?:Photo(?:graph)?s?|Image|Picture|Pic|Illustration|Credit|Video|Getty(?: Images)?|Shutterstock|File photo)"
+_CREDIT_WORDS = (
+    r"(?:Photo(?:graph)?s?|Image|Picture|Pic|Illustration|Credit|Video|Getty(?: Images)?|Shutterstock|File photo)"
+)
 _AGENCY = r"(?:AP|AFP|Reuters|EPA|Getty Images|Shutterstock|Alamy|Xinhua|TASS|Sputnik|Anadolu|PA|Bloomberg)"
 
 # "... (AP Photo/Alexander Zemlianichenko)" or "(Photo: Reuters)" closing a line: a photo caption.
-CAPTION_CREDIT_SUFFIX = re.compile(
-    rf"\((?=[^()]*(?:\b{_CREDIT_WORDS}\b|/))[^()]{{2,120}}\)\s*$", re.IGNORECASE
-)
+CAPTION_CREDIT_SUFFIX = re.compile(rf"\((?=[^()]*(?:\b{_CREDIT_WORDS}\b|/))[^()]{{2,120}}\)\s*$", re.IGNORECASE)
 
 # A line that is only a credit: "AP Photo/Alexander Zemlianichenko", "Photo: Reuters", "Getty Images".
 CREDIT_LINE = re.compile(

@@ -41,7 +41,9 @@ def clean(source: SourceDocument) -> CleanedDocument:
 
         page = html_blocks(source.content)
         title, headline = (page.title, True) if page.title else ("", False)
-        return _classify(source, page.blocks, title, headline, page.date_candidates, page.url, page.site_name, page.dropped)
+        return _classify(
+            source, page.blocks, title, headline, page.date_candidates, page.url, page.site_name, page.dropped
+        )
     blocks = text_blocks(source.content)
     return _classify(source, blocks, source.title or "", bool(source.title), (), source.url, None, ())
 
@@ -75,9 +77,15 @@ def _classify(
 ) -> CleanedDocument:
     reasons = [drop_reason(block) for block in blocks]
     _drop_comment_runs(blocks, reasons)
-    datelines = tuple((m.group("date"), "dateline") for b, r in zip(blocks, reasons) if r == "dateline" and (m := bp.DATELINE.match(b.text)))
-    kept = [b.text for b, r in zip(blocks, reasons) if r is None]
-    dropped = already_dropped + tuple(DroppedBlock(b.text, r) for b, r in zip(blocks, reasons) if r is not None)
+    datelines = tuple(
+        (m.group("date"), "dateline")
+        for b, r in zip(blocks, reasons, strict=True)
+        if r == "dateline" and (m := bp.DATELINE.match(b.text))
+    )
+    kept = [b.text for b, r in zip(blocks, reasons, strict=True) if r is None]
+    dropped = already_dropped + tuple(
+        DroppedBlock(b.text, r) for b, r in zip(blocks, reasons, strict=True) if r is not None
+    )
     if not title and kept and is_headline(blocks[_first_kept(reasons)]):
         title, title_is_headline = kept.pop(0), True
     elif title and kept and normalize(kept[0]).casefold() == normalize(title).casefold():

@@ -21,7 +21,22 @@ try:  # lxml is much faster; html.parser ships with Python
 except ImportError:  # pragma: no cover - depends on the environment
     PARSER = "html.parser"
 
-INVISIBLE_TAGS = ["script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed", "head", "button", "select", "input", "textarea"]
+INVISIBLE_TAGS = [
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "canvas",
+    "iframe",
+    "object",
+    "embed",
+    "head",
+    "button",
+    "select",
+    "input",
+    "textarea",
+]
 BLOCK_TAGS = {
     "p", "div", "section", "article", "main", "li", "ul", "ol", "dl", "dd", "dt", "blockquote", "pre",
     "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td", "th", "figure", "figcaption", "header",
@@ -39,7 +54,10 @@ FURNITURE_TAGS = {
 # Class or id words of furniture that no story container carries ("article-comments" is comments).
 ALWAYS_FURNITURE_CLASS = [
     (re.compile(r"comment|disqus|respond|replies|discussion", re.I), "comment section"),
-    (re.compile(r"related|recommend|more-stories|read-more|readmore|also-read|outbrain|taboola", re.I), "related links"),
+    (
+        re.compile(r"related|recommend|more-stories|read-more|readmore|also-read|outbrain|taboola", re.I),
+        "related links",
+    ),
     (re.compile(r"share|social|sharing|follow-us", re.I), "share/navigation furniture"),
 ]
 # Class or id words of furniture; an element whose class also names the content is kept.
@@ -122,7 +140,7 @@ def page_title(soup: BeautifulSoup, site_name: str | None) -> str:
 
 
 def strip_site_name(title: str, site_name: str | None) -> str:
-    """"Putin lands in Ankara | Example News" becomes "Putin lands in Ankara"."""
+    """ "Putin lands in Ankara | Example News" becomes "Putin lands in Ankara"."""
     parts = TITLE_SEPARATORS.split(title)
     if len(parts) < 2:
         return title
@@ -200,7 +218,9 @@ def content_root(soup: BeautifulSoup) -> Tag:
         length = len(normalize(paragraph.get_text(" ")))
         if length < MIN_PARAGRAPH_CHARS:
             continue
-        for weight, ancestor in zip((1.0, 0.5), (paragraph.parent, paragraph.parent and paragraph.parent.parent)):
+        for weight, ancestor in zip(
+            (1.0, 0.5), (paragraph.parent, paragraph.parent and paragraph.parent.parent), strict=True
+        ):
             if isinstance(ancestor, Tag):
                 scores[id(ancestor)] = scores.get(id(ancestor), 0.0) + weight * length
                 elements[id(ancestor)] = ancestor

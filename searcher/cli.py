@@ -35,6 +35,7 @@ class SearcherGroup(click.Group):
 
 
 def _styler(colour: str) -> Callable[..., str]:
+    """click.style when colour is on, else a no-op; output is echoed with color=True, so the choice made here holds."""
     if output.use_colour(colour, sys.stdout.isatty()):
         return click.style
     return lambda text, **_: text
@@ -82,7 +83,9 @@ def cli(ctx: click.Context, index_dir: Path, verbose: bool) -> None:
 @click.option("--lock-timeout", type=click.FloatRange(min=0), default=30.0, show_default=True,
               help="Seconds to wait for another searcher writing to the same index.")  # fmt: skip
 @click.pass_obj
-def index_command(index_dir: Path, paths: tuple[Path, ...], rebuild: bool, taxonomy: Path | None, lock_timeout: float) -> None:
+def index_command(
+    index_dir: Path, paths: tuple[Path, ...], rebuild: bool, taxonomy: Path | None, lock_timeout: float
+) -> None:
     """Index .txt, .html and .jsonl files under PATHS (folders are searched recursively).
 
     With no PATHS, re-indexes the paths the index was built from (./seeds for a new index).
@@ -102,7 +105,7 @@ def index_command(index_dir: Path, paths: tuple[Path, ...], rebuild: bool, taxon
         sys.exit(1)
 
 
-@cli.command("search")
+@cli.command("search", context_settings={"ignore_unknown_options": True})
 @click.argument("query", nargs=-1, required=True)
 @click.option("-n", "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Results to show.")
 @click.option("--match", type=click.Choice(["any", "all"]), default="any", show_default=True,
@@ -116,6 +119,7 @@ def search_command(index_dir: Path, query: tuple[str, ...], limit: int, match: s
     \b
     Query syntax: words (any of them), "a phrase", title:word, topic:energy,
     elect* (prefix), putn~ (fuzzy), -word or NOT word (exclude), AND, OR, ( ).
+    Quote a query that holds quotes or parentheses, so the shell passes them on.
     The first search with no index builds one from ./seeds.
 
     \b
@@ -130,7 +134,7 @@ def search_command(index_dir: Path, query: tuple[str, ...], limit: int, match: s
     if built is not None:
         _warn(output.index_summary(built))
     result = search(index_dir, " ".join(query), limit=limit, match=match)
-    click.echo(output.search_json(result) if as_json else output.search_text(result, _styler(colour)))
+    click.echo(output.search_json(result) if as_json else output.search_text(result, _styler(colour)), color=True)
 
 
 @cli.command("clean")
@@ -154,7 +158,7 @@ def clean_command(paths: tuple[Path, ...], taxonomy: Path | None, as_json: bool,
             _warn(f"failed: {output.display_path(item.path)}: {item.reason}")
             failed = True
         else:
-            click.echo(output.article_json(item) if as_json else output.article_text(item, style) + "\n")
+            click.echo(output.article_json(item) if as_json else output.article_text(item, style) + "\n", color=True)
     if failed:
         sys.exit(1)
 
@@ -177,7 +181,7 @@ def show_command(index_dir: Path, doc_id: str, as_json: bool, colour: str) -> No
     from searcher.search import get_article
 
     article = get_article(index_dir, doc_id)
-    click.echo(output.article_json(article) if as_json else output.article_text(article, _styler(colour)))
+    click.echo(output.article_json(article) if as_json else output.article_text(article, _styler(colour)), color=True)
 
 
 main = partial(cli, prog_name="searcher")

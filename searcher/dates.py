@@ -42,7 +42,7 @@ def parse_date(text: str, source: str) -> ArticleDate | None:
     text = text.strip()
     for parse in (_parse_iso, _parse_timestamp, _parse_rfc2822, _parse_written):
         found = parse(text, source)
-        if found and EARLIEST <= found.value:
+        if found and found.value >= EARLIEST:
             return found
     return None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -72,19 +73,23 @@ def update_index(
 
 def _update_locked(root: Path, paths: list[Path] | None, taxonomy_path: Path | None, rebuild: bool) -> IndexReport:
     active = _existing_location(root)
-    if active and not rebuild:
-        manifest = store.check_compatible(active)
-    else:
-        manifest = _old_manifest(active)
+    manifest = store.check_compatible(active) if active and not rebuild else _old_manifest(active)
     taxonomy = load_taxonomy(taxonomy_path or _custom_taxonomy(manifest))
     if active and not rebuild and manifest["taxonomy"]["fingerprint"] != taxonomy.fingerprint:
-        raise IndexOutdatedError("the taxonomy has changed since the index was built; rebuild it with: searcher index --rebuild")
+        raise IndexOutdatedError(
+            "the taxonomy has changed since the index was built; rebuild it with: searcher index --rebuild"
+        )
     roots = _roots(paths, manifest)
     if active and not rebuild:
         generation = active.generation
     else:
         generation = store.new_generation(root, datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f"))
-    report = _apply(generation, roots, taxonomy)
+    try:
+        report = _apply(generation, roots, taxonomy)
+    except BaseException:
+        if generation != (active.generation if active else None):
+            shutil.rmtree(generation, ignore_errors=True)  # a half-built rebuild is never left behind
+        raise
     store.write_manifest(generation, {
         "roots": [str(r) for r in roots],
         "taxonomy": {"path": taxonomy.source, "fingerprint": taxonomy.fingerprint,
@@ -265,7 +270,7 @@ def writer_lock(root: Path, timeout: float, on_wait: Callable[[str], None] | Non
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     raise IndexLockedError(
-                        f"another searcher is writing to {root}; gave up after {timeout:.0f}s (try again when it finishes)"
+                        f"another searcher is writing to {root}; gave up after {timeout:.0f}s (try again later)"
                     ) from None
                 if on_wait and not told:
                     on_wait(f"waiting for another searcher writing to {root} (up to {timeout:.0f}s)...")

@@ -65,8 +65,9 @@ def search_json(result: SearchResult) -> str:
         "query": result.query,
         "total": result.total,
         "hits": [
-            {"rank": h.rank, "id": h.id, "path": h.path, "title": h.title, **date_json(h.date), "topics": list(h.topics),
-             "score": h.score, "snippet": h.snippet, "highlights": [list(span) for span in h.highlights]}
+            {"rank": h.rank, "id": h.id, "path": h.path, "title": h.title, **date_json(h.date),
+             "topics": list(h.topics), "score": h.score, "snippet": h.snippet,
+             "highlights": [list(span) for span in h.highlights]}
             for h in result.hits
         ],
     })  # fmt: skip
@@ -77,7 +78,9 @@ def search_text(result: SearchResult, style: Callable[..., str]) -> str:
     if not result.hits:
         return f"No results for {safe(result.query)!r}."
     shown = len(result.hits)
-    count = f"{result.total} result{'s' * (result.total != 1)}" + (f", showing the best {shown}" if shown < result.total else "")
+    count = f"{result.total} result{'s' * (result.total != 1)}" + (
+        f", showing the best {shown}" if shown < result.total else ""
+    )
     lines = [f"{count} for {safe(result.query)!r}:", ""]
     for hit in result.hits:
         lines.append(f"{hit.rank:>2}. {style(safe(hit.title) or '(untitled)', bold=True)}")

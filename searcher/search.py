@@ -110,7 +110,11 @@ def stored_date(fields: dict) -> ArticleDate | None:
     value = fields.get("date")
     if value is None:
         return None
-    return ArticleDate(date(value.year, value.month, value.day), fields.get("date_precision") or "day", fields.get("date_source") or "text")
+    return ArticleDate(
+        date(value.year, value.month, value.day),
+        fields.get("date_precision") or "day",
+        fields.get("date_source") or "text",
+    )
 
 
 def make_snippet(body: str, terms: set[str]) -> tuple[str, tuple[tuple[int, int], ...]]:
@@ -162,7 +166,9 @@ def get_article(index_root: Path, doc_id: str) -> Article:
     with ix.searcher() as searcher:
         fields = searcher.document(id=doc_id)
         if fields is None:
-            candidates = [i for i in _all_ids(searcher) if i.startswith(doc_id) or i.rsplit("/", 1)[-1].startswith(doc_id)]
+            candidates = [
+                i for i in _all_ids(searcher) if i.startswith(doc_id) or i.rsplit("/", 1)[-1].startswith(doc_id)
+            ]
             if len(candidates) != 1:
                 raise DocumentNotFoundError(_not_found(doc_id, candidates))
             fields = searcher.document(id=candidates[0])

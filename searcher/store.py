@@ -84,7 +84,9 @@ def locate(root: Path) -> IndexLocation:
         raise IndexCorruptError(f"cannot read {current}: {error.strerror}") from error
     generation = root / name
     if not name.startswith("gen-") or "/" in name or not (generation / MANIFEST_FILE).is_file():
-        raise IndexCorruptError(f"index at {root} is damaged (bad {CURRENT_FILE}); rebuild it with: searcher index --rebuild PATH")
+        raise IndexCorruptError(
+            f"index at {root} is damaged (bad {CURRENT_FILE}); rebuild it with: searcher index --rebuild PATH"
+        )
     return IndexLocation(root, generation)
 
 
@@ -101,7 +103,9 @@ def read_manifest(generation: Path) -> dict:
     try:
         manifest = json.loads((generation / MANIFEST_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise IndexCorruptError(f"index manifest in {generation} is unreadable; rebuild with: searcher index --rebuild") from error
+        raise IndexCorruptError(
+            f"index manifest in {generation} is unreadable; rebuild with: searcher index --rebuild"
+        ) from error
     if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
         raise NotAnIndexError(f"{generation} was not written by searcher; refusing to open it")
     return manifest
@@ -121,7 +125,8 @@ def check_compatible(location: IndexLocation) -> dict:
     manifest = location.manifest
     if manifest.get("schema_version") != SCHEMA_VERSION or manifest.get("analyzer_version") != ANALYZER_VERSION:
         raise IndexOutdatedError(
-            f"index at {location.root} was built by another version of searcher; rebuild it with: searcher index --rebuild"
+            f"index at {location.root} was built by another version of searcher; "
+            "rebuild it with: searcher index --rebuild"
         )
     return manifest
 

@@ -41,7 +41,9 @@ class Taxonomy:
         """The topics whose score reaches the threshold, best first."""
         stems = _stems(title) * TITLE_WEIGHT + _stems(body)
         counts = _ngram_counts(stems, max((len(t) for topic in self.topics for t, _ in topic.terms), default=1))
-        scored = sorted(((topic_score(topic, counts), topic.name) for topic in self.topics), key=lambda s: (-s[0], s[1]))
+        scored = sorted(
+            ((topic_score(topic, counts), topic.name) for topic in self.topics), key=lambda s: (-s[0], s[1])
+        )
         floor = max(self.threshold, self.min_share * scored[0][0]) if scored else 0.0
         return tuple(name for score, name in scored[: self.max_topics] if score >= floor)
 
@@ -99,6 +101,6 @@ def _topic(entry: object, path: Path) -> Topic:
         raise TaxonomyError(f"taxonomy {path}: topic name {name!r} may not contain a comma")
     terms = entry.get("terms", {})
     if not isinstance(terms, dict) or not all(isinstance(w, int | float) for w in terms.values()):
-        raise TaxonomyError(f"taxonomy {path}: topic {name!r} needs terms = {{ \"word\" = weight, ... }}")
+        raise TaxonomyError(f'taxonomy {path}: topic {name!r} needs terms = {{ "word" = weight, ... }}')
     compiled = tuple((tuple(_stems(term)), float(weight)) for term, weight in terms.items() if _stems(term))
     return Topic(name, str(entry.get("description", "")).strip(), compiled)

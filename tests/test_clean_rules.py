@@ -73,20 +73,40 @@ def test_html_page_keeps_story_and_drops_furniture_and_comments():
     assert result.title == "Putin lands in Ankara for talks on missile deal"
     assert result.paragraphs[0].startswith("Russian President Vladimir Putin arrived in Ankara")
     assert "A deposit already paid" in result.paragraphs
-    for noise in ("viagra", "Great article", "Share on Facebook", "Copyright", "Esenboga", "READ MORE", "Sochi", "Jane Doe"):
+    for noise in (
+        "viagra",
+        "Great article",
+        "Share on Facebook",
+        "Copyright",
+        "Esenboga",
+        "READ MORE",
+        "Sochi",
+        "Jane Doe",
+    ):
         assert noise not in result.body, noise
     assert ("2017-09-28T22:15:00-04:00", "metadata") in result.date_candidates
     assert result.site_name == "Example News"
 
 
 def test_html_title_without_og_title_drops_the_site_name():
-    html = "<html><head><title>Gas talks stall in Ankara | Example News</title></head><body><p>" + "Talks on gas prices stalled again on Monday. " * 3 + "</p></body></html>"
+    html = (
+        "<html><head><title>Gas talks stall in Ankara | Example News</title></head><body><p>"
+        + "Talks on gas prices stalled again on Monday. " * 3
+        + "</p></body></html>"
+    )
     assert clean_text(html, kind="html").title == "Gas talks stall in Ankara"
 
 
 @pytest.mark.parametrize(
     "html",
-    ["", "<", "<html><body><p>unclosed <b>bold <i>italic", "<div>" * 5000 + "deep" + "</div>" * 10, "<p>\x00\x01</p>", "<!-- only a comment -->"],
+    [
+        "",
+        "<",
+        "<html><body><p>unclosed <b>bold <i>italic",
+        "<div>" * 5000 + "deep" + "</div>" * 10,
+        "<p>\x00\x01</p>",
+        "<!-- only a comment -->",
+    ],
 )
 def test_malformed_html_never_raises(html: str):
     clean_text(html, kind="html")

@@ -32,7 +32,9 @@ def test_stated_dates_parse_with_their_precision(text: str, expected: date, prec
     assert (parsed.value, parsed.precision, parsed.source) == (expected, precision, "metadata")
 
 
-@pytest.mark.parametrize("text", ["", "yesterday", "2019-13-45", "February 30, 2019", "0000-00-00", "99999", "last Tuesday", "12/11/10"])
+@pytest.mark.parametrize(
+    "text", ["", "yesterday", "2019-13-45", "February 30, 2019", "0000-00-00", "99999", "last Tuesday", "12/11/10"]
+)
 def test_malformed_or_ambiguous_dates_give_no_date(text: str):
     assert parse_date(text, "metadata") is None
 
@@ -49,7 +51,8 @@ def test_relative_dates_and_bare_years_are_not_inferred():
 
 
 def test_dates_in_dropped_captions_do_not_count():
-    text = "Title of the story here\n\nTanks on parade on May 9, 2016. (AP Photo/Ivan Sekretarev)\n\nThe talks went on in November 2015.\n"
+    caption = "Tanks on parade on May 9, 2016. (AP Photo/Ivan Sekretarev)"
+    text = f"Title of the story here\n\n{caption}\n\nThe talks went on in November 2015.\n"
     cleaned = clean(SourceDocument(id="c", path=Path("c.txt"), kind="text", content=text))
     found = best_date(cleaned)
     assert found is not None and found.display() == "2015-11"

@@ -25,20 +25,30 @@ def test_seeds_share_the_topics_their_stories_share():
 
 def test_a_short_text_gets_its_obvious_topic_only():
     taxonomy = load_taxonomy()
-    assert taxonomy.assign("Gas pipeline opens", "The new gas pipeline will carry gas and oil to Europe.") == ("energy",)
+    assert taxonomy.assign("Gas pipeline opens", "The new gas pipeline will carry gas and oil to Europe.") == (
+        "energy",
+    )
     assert taxonomy.assign("Wheat harvest", "Farmers expect a good harvest.") == ()
 
 
 def test_a_users_taxonomy_replaces_the_default(tmp_path: Path):
     custom = tmp_path / "sport.toml"
-    custom.write_text('threshold = 2\n[[topic]]\nname = "Football"\ndescription = "The game"\nterms = { "goal" = 2, "striker" = 2 }\n')
+    custom.write_text(
+        'threshold = 2\n[[topic]]\nname = "Football"\ndescription = "The game"\nterms = { "goal" = 2, "striker" = 2 }\n'
+    )
     taxonomy = load_taxonomy(custom)
     assert taxonomy.assign("", "The striker scored a late goal.") == ("football",)
 
 
 @pytest.mark.parametrize(
     "content",
-    ["not toml [", '[[topic]]\ndescription = "no name"\n', '[[topic]]\nname = "a,b"\n', 'threshold = -1\n', '[[topic]]\nname = "x"\nterms = ["list"]\n'],
+    [
+        "not toml [",
+        '[[topic]]\ndescription = "no name"\n',
+        '[[topic]]\nname = "a,b"\n',
+        "threshold = -1\n",
+        '[[topic]]\nname = "x"\nterms = ["list"]\n',
+    ],
 )
 def test_malformed_taxonomies_are_refused_with_a_message(tmp_path: Path, content: str):
     bad = tmp_path / "bad.toml"

@@ -1,0 +1,120 @@
+"""Index updates cost what changed, and never leave a broken or foreign index behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from searcher.errors import IndexLockedError, IndexOutdatedError, NotAnIndexError
+from searcher.index import update_index, writer_lock
+from searcher.search import search
+from tests.conftest import FIXTURES, seed_path
+
+INDEX = Path("index")
+
+
+def ids(query: str) -> list[str]:
+    return sorted(h.id for h in search(INDEX, query, limit=100).hits)
+
+
+def counts(report) -> tuple[int, int, int, int, int]:
+    return report.added, report.updated, report.removed, report.unchanged, len(report.failed)
+
+
+def test_second_run_skips_everything():
+    assert counts(update_index(INDEX, [Path("seeds")])) == (5, 0, 0, 0, 0)
+    assert counts(update_index(INDEX)) == (0, 0, 0, 5, 0)
+
+
+def test_changed_added_and_deleted_files_are_updated():
+    update_index(INDEX, [Path("seeds")])
+    changed = seed_path("000")
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nA zeppelin was also mentioned.\n", encoding="utf-8")
+    Path("seeds/new.txt").write_text("Zeppelin museum opens\n\nA zeppelin museum opened in Friedrichshafen.\n")
+    seed_path("004").unlink()
+    assert counts(update_index(INDEX)) == (1, 1, 1, 3, 0)
+    assert ids("zeppelin") == ["seeds/000_29fc2f77633a1f9b.txt", "seeds/new.txt"]
+    assert ids("S400") == ["seeds/001_404ae92723a5d202.txt", "seeds/003_64ddee58b6d909bd.txt"]
+
+
+def test_touched_but_identical_file_is_unchanged():
+    update_index(INDEX, [Path("seeds")])
+    later = time.time() + 10
+    os.utime(seed_path("002"), (later, later))
+    assert counts(update_index(INDEX)) == (0, 0, 0, 5, 0)
+
+
+def test_jsonl_records_are_tracked_one_by_one():
+    shutil.copy(FIXTURES / "articles.jsonl", "articles.jsonl")
+    update_index(INDEX, [Path("articles.jsonl")])
+    lines = Path("articles.jsonl").read_text(encoding="utf-8").splitlines()
+    record = json.loads(lines[1])
+    record["text"] += " A zeppelin flew over."
+    Path("articles.jsonl").write_text("\n".join([lines[0], json.dumps(record)]) + "\n", encoding="utf-8")
+    assert counts(update_index(INDEX)) == (0, 1, 1, 1, 0)
+    assert ids("zeppelin") == ["rec-talks-2017"]
+
+
+def test_failed_files_are_reported_and_the_rest_indexed():
+    Path("seeds/binary.txt").write_bytes(b"\x00\x01\x02")
+    Path("seeds/empty.txt").write_text("")
+    report = update_index(INDEX, [Path("seeds")])
+    assert report.added == 5
+    assert sorted(Path(p).name for p, _ in report.failed) == ["binary.txt", "empty.txt"]
+
+
+def test_rebuild_switches_to_a_new_generation_and_removes_the_old():
+    update_index(INDEX, [Path("seeds")])
+    old = (INDEX / "CURRENT").read_text().strip()
+    assert counts(update_index(INDEX, rebuild=True)) == (5, 0, 0, 0, 0)
+    new = (INDEX / "CURRENT").read_text().strip()
+    assert new != old and not (INDEX / old).exists()
+    assert ids("S-400") == [
+        "seeds/001_404ae92723a5d202.txt",
+        "seeds/003_64ddee58b6d909bd.txt",
+        "seeds/004_b3c8d90984622411.txt",
+    ]
+
+
+def test_a_failed_rebuild_leaves_the_old_index_searchable(monkeypatch: pytest.MonkeyPatch):
+    update_index(INDEX, [Path("seeds")])
+
+    def crash(*_args, **_kwargs):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched, pytest.raises(KeyboardInterrupt):
+        patched.setattr("searcher.index._apply", crash)
+        update_index(INDEX, rebuild=True)
+    assert len(ids("S-400")) == 3
+    assert [p.name for p in INDEX.glob("gen-*")] == [(INDEX / "CURRENT").read_text().strip()]
+
+
+def test_a_second_writer_times_out_with_a_message():
+    INDEX.mkdir()
+    waits: list[str] = []
+    with writer_lock(INDEX, timeout=1), pytest.raises(IndexLockedError, match="another searcher is writing"):
+        update_index(INDEX, [Path("seeds")], lock_timeout=0.3, on_wait=waits.append)
+    assert waits and "waiting" in waits[0]
+
+
+def test_a_foreign_folder_is_never_written_into():
+    Path("notes").mkdir()
+    Path("notes/todo.txt").write_text("keep me")
+    with pytest.raises(NotAnIndexError):
+        update_index(Path("notes"), [Path("seeds")])
+    assert os.listdir("notes") == ["todo.txt"]
+
+
+def test_a_changed_taxonomy_asks_for_a_rebuild(tmp_path: Path):
+    update_index(INDEX, [Path("seeds")])
+    custom = tmp_path / "mine.toml"
+    custom.write_text('[[topic]]\nname = "x"\ndescription = "x"\nterms = { "putin" = 9 }\n')
+    with pytest.raises(IndexOutdatedError, match="rebuild"):
+        update_index(INDEX, taxonomy_path=custom)
+    update_index(INDEX, taxonomy_path=custom, rebuild=True)
+    assert search(INDEX, "topic:x").total == 5
