@@ -105,15 +105,61 @@ def index_command(
         sys.exit(1)
 
 
+class Period(click.ParamType):
+    """YYYY, YYYY-MM or YYYY-MM-DD, as the (first day, last day) of that period."""
+
+    name = "YYYY[-MM[-DD]]"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> tuple:
+        from searcher.dates import period_bounds
+
+        if isinstance(value, tuple):
+            return value
+        try:
+            return period_bounds(str(value))
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
+
+
 @cli.command("search", context_settings={"ignore_unknown_options": True})
 @click.argument("query", nargs=-1, required=True)
 @click.option("-n", "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Results to show.")
-@click.option("--match", type=click.Choice(["any", "all"]), default="any", show_default=True,
-              help="any: articles matching more of the words rank higher; all: every word is required.")  # fmt: skip
+@click.option(
+    "--match",
+    type=click.Choice(["any", "all"]),
+    default="any",
+    show_default=True,
+    help="any: articles matching more of the words rank higher; all: every word is required.",
+)
+@click.option("--after", type=Period(), help="Only articles dated in or after this period (2019, 2019-04, 2019-04-26).")
+@click.option("--before", type=Period(), help="Only articles dated in or before this period.")
+@click.option("--topic", "topics", multiple=True, help="Only articles with this topic; repeat for any of several.")
+@click.option(
+    "--sort",
+    type=click.Choice(["relevance", "newest", "oldest"]),
+    default="relevance",
+    show_default=True,
+    help="Order of results; undated articles come last when sorting by date.",
+)
+@click.option("--facets", is_flag=True, help="Also count the matches per topic and per year.")
+@click.option("--timeline", is_flag=True, help="Also draw matches per year (per month for short spans).")
 @json_option
 @colour_option
 @click.pass_obj
-def search_command(index_dir: Path, query: tuple[str, ...], limit: int, match: str, as_json: bool, colour: str) -> None:
+def search_command(
+    index_dir: Path,
+    query: tuple[str, ...],
+    limit: int,
+    match: str,
+    after: tuple | None,
+    before: tuple | None,
+    topics: tuple[str, ...],
+    sort: str,
+    facets: bool,
+    timeline: bool,
+    as_json: bool,
+    colour: str,
+) -> None:
     """Search the index; the best matching articles come first.
 
     \b
@@ -123,18 +169,48 @@ def search_command(index_dir: Path, query: tuple[str, ...], limit: int, match: s
     The first search with no index builds one from ./seeds.
 
     \b
+    Filters: --after/--before take YYYY, YYYY-MM or YYYY-MM-DD and include the
+    whole period named; articles without a date are left out (and counted).
+    In the query: date:2019, date:[2016 to 2017], topic:energy.
+
+    \b
     Example:
       searcher search S-400 Turkey
       searcher search '"air defense" -Syria' --json | jq '.hits[].title'
+      searcher search Idlib --after 2018 --topic conflict --sort newest --timeline
     """
     from searcher.index import ensure_index
+    from searcher.models import SearchOptions
     from searcher.search import search
 
     built = ensure_index(index_dir, on_build=_warn)
     if built is not None:
         _warn(output.index_summary(built))
-    result = search(index_dir, " ".join(query), limit=limit, match=match)
+    options = SearchOptions(
+        limit=limit, match=match, after=after[0] if after else None, before=before[1] if before else None,
+        topics=topics, sort=sort, facets=facets, timeline=timeline,
+    )  # fmt: skip
+    result = search(index_dir, " ".join(query), options)
+    if result.undated_excluded and not as_json:
+        _warn(f"{result.undated_excluded} matching article(s) without a date were left out by the date filter")
     click.echo(output.search_json(result) if as_json else output.search_text(result, _styler(colour)), color=True)
+
+
+@cli.command("topics")
+@json_option
+@click.pass_obj
+def topics_command(index_dir: Path, as_json: bool) -> None:
+    """List every topic of the index's taxonomy with its description and article count.
+
+    \b
+    Example:
+      searcher topics
+      searcher search --topic energy pipeline
+    """
+    from searcher.search import topic_counts
+
+    counts = topic_counts(index_dir)
+    click.echo(output.topics_json(counts) if as_json else output.topics_text(counts))
 
 
 @cli.command("clean")

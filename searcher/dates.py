@@ -7,7 +7,7 @@ its date is taken; a date written in the text has no time and is kept as written
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 from searcher.models import ArticleDate
@@ -99,6 +99,28 @@ def _from_match(match: re.Match[str], precision: str, source: str) -> ArticleDat
     groups = match.groupdict()
     month = MONTHS[groups["month"].lower()]
     return _make(int(groups["year"]), month, int(groups.get("day") or 1), precision, source)
+
+
+def period_bounds(text: str) -> tuple[date, date]:
+    """The first and last day of a period written YYYY, YYYY-MM or YYYY-MM-DD.
+
+    Raises ValueError for anything else.
+    """
+    match = ISO_DATE.match(text)
+    if not match:
+        raise ValueError(f"{text!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = int(match.group("year")), match.group("month"), match.group("day")
+    try:
+        if day:
+            first = last = date(year, int(month), int(day))
+        elif month:
+            first = date(year, int(month), 1)
+            last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        else:
+            first, last = date(year, 1, 1), date(year, 12, 31)
+    except ValueError as error:
+        raise ValueError(f"{text!r} is not a valid date ({error})") from None
+    return first, last
 
 
 def dates_in_text(text: str) -> list[ArticleDate]:

@@ -74,7 +74,7 @@ def update_index(
 def _update_locked(root: Path, paths: list[Path] | None, taxonomy_path: Path | None, rebuild: bool) -> IndexReport:
     active = _existing_location(root)
     manifest = store.check_compatible(active) if active and not rebuild else _old_manifest(active)
-    taxonomy = load_taxonomy(taxonomy_path or _custom_taxonomy(manifest))
+    taxonomy = load_taxonomy(taxonomy_path or _custom_taxonomy(manifest, active))
     if active and not rebuild and manifest["taxonomy"]["fingerprint"] != taxonomy.fingerprint:
         raise IndexOutdatedError(
             "the taxonomy has changed since the index was built; rebuild it with: searcher index --rebuild"
@@ -90,6 +90,8 @@ def _update_locked(root: Path, paths: list[Path] | None, taxonomy_path: Path | N
         if generation != (active.generation if active else None):
             shutil.rmtree(generation, ignore_errors=True)  # a half-built rebuild is never left behind
         raise
+    if Path(taxonomy.source) != generation / store.TAXONOMY_FILE:
+        shutil.copyfile(taxonomy.source, generation / store.TAXONOMY_FILE)
     store.write_manifest(generation, {
         "roots": [str(r) for r in roots],
         "taxonomy": {"path": taxonomy.source, "fingerprint": taxonomy.fingerprint,
@@ -113,9 +115,15 @@ def _old_manifest(active: store.IndexLocation | None) -> dict:
         return {}
 
 
-def _custom_taxonomy(manifest: dict) -> Path | None:
+def _custom_taxonomy(manifest: dict, active: store.IndexLocation | None) -> Path | None:
+    """The user's taxonomy that built the index: their file if it is still there (so edits are
+    noticed), else the copy kept in the index. None for the built-in one."""
     taxonomy = manifest.get("taxonomy", {})
-    return Path(taxonomy["path"]) if taxonomy.get("custom") else None
+    if not taxonomy.get("custom"):
+        return None
+    if Path(taxonomy["path"]).is_file() or active is None:
+        return Path(taxonomy["path"])
+    return active.generation / store.TAXONOMY_FILE
 
 
 def _existing_location(root: Path) -> store.IndexLocation | None:
@@ -247,6 +255,9 @@ def article_fields(article: Article) -> dict:
         "date": datetime(when.value.year, when.value.month, when.value.day) if when else None,
         "date_precision": when.precision if when else None,
         "date_source": when.source if when else "none",
+        "year": when.value.year if when else None,
+        "month": when.value.year * 100 + when.value.month if when and when.precision != "year" else None,
+        "dated": 1 if when else 0,
         "topics": ",".join(article.topics),
         "url": article.url,
         "dropped": json.dumps([[d.text, d.reason] for d in article.dropped], ensure_ascii=False),

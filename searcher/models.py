@@ -100,12 +100,42 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class SearchOptions:
+    """What narrows and orders a search, besides the query itself."""
+
+    limit: int = 10
+    match: str = "any"  # "any": more matched words rank higher; "all": every word required
+    after: date | None = None  # inclusive: articles dated on or after this day
+    before: date | None = None  # inclusive: articles dated on or before this day
+    topics: tuple[str, ...] = ()  # any of them
+    sort: str = "relevance"  # or "newest", "oldest"; undated articles always last
+    facets: bool = False
+    timeline: bool = False
+
+    @property
+    def date_filtered(self) -> bool:
+        return self.after is not None or self.before is not None
+
+
+@dataclass(frozen=True)
 class SearchResult:
-    """The hits for one query, best first."""
+    """The hits for one query, best first, with counts over the whole matching set when asked."""
 
     query: str
     total: int
     hits: tuple[Hit, ...]
+    undated_excluded: int = 0  # matches left out by a date filter because they have no date
+    facets: dict[str, dict] | None = None  # {"topics": {name: count}, "years": {year: count}}
+    timeline: dict[str, int] | None = None  # "YYYY" or "YYYY-MM" -> matches, in order
+
+
+@dataclass(frozen=True)
+class TopicCount:
+    """A topic with its description and how many indexed articles carry it."""
+
+    name: str
+    description: str
+    count: int
 
 
 @dataclass

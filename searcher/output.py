@@ -12,10 +12,12 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from searcher.models import Article, ArticleDate, Hit, IndexReport, SearchResult
+from searcher.models import Article, ArticleDate, Hit, IndexReport, SearchResult, TopicCount
 
 # C0, DEL and C1 controls, and the bidirectional overrides that can disguise text ("Trojan Source").
 UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Widest bar of a timeline, in characters.
+TIMELINE_WIDTH = 40
 DATE_SOURCES = {"metadata": "", "dateline": " (dateline)", "text": " (inferred from text)"}
 
 
@@ -61,9 +63,19 @@ def date_json(when: ArticleDate | None) -> dict:
 
 
 def search_json(result: SearchResult) -> str:
+    extra: dict = {}
+    if result.facets is not None:
+        extra["facets"] = {
+            "topics": result.facets["topics"],
+            "years": {str(y): n for y, n in result.facets["years"].items()},
+        }
+    if result.timeline is not None:
+        extra["timeline"] = result.timeline
     return to_json({
         "query": result.query,
         "total": result.total,
+        "undated_excluded": result.undated_excluded,
+        **extra,
         "hits": [
             {"rank": h.rank, "id": h.id, "path": h.path, "title": h.title, **date_json(h.date),
              "topics": list(h.topics), "score": h.score, "snippet": h.snippet,
@@ -76,7 +88,7 @@ def search_json(result: SearchResult) -> str:
 def search_text(result: SearchResult, style: Callable[..., str]) -> str:
     """Numbered results, best first; highlights and titles styled through `style` (click.style or a no-op)."""
     if not result.hits:
-        return f"No results for {safe(result.query)!r}."
+        return f"No results for {safe(result.query)!r}." + _summaries(result)
     shown = len(result.hits)
     count = f"{result.total} result{'s' * (result.total != 1)}" + (
         f", showing the best {shown}" if shown < result.total else ""
@@ -88,7 +100,42 @@ def search_text(result: SearchResult, style: Callable[..., str]) -> str:
         lines.append(f"    {date_label(hit.date)} · {safe(topics)} · {safe(display_path(hit.path))}")
         lines.append(f"    {highlighted(hit, style)}")
         lines.append("")
-    return "\n".join(lines).rstrip("\n")
+    return "\n".join(lines).rstrip("\n") + _summaries(result)
+
+
+def _summaries(result: SearchResult) -> str:
+    """Facet counts and the timeline, after the hits."""
+    lines = []
+    if result.facets is not None:
+        topics = " · ".join(f"{safe(name)} {count}" for name, count in result.facets["topics"].items()) or "none"
+        years = " · ".join(f"{year} {count}" for year, count in result.facets["years"].items()) or "none dated"
+        lines += ["", f"Topics: {topics}", f"Years:  {years}"]
+    if result.timeline is not None:
+        lines += ["", *timeline_text(result.timeline)]
+    return "\n" + "\n".join(lines) if lines else ""
+
+
+def timeline_text(timeline: dict[str, int]) -> list[str]:
+    """A horizontal bar per period, scaled to the busiest one."""
+    if not timeline:
+        return ["Timeline: no dated matches"]
+    unit = "month" if len(next(iter(timeline))) > 4 else "year"
+    peak = max(timeline.values()) or 1
+    lines = [f"Timeline (matches per {unit}):"]
+    for period, count in timeline.items():
+        bar = "█" * max(round(count / peak * TIMELINE_WIDTH), 1 if count else 0)
+        lines.append(f"  {period} │{bar} {count}")
+    return lines
+
+
+def topics_text(counts: list[TopicCount]) -> str:
+    width = max((len(t.name) for t in counts), default=5)
+    lines = [f"{safe(t.name):<{width}}  {t.count:>6}  {safe(t.description)}" for t in counts]
+    return "\n".join(lines) if lines else "No topics."
+
+
+def topics_json(counts: list[TopicCount]) -> str:
+    return to_json({"topics": [{"name": t.name, "description": t.description, "count": t.count} for t in counts]})
 
 
 def highlighted(hit: Hit, style: Callable[..., str]) -> str:

@@ -7,22 +7,25 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 
 from whoosh import query as wq
+from whoosh import sorting
 from whoosh.qparser import AndGroup, FieldAliasPlugin, FuzzyTermPlugin, MultifieldParser, OrGroup
 from whoosh.scoring import BM25F
 
 from searcher import store
 from searcher.analysis import news_analyzer
 from searcher.errors import DocumentNotFoundError, QueryError
-from searcher.models import Article, ArticleDate, DroppedBlock, Hit, SearchResult
+from searcher.models import Article, ArticleDate, DroppedBlock, Hit, SearchOptions, SearchResult, TopicCount
 
 SEARCH_FIELDS = ["title", "body"]
 # Characters of body text in a snippet, and how far back it may reach for the start of a sentence.
 SNIPPET_CHARS = 200
 SENTENCE_REACH = 60
+# A timeline spanning fewer years than this is drawn per month, so a short story still has a shape.
+TIMELINE_MONTHS_UNDER_YEARS = 3
 # Longest query accepted; longer ones are pasted documents, not queries.
 MAX_QUERY_CHARS = 2000
 # "-word" or -"a phrase" excludes articles; a "-" inside a word ("S-400") does not.
@@ -63,15 +66,125 @@ def _parse(parser: MultifieldParser, text: str) -> wq.Query:
         raise QueryError(f"cannot understand the query ({error})") from error
 
 
-def search(index_root: Path, text: str, limit: int = 10, match: str = "any") -> SearchResult:
-    """The best `limit` articles for a query, best first, with the total number that match."""
-    parsed = parse_query(text, match)
+def search(index_root: Path, text: str, options: SearchOptions | None = None) -> SearchResult:
+    """The best articles for a query, filtered and ordered as asked, with the total that match."""
+    options = options or SearchOptions()
+    parsed = parse_query(text, options.match)
     ix = store.open_whoosh(store.locate(index_root))
     with ix.searcher(weighting=BM25F()) as searcher:
-        results = searcher.search(parsed, limit=max(limit, 1))
+        grouped = _facets(options)
+        results = searcher.search(
+            parsed,
+            limit=options.limit,
+            filter=_filter(options),
+            sortedby=_sorting(options.sort),
+            groupedby=grouped or None,
+        )
         terms = _query_terms(parsed, searcher.reader())
-        hits = tuple(_hit(rank, hit, terms) for rank, hit in enumerate(results[:limit], start=1))
-        return SearchResult(query=text, total=len(results), hits=hits)
+        page = results[: options.limit]
+        scores = (
+            _relevance(searcher, parsed, page) if options.sort != "relevance" else {h.docnum: h.score for h in page}
+        )
+        hits = tuple(_hit(rank, hit, scores[hit.docnum], terms) for rank, hit in enumerate(page, start=1))
+        undated = _count(searcher, parsed, _filter(options, undated=True)) if options.date_filtered else 0
+        years = _buckets(results, "years", 1000, 9999) if grouped else {}
+        return SearchResult(
+            query=text,
+            total=len(results),
+            hits=hits,
+            undated_excluded=undated,
+            facets={"topics": _topic_counts(results), "years": years} if options.facets else None,
+            timeline=_timeline(results, years) if options.timeline else None,
+        )
+
+
+def _relevance(searcher, parsed: wq.Query, page) -> dict[int, float]:  # noqa: ANN001 - whoosh objects
+    """BM25F scores of a date-sorted page of hits (Whoosh does not score when it sorts)."""
+    docnums = {hit.docnum for hit in page}
+    scored = searcher.search(parsed, filter=docnums, limit=max(len(docnums), 1))
+    return {docnum: 0.0 for docnum in docnums} | {hit.docnum: hit.score for hit in scored}
+
+
+def _filter(options: SearchOptions, undated: bool = False) -> wq.Query | None:
+    """Topic and date restrictions; with undated=True, the articles a date filter leaves out for lack of a date."""
+    parts: list[wq.Query] = []
+    if options.topics:
+        parts.append(wq.Or([wq.Term("topics", topic.strip().lower()) for topic in options.topics]))
+    if undated:
+        parts.append(wq.NumericRange("dated", 0, 0))
+    elif options.date_filtered:
+        start = datetime.combine(options.after, time.min) if options.after else None
+        end = datetime.combine(options.before, time.min) if options.before else None
+        parts.append(wq.DateRange("date", start, end))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+def _sorting(order: str) -> sorting.MultiFacet | None:
+    """Date order with undated articles last either way; None keeps relevance order."""
+    if order == "relevance":
+        return None
+    newest_first = order == "newest"
+    return sorting.MultiFacet(
+        [sorting.FieldFacet("dated", reverse=True), sorting.FieldFacet("date", reverse=newest_first)]
+    )
+
+
+def _facets(options: SearchOptions) -> dict[str, sorting.FieldFacet]:
+    grouped = {}
+    if options.facets:
+        grouped["topics"] = sorting.FieldFacet("topics", allow_overlap=True, maptype=sorting.Count)
+    if options.facets or options.timeline:
+        grouped["years"] = sorting.FieldFacet("year", maptype=sorting.Count)
+    if options.timeline:
+        grouped["months"] = sorting.FieldFacet("month", maptype=sorting.Count)
+    return grouped
+
+
+def _count(searcher, parsed: wq.Query, restriction: wq.Query | None) -> int:  # noqa: ANN001 - whoosh searcher
+    return len(searcher.search(parsed, limit=1, filter=restriction))
+
+
+def _topic_counts(results) -> dict[str, int]:  # noqa: ANN001 - whoosh Results
+    counts = {name: count for name, count in results.groups("topics").items() if name}  # None: no topics
+    return {str(name): count for name, count in sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))}
+
+
+def _buckets(results, name: str, low: int, high: int) -> dict[int, int]:  # noqa: ANN001 - whoosh Results
+    """A numeric facet's counts, without the placeholder Whoosh reports for articles lacking the field."""
+    return {int(key): count for key, count in sorted(results.groups(name).items()) if low <= int(key) <= high}
+
+
+def _timeline(results, years: dict[int, int]) -> dict[str, int]:  # noqa: ANN001 - whoosh Results
+    """Matches per year, or per month when they span only a few years; empty periods included.
+
+    Articles dated only to a year are counted in yearly timelines only.
+    """
+    if not years:
+        return {}
+    first, last = min(years), max(years)
+    months = _buckets(results, "months", 100001, 999912) if last - first < TIMELINE_MONTHS_UNDER_YEARS else {}
+    if not months:
+        return {str(year): years.get(year, 0) for year in range(first, last + 1)}
+    (year, month), end = divmod(min(months), 100), divmod(max(months), 100)
+    timeline = {}
+    while (year, month) <= end:
+        timeline[f"{year}-{month:02d}"] = months.get(year * 100 + month, 0)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return timeline
+
+
+def topic_counts(index_root: Path) -> list[TopicCount]:
+    """Every topic of the taxonomy that built the index, and any others articles carry, with counts."""
+    location = store.locate(index_root)
+    ix = store.open_whoosh(location)
+    described = store.taxonomy_descriptions(location)
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        present = {term.decode("utf-8") for term in reader.lexicon("topics")}
+        names = list(described) + sorted(present - set(described))
+        return [TopicCount(name, described.get(name, ""), reader.doc_frequency("topics", name)) for name in names]
 
 
 def _query_terms(parsed: wq.Query, reader) -> set[str]:  # noqa: ANN001 - whoosh reader
@@ -85,7 +198,7 @@ def _query_terms(parsed: wq.Query, reader) -> set[str]:  # noqa: ANN001 - whoosh
     return {value.decode("utf-8") if isinstance(value, bytes) else str(value) for _, value in terms}
 
 
-def _hit(rank: int, hit, terms: set[str]) -> Hit:  # noqa: ANN001 - whoosh Hit
+def _hit(rank: int, hit, score: float, terms: set[str]) -> Hit:  # noqa: ANN001 - whoosh Hit
     fields = hit.fields()
     snippet, spans = make_snippet(fields.get("body", ""), terms)
     return Hit(
@@ -95,7 +208,7 @@ def _hit(rank: int, hit, terms: set[str]) -> Hit:  # noqa: ANN001 - whoosh Hit
         title=fields.get("display_title", ""),
         date=stored_date(fields),
         topics=_topics(fields),
-        score=round(float(hit.score), 4),
+        score=round(float(score), 4),
         snippet=snippet,
         highlights=spans,
     )

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from searcher import __version__
 from searcher.analysis import ANALYZER_VERSION, news_analyzer
@@ -27,6 +27,8 @@ from searcher.errors import IndexCorruptError, IndexMissingError, IndexOutdatedE
 
 CURRENT_FILE = "CURRENT"
 MANIFEST_FILE = "searcher.json"
+# A copy of the taxonomy that built the generation, so its topics can be listed and described later.
+TAXONOMY_FILE = "taxonomy.toml"
 MANIFEST_FORMAT = "searcher-index"
 # Bump when fields change: an index with another schema version must be rebuilt, not mixed.
 SCHEMA_VERSION = 1
@@ -48,6 +50,10 @@ def build_schema() -> Schema:
         title_is_headline=STORED(),
         body=TEXT(analyzer=analyzer, stored=True, multitoken_query="phrase"),
         date=DATETIME(stored=True, sortable=True),
+        # Facets and sorting: year and yyyymm for counts, dated (1/0) to put undated articles last.
+        year=NUMERIC(sortable=True),
+        month=NUMERIC(sortable=True),
+        dated=NUMERIC(sortable=True),
         date_precision=STORED(),
         date_source=ID(stored=True),
         topics=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
@@ -163,3 +169,19 @@ def remove_stale_generations(root: Path, keep: Path) -> None:
     for entry in root.glob("gen-*"):
         if entry.is_dir() and entry != keep:
             shutil.rmtree(entry, ignore_errors=True)
+
+
+def taxonomy_descriptions(location: IndexLocation) -> dict[str, str]:
+    """Topic names and descriptions of the taxonomy copy kept in the index, in the file's order."""
+    import tomllib
+
+    try:
+        data = tomllib.loads((location.generation / TAXONOMY_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    topics = data.get("topic", [])
+    return {
+        str(t["name"]).strip().lower(): str(t.get("description", "")).strip()
+        for t in topics
+        if isinstance(t, dict) and isinstance(t.get("name"), str)
+    }

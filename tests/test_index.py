@@ -12,6 +12,7 @@ import pytest
 
 from searcher.errors import IndexLockedError, IndexOutdatedError, NotAnIndexError
 from searcher.index import update_index, writer_lock
+from searcher.models import SearchOptions
 from searcher.search import search
 from tests.conftest import FIXTURES, seed_path
 
@@ -19,7 +20,7 @@ INDEX = Path("index")
 
 
 def ids(query: str) -> list[str]:
-    return sorted(h.id for h in search(INDEX, query, limit=100).hits)
+    return sorted(h.id for h in search(INDEX, query, SearchOptions(limit=100)).hits)
 
 
 def counts(report) -> tuple[int, int, int, int, int]:
