@@ -63,3 +63,43 @@ def test_a_dateline_beats_dates_in_the_text():
     cleaned = clean(SourceDocument(id="d", path=Path("d.txt"), kind="text", content=text))
     found = best_date(cleaned)
     assert found is not None and (found.display(), found.source) == ("2019-03-12", "dateline")
+
+
+def html_date(head: str, body: str = "") -> tuple[str, str] | None:
+    html = f"<html><head>{head}</head><body><article><p>{'The talks in Ankara went on all week. ' * 3}</p>{body}</article></body></html>"
+    cleaned = clean(SourceDocument(id="h", path=Path("h.html"), kind="html", content=html))
+    found = best_date(cleaned)
+    return (found.value.isoformat(), found.source) if found else None
+
+
+@pytest.mark.parametrize(
+    ("head", "body"),
+    [
+        ('<meta property="article:published_time" content="2018-03-04T10:00:00Z">', ""),
+        ('<script type="application/ld+json">{"@graph": [{"datePublished": "2018-03-04"}]}</script>', ""),
+        ("", '<time datetime="2018-03-04T08:00:00+01:00">4 March</time>'),
+        ('<meta property="og:published_time" content="2018-03-04">', ""),
+        ('<meta name="DC.date.issued" content="2018-03-04">', ""),
+        ('<meta name="pubdate" content="2018-03-04">', ""),
+        ('<meta name="date" content="Sun, 04 Mar 2018 10:00:00 GMT">', ""),
+    ],
+)
+def test_each_html_date_source_is_read_as_metadata(head: str, body: str):
+    assert html_date(head, body) == ("2018-03-04", "metadata")
+
+
+def test_a_malformed_metadata_date_falls_back_to_the_next_source():
+    head = '<meta property="article:published_time" content="not a date"><meta name="pubdate" content="2018-03-04">'
+    assert html_date(head) == ("2018-03-04", "metadata")
+
+
+def test_broken_json_ld_is_ignored():
+    assert html_date('<script type="application/ld+json">{"datePublished": </script>') is None
+
+
+def test_a_jsonl_date_beats_everything():
+    cleaned = clean(
+        SourceDocument(id="j", path=Path("j.jsonl"), kind="record", content="Signed on May 9, 2016.", date="2020-02-02")
+    )
+    found = best_date(cleaned)
+    assert found is not None and (found.value.isoformat(), found.source) == ("2020-02-02", "metadata")
