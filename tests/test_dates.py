@@ -66,7 +66,8 @@ def test_a_dateline_beats_dates_in_the_text():
 
 
 def html_date(head: str, body: str = "") -> tuple[str, str] | None:
-    html = f"<html><head>{head}</head><body><article><p>{'The talks in Ankara went on all week. ' * 3}</p>{body}</article></body></html>"
+    story = "The talks in Ankara went on all week. " * 3
+    html = f"<html><head>{head}</head><body><article><p>{story}</p>{body}</article></body></html>"
     cleaned = clean(SourceDocument(id="h", path=Path("h.html"), kind="html", content=html))
     found = best_date(cleaned)
     return (found.value.isoformat(), found.source) if found else None
