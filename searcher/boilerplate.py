@@ -75,6 +75,9 @@ SHARE_FURNITURE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
+# Share buttons, comment counters and date lines are short; longer lines are story.
+FURNITURE_MAX_WORDS = 12
+
 # "Published: 12 March 2019", "Updated on 2019-03-12 14:05": a date line above or below the story.
 DATELINE = re.compile(
     r"^(?:published|posted|updated|last\s+updated|first\s+published|date)(?:\s+on)?\s*:?\s*(?P<date>.{4,60})$",

@@ -111,8 +111,8 @@ def _first_kept(reasons: list[str | None]) -> int:
 def drop_reason(block: Block) -> str | None:
     """Why a block is not part of the story, judged from its own shape; None keeps it."""
     text = block.text
-    words = len(text.split())
-    if bp.CAPTION_CREDIT_SUFFIX.search(text):
+    words = text.count(" ") + 1
+    if text.endswith(")") and bp.CAPTION_CREDIT_SUFFIX.search(text):
         return "photo caption"
     if words <= bp.CREDIT_MAX_WORDS and bp.CREDIT_LINE.match(text) and not bp.SENTENCE_END.search(text):
         return "photo credit"
@@ -120,11 +120,11 @@ def drop_reason(block: Block) -> str | None:
         return "related link"
     if is_link_spam(text):
         return "link spam"
-    if is_comment_widget(text):
+    if is_comment_widget(text, words):
         return "comment widget"
-    if bp.SHARE_FURNITURE.match(text):
+    if words <= bp.FURNITURE_MAX_WORDS and bp.SHARE_FURNITURE.match(text):
         return "share/navigation furniture"
-    if words <= 12 and bp.DATELINE.match(text):
+    if words <= bp.FURNITURE_MAX_WORDS and bp.DATELINE.match(text):
         return "dateline"
     if block.tag and block.link_density > 0.5 and words < 40:
         return "link list"
@@ -143,29 +143,31 @@ def is_related_link(text: str) -> bool:
 
 def is_link_spam(text: str) -> bool:
     """Mostly URLs, or selling pills, casinos and the like."""
-    url_chars = sum(len(m.group(0)) for m in bp.URL.finditer(text))
-    return url_chars / max(len(text), 1) > bp.URL_DENSITY_SPAM or bool(bp.SPAM_WORDS.search(text))
+    lowered = text.lower()
+    if "http" in lowered or "www." in lowered:
+        url_chars = sum(len(m.group(0)) for m in bp.URL.finditer(text))
+        if url_chars / len(text) > bp.URL_DENSITY_SPAM:
+            return True
+    return bool(bp.SPAM_WORDS.search(text))
 
 
-def is_comment_widget(text: str) -> bool:
+def is_comment_widget(text: str, words: int) -> bool:
     """A line of a comments widget: "AUTHOR in: POST", "12 Comments", "Leave a reply"."""
-    if bp.COMMENT_FURNITURE.match(text):
+    if words <= bp.FURNITURE_MAX_WORDS and bp.COMMENT_FURNITURE.match(text):
         return True
-    match = bp.COMMENT_WIDGET_LINE.match(text)
+    match = bp.COMMENT_WIDGET_LINE.match(text) if ("in:" in text or "on:" in text) else None
     if not match:
         return False
     author = match.group("author")
     return bool(bp.URL.fullmatch(author)) or len(author.split()) <= bp.COMMENT_AUTHOR_MAX_WORDS
 
 
-def is_comment_like(text: str) -> bool:
+ANCHORS = ("comment widget", "link spam")
+
+
+def _comment_like(block: Block, reason: str | None) -> bool:
     """Could belong to a comments section: widget lines, spam, truncated excerpts, talk about the page."""
-    return (
-        is_comment_widget(text)
-        or is_link_spam(text)
-        or bool(bp.TRUNCATED_EXCERPT.search(text))
-        or bool(bp.COMMENT_PHRASES.search(text))
-    )
+    return reason in ANCHORS or bool(bp.TRUNCATED_EXCERPT.search(block.text) or bp.COMMENT_PHRASES.search(block.text))
 
 
 def _drop_comment_runs(blocks: list[Block], reasons: list[str | None]) -> None:
@@ -174,12 +176,14 @@ def _drop_comment_runs(blocks: list[Block], reasons: list[str | None]) -> None:
     Before that line only blocks that talk like comments go: a story's last sentence may end in
     "..." just above a widget without being part of it.
     """
+    if not any(reason in ANCHORS for reason in reasons):
+        return
     start = 0
     while start < len(blocks):
         end = start
-        while end < len(blocks) and is_comment_like(blocks[end].text):
+        while end < len(blocks) and _comment_like(blocks[end], reasons[end]):
             end += 1
-        anchor = next((i for i in range(start, end) if reasons[i] in ("comment widget", "link spam")), None)
+        anchor = next((i for i in range(start, end) if reasons[i] in ANCHORS), None)
         if anchor is not None:
             for i in range(start, end):
                 if i >= anchor or bp.COMMENT_PHRASES.search(blocks[i].text):
