@@ -1,8 +1,9 @@
 """Stage 3, index: bring a Whoosh index up to date with the article files under some paths.
 
-An update costs what changed: a file whose size and mtime are unchanged is skipped, then one whose
-content hash is unchanged; JSONL records are compared one by one. A rebuild writes a complete new
-generation beside the active one and switches to it atomically, so searches never see half an index.
+An update costs what changed: a file whose size and mtime are unchanged is skipped, then each of its
+documents whose content hash is unchanged; JSONL records are compared one by one. A rebuild writes a
+complete new generation beside the active one and switches to it atomically, so searches never see
+half an index, and an interrupted rebuild leaves the old one in place.
 """
 
 from __future__ import annotations
@@ -14,23 +15,47 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from whoosh.writing import IndexWriter
-
 from searcher import store
 from searcher.errors import IndexLockedError, IndexMissingError, IndexOutdatedError, NotAnIndexError, SearcherError
-from searcher.models import Article, IndexReport, SourceDocument
-from searcher.pipeline import process
+from searcher.models import IndexReport
 from searcher.sources import FoundFile, find_files, read_documents
 from searcher.topics import Taxonomy, default_taxonomy_path, load_taxonomy
+from searcher.writers import ParallelWriter, SerialWriter
 
 # How long a second writer waits for the first before giving up.
 DEFAULT_LOCK_TIMEOUT = 30.0
 LOCK_POLL_SECONDS = 0.2
-# Whoosh's in-memory buffer per writer; larger segments mean fewer merges.
-WRITER_LIMIT_MB = 256
+# Below this much work, starting worker processes costs more than it saves: documents to clean in
+# an update, or bytes of files to read in a new build (whose document count is not known up front).
+PARALLEL_MIN_DOCUMENTS = 2000
+PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+STATE_FILE = "files.json"
+
+
+@dataclass
+class Progress:
+    """How far an indexing run is, for a progress bar: bytes of files read, documents planned."""
+
+    bytes_done: int = 0
+    bytes_total: int = 0
+    documents: int = 0
+    phase: str = "reading"  # then "committing"
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+@dataclass
+class FileEntry:
+    """What the index knows of one source file: its size and mtime, and its documents' content hashes."""
+
+    size: int
+    mtime: float
+    documents: dict[str, str] = field(default_factory=dict)
 
 
 def ensure_index(
@@ -55,54 +80,221 @@ def update_index(
     rebuild: bool = False,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
     on_wait: Callable[[str], None] | None = None,
+    progress: ProgressCallback | None = None,
+    procs: int | None = None,
+    optimize: bool = False,
 ) -> IndexReport:
     """Index the article files under paths (by default, the paths the index was built from).
 
-    A new index is built from ./seeds when no path is given. Raises SearcherError subclasses for
-    problems with the index as a whole; problems with single files are in the report.
+    A new index is built from ./seeds when no path is given. `procs` worker processes clean and
+    index large batches (default: one per core). Raises SearcherError subclasses for problems with
+    the index as a whole; problems with single files are in the report.
     """
     started = time.monotonic()
     root.mkdir(parents=True, exist_ok=True)
     if store.looks_foreign(root) and not (root / store.CURRENT_FILE).exists():
         raise NotAnIndexError(f"{root} is not a searcher index and is not empty; refusing to write into it")
     with writer_lock(root, lock_timeout, on_wait):
-        report = _update_locked(root, paths, taxonomy_path, rebuild)
+        job = _Job(root, rebuild, procs or os.cpu_count() or 1, progress or (lambda _: None), optimize)
+        report = job.run(paths, taxonomy_path)
     report.seconds = time.monotonic() - started
     return report
 
 
-def _update_locked(root: Path, paths: list[Path] | None, taxonomy_path: Path | None, rebuild: bool) -> IndexReport:
-    active = _existing_location(root)
-    manifest = store.check_compatible(active) if active and not rebuild else _old_manifest(active)
-    taxonomy = load_taxonomy(taxonomy_path or _custom_taxonomy(manifest, active))
-    if active and not rebuild and manifest["taxonomy"]["fingerprint"] != taxonomy.fingerprint:
-        raise IndexOutdatedError(
-            "the taxonomy has changed since the index was built; rebuild it with: searcher index --rebuild"
-        )
-    roots = _roots(paths, manifest)
-    if active and not rebuild:
-        generation = active.generation
-    else:
-        generation = store.new_generation(root, datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f"))
+class _Job:
+    """One locked indexing run: choose the generation, plan from the file state, write, switch."""
+
+    def __init__(self, root: Path, rebuild: bool, procs: int, progress: ProgressCallback, optimize: bool) -> None:
+        self.root, self.rebuild, self.procs, self.progress, self.optimize = root, rebuild, procs, progress, optimize
+        self.report = IndexReport()
+
+    def run(self, paths: list[Path] | None, taxonomy_path: Path | None) -> IndexReport:
+        active = _existing_location(self.root)
+        fresh = active is None or self.rebuild
+        manifest = _old_manifest(active) if fresh else store.check_compatible(active)
+        taxonomy = load_taxonomy(taxonomy_path or _custom_taxonomy(manifest, active))
+        if not fresh and manifest["taxonomy"]["fingerprint"] != taxonomy.fingerprint:
+            raise IndexOutdatedError(
+                "the taxonomy has changed since the index was built; rebuild it with: searcher index --rebuild"
+            )
+        store.remove_stale_generations(self.root, keep=active.generation if active else None)
+        roots = _roots(paths, manifest)
+        generation = store.new_generation(self.root, _stamp()) if fresh else active.generation
+        try:
+            self._apply(generation, roots, taxonomy, fresh)
+        except BaseException:
+            if fresh:
+                shutil.rmtree(generation, ignore_errors=True)  # a half-built index is never left behind
+            raise
+        if Path(taxonomy.source) != generation / store.TAXONOMY_FILE:
+            shutil.copyfile(taxonomy.source, generation / store.TAXONOMY_FILE)
+        store.write_manifest(generation, {
+            "roots": [str(r) for r in roots],
+            "taxonomy": {"path": taxonomy.source, "fingerprint": taxonomy.fingerprint,
+                         "custom": taxonomy.source != str(default_taxonomy_path())},
+            "created": manifest.get("created") if not fresh else _now(),
+            "updated": _now(),
+        })  # fmt: skip
+        if fresh:
+            store.activate(self.root, generation)
+            store.remove_stale_generations(self.root, keep=generation)
+        return self.report
+
+    def _apply(self, generation: Path, roots: list[Path], taxonomy: Taxonomy, fresh: bool) -> None:
+        """Adds, updates and removes documents so the index matches the files under roots."""
+        found, self.report.failed = find_files(roots)
+        planner = _Planner({} if fresh else load_state(generation), self.report, self.progress, found)
+        actions = planner.actions(found, roots)
+        if not fresh:
+            actions = iter(list(actions))  # incremental: count the work first, to pick the writer
+        big = planner.bytes_total >= PARALLEL_MIN_BYTES if fresh else planner.planned >= PARALLEL_MIN_DOCUMENTS
+        parallel = self.procs > 1 and big
+        ix = store.open_whoosh(store.IndexLocation(generation.parent, generation))
+        on_failure = planner.failed_document
+        writer = (ParallelWriter(ix, taxonomy, on_failure, self.procs, generation) if parallel
+                  else SerialWriter(ix, taxonomy, on_failure))  # fmt: skip
+        try:
+            for action, item in actions:
+                if action == ADD:
+                    writer.add(item)
+                elif action == REMOVE:
+                    self.report.removed += writer.delete(item)
+                else:
+                    writer.delete(item)
+            self.progress(Progress(planner.bytes_done, planner.bytes_total, planner.planned, "committing"))
+            writer.commit(optimize=self.optimize)
+        except BaseException:
+            writer.cancel()
+            raise
+        save_state(generation, planner.state)
+
+
+# What the planner asks the writer to do with a document (or a document id).
+ADD, REPLACE, REMOVE = "add", "replace", "remove"
+
+
+class _Planner:
+    """Decides, file by file, which documents to index, replace or remove, and keeps the file state."""
+
+    def __init__(
+        self, state: dict[str, FileEntry], report: IndexReport, progress: ProgressCallback, found: list[FoundFile]
+    ) -> None:
+        self.state = dict(state)
+        self.report = report
+        self.progress = progress
+        self.bytes_total = sum(_size(f.path) for f in found)
+        self.bytes_done = 0
+        self.planned = 0
+        self.owners = {doc_id: key for key, entry in state.items() for doc_id in entry.documents}
+        self.replaced: set[str] = set()
+
+    def actions(self, found: list[FoundFile], roots: list[Path]) -> Iterator[tuple[str, object]]:
+        """What to do, in order: first remove the documents of vanished files (so a renamed file's
+        ids are free again), then each file's new and changed documents."""
+        keys = {str(item.path.resolve()) for item in found}
+        scanned = [str(r).rstrip("/") for r in roots]
+        for key in [k for k in self.state if k not in keys and any(k == r or k.startswith(r + "/") for r in scanned)]:
+            yield from self._forget(self.state.pop(key).documents, REMOVE)
+        for item in found:
+            yield from self._file_actions(item, str(item.path.resolve()))
+            self.bytes_done += _size(item.path)
+            self.progress(Progress(self.bytes_done, self.bytes_total, self.planned))
+
+    def _forget(self, doc_ids: object, action: str) -> Iterator[tuple[str, object]]:
+        for doc_id in doc_ids:
+            self.owners.pop(doc_id, None)
+            yield action, doc_id
+
+    def _file_actions(self, item: FoundFile, key: str) -> Iterator[tuple[str, object]]:
+        entry = self.state.get(key)
+        if entry and _same_on_disk(item.path, entry):
+            self.report.unchanged += len(entry.documents)
+            return
+        try:
+            documents, problems = read_documents(item)
+        except SearcherError as error:
+            self.report.failed.append((str(item.path), str(error)))
+            if entry:
+                yield from self._forget(self.state.pop(key).documents, REMOVE)
+            return
+        self.report.failed.extend((str(item.path), problem) for problem in problems)
+        known = entry.documents if entry else {}
+        kept: dict[str, str] = {}
+        gone = set(known) - {d.id for d in documents}
+        yield from self._forget(gone, REMOVE)  # records deleted from a JSONL file
+        for document in documents:
+            owner = self.owners.get(document.id)
+            if owner is not None and owner != key:
+                self.report.failed.append((str(item.path), f"document id {document.id!r} is already used by {owner}"))
+                continue
+            self.owners[document.id] = key
+            kept[document.id] = document.content_hash
+            if known.get(document.id) == document.content_hash:
+                self.report.unchanged += 1
+                continue
+            if document.id in known:
+                self.replaced.add(document.id)
+                self.report.updated += 1
+                yield REPLACE, document.id
+            else:
+                self.report.added += 1
+            self.planned += 1
+            yield ADD, document
+        size, mtime = (documents[0].size, documents[0].mtime) if documents else (0, 0.0)
+        self.state[key] = FileEntry(size, mtime, kept)
+
+    def failed_document(self, doc_id: str, path: str, reason: str) -> None:
+        """A planned document could not be cleaned: count it as failed, and forget it so it is retried."""
+        self.report.failed.append((path, reason))
+        if doc_id in self.replaced:
+            self.report.updated -= 1
+        else:
+            self.report.added -= 1
+        for entry in self.state.values():
+            if entry.documents.pop(doc_id, None) is not None:
+                entry.size = -1  # so the next run reads the file again instead of skipping it
+
+
+def _size(path: Path) -> int:
     try:
-        report = _apply(generation, roots, taxonomy)
-    except BaseException:
-        if generation != (active.generation if active else None):
-            shutil.rmtree(generation, ignore_errors=True)  # a half-built rebuild is never left behind
-        raise
-    if Path(taxonomy.source) != generation / store.TAXONOMY_FILE:
-        shutil.copyfile(taxonomy.source, generation / store.TAXONOMY_FILE)
-    store.write_manifest(generation, {
-        "roots": [str(r) for r in roots],
-        "taxonomy": {"path": taxonomy.source, "fingerprint": taxonomy.fingerprint,
-                     "custom": taxonomy.source != str(default_taxonomy_path())},
-        "created": manifest.get("created") if active and not rebuild else _now(),
-        "updated": _now(),
-    })  # fmt: skip
-    if generation != (active.generation if active else None):
-        store.activate(root, generation)
-        store.remove_stale_generations(root, keep=generation)
-    return report
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _same_on_disk(path: Path, entry: FileEntry) -> bool:
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    return stat.st_size == entry.size and stat.st_mtime == entry.mtime
+
+
+def load_state(generation: Path) -> dict[str, FileEntry]:
+    """The file state saved after the last commit; missing or damaged means every file is looked at again."""
+    try:
+        raw = json.loads((generation / STATE_FILE).read_text(encoding="utf-8"))
+        return {key: FileEntry(size, mtime, documents) for key, (size, mtime, documents) in raw.items()}
+    except (OSError, ValueError, TypeError):
+        return {}
+
+
+def save_state(generation: Path, state: dict[str, FileEntry]) -> None:
+    """Written after Whoosh commits: a crash in between only makes the next run re-check files."""
+    temporary = generation / (STATE_FILE + ".tmp")
+    data = {key: [e.size, e.mtime, e.documents] for key, e in state.items()}
+    temporary.write_text(json.dumps(data), encoding="utf-8")
+    os.replace(temporary, generation / STATE_FILE)
+
+
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+
+
+def _existing_location(root: Path) -> store.IndexLocation | None:
+    if not (root / store.CURRENT_FILE).exists():
+        return None
+    return store.locate(root)
 
 
 def _old_manifest(active: store.IndexLocation | None) -> dict:
@@ -126,12 +318,6 @@ def _custom_taxonomy(manifest: dict, active: store.IndexLocation | None) -> Path
     return active.generation / store.TAXONOMY_FILE
 
 
-def _existing_location(root: Path) -> store.IndexLocation | None:
-    if not (root / store.CURRENT_FILE).exists():
-        return None
-    return store.locate(root)
-
-
 def _roots(paths: list[Path] | None, manifest: dict) -> list[Path]:
     """The paths given, else the ones the index was built from, else ./seeds."""
     if paths:
@@ -144,127 +330,6 @@ def _roots(paths: list[Path] | None, manifest: dict) -> list[Path]:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _apply(generation: Path, roots: list[Path], taxonomy: Taxonomy) -> IndexReport:
-    """Adds, updates and removes documents so the index matches the files under roots."""
-    report = IndexReport()
-    found, report.failed = find_files(roots)
-    ix = store.open_whoosh(store.IndexLocation(generation.parent, generation))
-    known = _known_documents(ix)
-    owners = {doc_id: key for key, docs in known.items() for doc_id in docs}
-    writer = ix.writer(limitmb=WRITER_LIMIT_MB)
-    try:
-        for item in found:
-            _index_file(writer, item, known, owners, taxonomy, report)
-        scanned = {str(r) for r in roots}
-        for key in set(known) - {str(f.path.resolve()) for f in found}:
-            if any(key == r or key.startswith(r.rstrip("/") + "/") for r in scanned):
-                report.removed += writer.delete_by_term("source_key", key)
-        writer.commit()
-    except BaseException:
-        writer.cancel()
-        raise
-    return report
-
-
-def _known_documents(ix) -> dict[str, dict[str, tuple[str, int, float]]]:  # noqa: ANN001 - whoosh Index
-    """For each source file in the index: its documents' ids with (content hash, size, mtime)."""
-    known: dict[str, dict[str, tuple[str, int, float]]] = {}
-    with ix.searcher() as searcher:
-        for fields in searcher.all_stored_fields():
-            known.setdefault(fields["source_key"], {})[fields["id"]] = (
-                fields["content_hash"], fields["size"], fields["mtime"],
-            )  # fmt: skip
-    return known
-
-
-def _index_file(
-    writer: IndexWriter,
-    item: FoundFile,
-    known: dict[str, dict[str, tuple[str, int, float]]],
-    owners: dict[str, str],
-    taxonomy: Taxonomy,
-    report: IndexReport,
-) -> None:
-    key = str(item.path.resolve())
-    previous = known.get(key, {})
-    if previous and _unchanged_on_disk(item.path, previous):
-        report.unchanged += len(previous)
-        return
-    try:
-        documents, problems = read_documents(item)
-    except SearcherError as error:
-        report.failed.append((str(item.path), str(error)))
-        return
-    report.failed.extend((str(item.path), problem) for problem in problems)
-    for document in documents:
-        if document.id in previous and previous[document.id][0] == document.content_hash:
-            report.unchanged += 1
-            continue
-        _write_document(writer, document, previous, owners, taxonomy, report)
-    for stale_id in set(previous) - {d.id for d in documents}:
-        writer.delete_by_term("id", stale_id)
-        report.removed += 1
-
-
-def _unchanged_on_disk(path: Path, previous: dict[str, tuple[str, int, float]]) -> bool:
-    try:
-        stat = path.stat()
-    except OSError:
-        return False
-    return all(size == stat.st_size and mtime == stat.st_mtime for _, size, mtime in previous.values())
-
-
-def _write_document(
-    writer: IndexWriter,
-    document: SourceDocument,
-    previous: dict[str, tuple[str, int, float]],
-    owners: dict[str, str],
-    taxonomy: Taxonomy,
-    report: IndexReport,
-) -> None:
-    owner = owners.get(document.id)
-    if owner is not None and owner != str(document.path):
-        report.failed.append((str(document.path), f"document id {document.id!r} is already used by {owner}"))
-        return
-    try:
-        article = process(document, taxonomy)
-    except SearcherError as error:
-        report.failed.append((str(document.path), str(error)))
-        return
-    owners[document.id] = str(document.path)
-    if document.id in previous:
-        report.updated += 1
-    else:
-        report.added += 1
-    writer.update_document(**article_fields(article))
-
-
-def article_fields(article: Article) -> dict:
-    """An Article as Whoosh fields."""
-    when = article.date
-    return {
-        "id": article.id,
-        "path": article.path,
-        "source_key": article.source_key,
-        "title": article.title if article.title_is_headline else "",
-        "display_title": article.title,
-        "title_is_headline": article.title_is_headline,
-        "body": article.body,
-        "date": datetime(when.value.year, when.value.month, when.value.day) if when else None,
-        "date_precision": when.precision if when else None,
-        "date_source": when.source if when else "none",
-        "year": when.value.year if when else None,
-        "month": when.value.year * 100 + when.value.month if when and when.precision != "year" else None,
-        "dated": 1 if when else 0,
-        "topics": ",".join(article.topics),
-        "url": article.url,
-        "dropped": json.dumps([[d.text, d.reason] for d in article.dropped], ensure_ascii=False),
-        "content_hash": article.content_hash,
-        "size": article.size,
-        "mtime": article.mtime,
-    }
 
 
 @contextmanager

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from searcher.errors import IndexLockedError, IndexOutdatedError, NotAnIndexError
+from searcher.errors import IndexLockedError, IndexOutdatedError, NotAnIndexError, SearcherError
 from searcher.index import update_index, writer_lock
 from searcher.models import SearchOptions
 from searcher.search import search
@@ -89,7 +89,7 @@ def test_a_failed_rebuild_leaves_the_old_index_searchable(monkeypatch: pytest.Mo
         raise KeyboardInterrupt
 
     with monkeypatch.context() as patched, pytest.raises(KeyboardInterrupt):
-        patched.setattr("searcher.index._apply", crash)
+        patched.setattr("searcher.index._Job._apply", crash)
         update_index(INDEX, rebuild=True)
     assert len(ids("S-400")) == 3
     assert [p.name for p in INDEX.glob("gen-*")] == [(INDEX / "CURRENT").read_text().strip()]
@@ -119,3 +119,67 @@ def test_a_changed_taxonomy_asks_for_a_rebuild(tmp_path: Path):
         update_index(INDEX, taxonomy_path=custom)
     update_index(INDEX, taxonomy_path=custom, rebuild=True)
     assert search(INDEX, "topic:x").total == 5
+
+
+@pytest.fixture
+def parallel_always(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Worker processes even for the seeds, which are far below the size that normally needs them."""
+    monkeypatch.setattr("searcher.index.PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr("searcher.index.PARALLEL_MIN_DOCUMENTS", 0)
+
+
+def test_parallel_build_indexes_the_same_as_serial(parallel_always):
+    shutil.copy(FIXTURES / "articles.jsonl", "seeds/articles.jsonl")
+    assert counts(update_index(INDEX, [Path("seeds")], procs=2)) == (8, 0, 0, 0, 0)
+    assert ids("S-400") == [
+        "seeds/001_404ae92723a5d202.txt",
+        "seeds/003_64ddee58b6d909bd.txt",
+        "seeds/004_b3c8d90984622411.txt",
+    ]
+    assert ids("pipeline") == ["rec-gas-2019"]
+    assert search(INDEX, "topic:energy").total == 3
+
+
+def test_parallel_workers_report_documents_that_cannot_be_cleaned(parallel_always, monkeypatch: pytest.MonkeyPatch):
+    import searcher.writers
+
+    real = searcher.writers.process
+
+    def fragile(document, taxonomy):
+        if "004" in document.id:
+            raise SearcherError("cannot be cleaned (RecursionError)")
+        return real(document, taxonomy)
+
+    monkeypatch.setattr(searcher.writers, "process", fragile)
+    report = update_index(INDEX, [Path("seeds")], procs=2)
+    assert counts(report) == (4, 0, 0, 0, 1)
+    assert report.failed[0][1] == "cannot be cleaned (RecursionError)"
+    monkeypatch.setattr(searcher.writers, "process", real)
+    assert counts(update_index(INDEX)) == (1, 0, 0, 4, 0)  # the failed one is tried again
+
+
+def test_renamed_file_is_a_removal_and_an_addition():
+    update_index(INDEX, [Path("seeds")])
+    seed_path("003").rename("seeds/renamed.txt")
+    assert counts(update_index(INDEX)) == (1, 0, 1, 4, 0)
+    assert "seeds/renamed.txt" in ids("S-400")
+
+
+def test_a_jsonl_file_renamed_keeps_its_record_ids():
+    shutil.copy(FIXTURES / "articles.jsonl", "seeds/a.jsonl")
+    update_index(INDEX, [Path("seeds")])
+    Path("seeds/a.jsonl").rename("seeds/b.jsonl")
+    assert counts(update_index(INDEX)) == (3, 0, 3, 5, 0)
+    assert ids("pipeline") == ["rec-gas-2019"]
+
+
+def test_a_record_moved_between_files_is_not_lost():
+    lines = (FIXTURES / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    Path("seeds/a.jsonl").write_text("\n".join(lines[:2]) + "\n", encoding="utf-8")
+    Path("seeds/b.jsonl").write_text(lines[2] + "\n", encoding="utf-8")
+    update_index(INDEX, [Path("seeds")])
+    Path("seeds/a.jsonl").write_text(lines[0] + "\n", encoding="utf-8")
+    Path("seeds/b.jsonl").write_text("\n".join(lines[1:]) + "\n", encoding="utf-8")
+    report = update_index(INDEX)
+    assert report.failed == []
+    assert ids("ceasefire") == ["rec-talks-2017"]

@@ -1,0 +1,169 @@
+"""Writing articles into Whoosh: in this process, or cleaned and indexed in worker processes.
+
+The parallel writer is Whoosh's own multi-process writer (MpWriter), with one change: its workers
+receive source documents, not finished fields, and clean and enrich them before indexing. So the
+pipeline's stages 1 to 3 all run on every core, and the main process only reads files and plans.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.writing import SegmentWriter
+
+from searcher.errors import SearcherError
+from searcher.models import Article, SourceDocument
+from searcher.pipeline import process
+from searcher.topics import Taxonomy, load_taxonomy
+
+# Whoosh's in-memory posting buffer, per writing process; larger means fewer, bigger runs to merge.
+WRITER_LIMIT_MB = 256
+# Documents handed to a worker at a time: large enough that pickling to a job file is cheap per document.
+BATCH_SIZE = 200
+FAILURES_GLOB = "failures-*.json"
+
+# Called with (document id, path, reason) when a document cannot be cleaned.
+FailureCallback = Callable[[str, str, str], None]
+
+
+def article_fields(article: Article) -> dict:
+    """An Article as Whoosh fields."""
+    when = article.date
+    return {
+        "id": article.id,
+        "path": article.path,
+        "source_key": article.source_key,
+        "title": article.title if article.title_is_headline else "",
+        "display_title": article.title,
+        "title_is_headline": article.title_is_headline,
+        "body": article.body,
+        "date": datetime(when.value.year, when.value.month, when.value.day) if when else None,
+        "date_precision": when.precision if when else None,
+        "date_source": when.source if when else "none",
+        "year": when.value.year if when else None,
+        "month": when.value.year * 100 + when.value.month if when and when.precision != "year" else None,
+        "dated": 1 if when else 0,
+        "topics": ",".join(article.topics),
+        "url": article.url,
+        "dropped": json.dumps([[d.text, d.reason] for d in article.dropped], ensure_ascii=False),
+        "content_hash": article.content_hash,
+        "size": article.size,
+        "mtime": article.mtime,
+    }
+
+
+class SerialWriter:
+    """Cleans and indexes in this process: for small updates, where starting workers costs more."""
+
+    def __init__(self, ix, taxonomy: Taxonomy, on_failure: FailureCallback) -> None:  # noqa: ANN001 - whoosh Index
+        self.writer = SegmentWriter(ix, limitmb=WRITER_LIMIT_MB)
+        self.taxonomy = taxonomy
+        self.on_failure = on_failure
+
+    def add(self, document: SourceDocument) -> None:
+        try:
+            article = process(document, self.taxonomy)
+        except SearcherError as error:
+            self.on_failure(document.id, str(document.path), str(error))
+            return
+        self.writer.add_document(**article_fields(article))
+
+    def delete(self, doc_id: str) -> int:
+        return self.writer.delete_by_term("id", doc_id)
+
+    def commit(self, optimize: bool = False) -> None:
+        self.writer.commit(optimize=optimize)
+
+    def cancel(self) -> None:
+        self.writer.cancel()
+
+
+class _CleaningTask(SubWriterTask):
+    """A Whoosh sub-writer process that cleans and enriches each source document it indexes."""
+
+    taxonomy_path: str = ""
+    failures_dir: str = ""
+    _taxonomy: Taxonomy | None = None
+
+    def _process_file(self, filename: str, doc_count: int) -> None:
+        import pickle
+
+        if self._taxonomy is None:
+            self._taxonomy = load_taxonomy(Path(self.taxonomy_path))
+        taxonomy = self._taxonomy
+        tempstorage = self.writer.temp_storage()
+        failures = []
+        with tempstorage.open_file(filename).raw_file() as handle:
+            for _ in range(doc_count):
+                _code, document = pickle.load(handle)
+                try:
+                    article = process(document, taxonomy)
+                except SearcherError as error:
+                    failures.append([document.id, str(document.path), str(error)])
+                    continue
+                self.writer.add_document(**article_fields(article))
+        tempstorage.delete_file(filename)
+        if failures:
+            target = Path(self.failures_dir) / f"failures-{os.getpid()}-{uuid.uuid4().hex}.json"
+            target.write_text(json.dumps(failures), encoding="utf-8")
+
+
+class _CleaningMpWriter(MpWriter):
+    """Whoosh's MpWriter, starting cleaning tasks instead of plain sub-writers."""
+
+    def __init__(self, ix, taxonomy_path: str, failures_dir: str, **kwargs: object) -> None:  # noqa: ANN001
+        self.taxonomy_path = taxonomy_path
+        self.failures_dir = failures_dir
+        super().__init__(ix, **kwargs)
+
+    def _new_task(self) -> SubWriterTask:
+        task = _CleaningTask(
+            self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, self.multisegment
+        )
+        task.taxonomy_path = self.taxonomy_path
+        task.failures_dir = self.failures_dir
+        self.tasks.append(task)
+        task.start()
+        return task
+
+
+class ParallelWriter:
+    """Cleans, enriches and indexes in `procs` worker processes (Whoosh's multi-process writer)."""
+
+    def __init__(self, ix, taxonomy: Taxonomy, on_failure: FailureCallback, procs: int, generation: Path) -> None:  # noqa: ANN001
+        self.generation = generation
+        self.on_failure = on_failure
+        self.paths: dict[str, str] = {}  # document id -> path, to name a failure a worker reports
+        self.writer = _CleaningMpWriter(
+            ix, taxonomy.source, str(generation), procs=procs, batchsize=BATCH_SIZE,
+            multisegment=True, limitmb=WRITER_LIMIT_MB // procs,
+        )  # fmt: skip
+
+    def add(self, document: SourceDocument) -> None:
+        """Queues a source document for a worker, as MpWriter.add_document queues fields."""
+        self.paths[document.id] = str(document.path)
+        self.writer.docbuffer.append((0, document))
+        if len(self.writer.docbuffer) >= self.writer.batchsize:
+            self.writer._enqueue()
+        self.writer._added_sub = True
+
+    def delete(self, doc_id: str) -> int:
+        return self.writer.delete_by_term("id", doc_id)
+
+    def commit(self, optimize: bool = False) -> None:
+        self.writer.commit(optimize=optimize)
+        for report in self.generation.glob(FAILURES_GLOB):
+            for doc_id, path, reason in json.loads(report.read_text(encoding="utf-8")):
+                self.on_failure(doc_id, path, reason)
+            report.unlink()
+
+    def cancel(self) -> None:
+        self.writer.cancel()
+        for report in self.generation.glob(FAILURES_GLOB):
+            report.unlink()
