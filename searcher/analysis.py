@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 
 from whoosh.analysis import (
     CharsetFilter,
@@ -28,8 +29,12 @@ APOSTROPHE_S = re.compile(r"['\u2019][sS]$")
 APOSTROPHES = re.compile(r"['\u2019]")
 
 
+DIGIT = re.compile(r"\d")
+LETTER = re.compile(r"[^\W\d_]")
+
+
 def _has_letter_and_digit(text: str) -> bool:
-    return any(c.isdigit() for c in text) and any(c.isalpha() for c in text)
+    return DIGIT.search(text) is not None and LETTER.search(text) is not None
 
 
 def _split_group(group: str, offset: int) -> Iterator[tuple[str, int, int]]:
@@ -103,16 +108,38 @@ class PossessiveFilter(Filter):
                 yield token
 
 
+@cache
 def news_analyzer():  # noqa: ANN201 - Whoosh composes analyzers dynamically
-    """The analyzer for title and body: tokens, case and accent folding, stopwords, Porter stems."""
-    return (
-        NewsTokenizer()
-        | PossessiveFilter()
-        | LowercaseFilter()
-        | CharsetFilter(accent_map)
-        | StopFilter()
-        | StemFilter()
-    )
+    """The analyzer for title and body: tokens, case and accent folding, stopwords, Porter stems.
+
+    One shared instance, so the stemmer's cache stays warm across documents and queries.
+    """
+    folding = PossessiveFilter() | LowercaseFilter() | CharsetFilter(accent_map)
+    return NewsTokenizer() | folding | StopFilter() | StemFilter()
+
+
+def find_terms(text: str, stems: set[str]) -> list[tuple[int, int]]:
+    """Character spans of the words in text that analyze to one of `stems`, for highlighting.
+
+    Fast on long texts: only word groups with a part starting like one of the stems are analyzed.
+    Porter stemming rewrites only a word's ending, so all but the last letter of a stem begin the
+    word it came from; three letters of that are enough to rule out almost every other word.
+    """
+    prefixes = {stem[: max(1, min(3, len(stem) - 1))] for stem in stems}
+    lengths = sorted({len(p) for p in prefixes})
+    analyzer = news_analyzer()
+    spans = []
+    for match in WORD_GROUP.finditer(text):
+        group = match.group(0)
+        parts = [HYPHENS.sub("", group)] if _has_letter_and_digit(group) else HYPHENS.split(group)
+        folded = [part[:3].lower().translate(accent_map) for part in parts]
+        if not any(part[:n] in prefixes for part in folded for n in lengths):
+            continue
+        offset = match.start()
+        for token in analyzer(group, chars=True, mode="index"):
+            if token.text in stems:
+                spans.append((offset + token.startchar, offset + token.endchar))
+    return spans
 
 
 # Bump when the analyzer's output changes: an index built with another version must be rebuilt.

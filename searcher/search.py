@@ -5,6 +5,7 @@ Never imports beautifulsoup4 or the cleaner: a query loads only Whoosh and the a
 
 from __future__ import annotations
 
+import atexit
 import json
 import re
 from datetime import date, datetime, time
@@ -14,9 +15,11 @@ from whoosh import query as wq
 from whoosh import sorting
 from whoosh.qparser import AndGroup, FieldAliasPlugin, FuzzyTermPlugin, MultifieldParser, OrGroup
 from whoosh.scoring import BM25F
+from whoosh.searching import Searcher
 
 from searcher import store
-from searcher.analysis import news_analyzer
+from searcher.analysis import find_terms
+from searcher.docsets import count_matches
 from searcher.errors import DocumentNotFoundError, QueryError
 from searcher.models import Article, ArticleDate, DroppedBlock, Hit, SearchOptions, SearchResult, TopicCount
 
@@ -70,32 +73,54 @@ def search(index_root: Path, text: str, options: SearchOptions | None = None) ->
     """The best articles for a query, filtered and ordered as asked, with the total that match."""
     options = options or SearchOptions()
     parsed = parse_query(text, options.match)
-    ix = store.open_whoosh(store.locate(index_root))
-    with ix.searcher(weighting=BM25F()) as searcher:
-        grouped = _facets(options)
-        results = searcher.search(
-            parsed,
-            limit=options.limit,
-            filter=_filter(options),
-            sortedby=_sorting(options.sort),
-            groupedby=grouped or None,
-        )
-        terms = _query_terms(parsed, searcher.reader())
-        page = results[: options.limit]
-        scores = (
-            _relevance(searcher, parsed, page) if options.sort != "relevance" else {h.docnum: h.score for h in page}
-        )
-        hits = tuple(_hit(rank, hit, scores[hit.docnum], terms) for rank, hit in enumerate(page, start=1))
-        undated = _count(searcher, parsed, _filter(options, undated=True)) if options.date_filtered else 0
-        years = _buckets(results, "years", 1000, 9999) if grouped else {}
-        return SearchResult(
-            query=text,
-            total=len(results),
-            hits=hits,
-            undated_excluded=undated,
-            facets={"topics": _topic_counts(results), "years": years} if options.facets else None,
-            timeline=_timeline(results, years) if options.timeline else None,
-        )
+    searcher = open_searcher(index_root)
+    grouped = _facets(options)
+    restriction = _filter(options)
+    results = searcher.search(
+        parsed, limit=options.limit, filter=restriction, sortedby=_sorting(options.sort), groupedby=grouped or None
+    )
+    terms = _query_terms(parsed, searcher.reader())
+    page = results[: options.limit]
+    scores = _relevance(searcher, parsed, page) if options.sort != "relevance" else {h.docnum: h.score for h in page}
+    hits = tuple(_hit(rank, hit, scores[hit.docnum], terms) for rank, hit in enumerate(page, start=1))
+    undated = count_matches(searcher, parsed, _filter(options, undated=True)) if options.date_filtered else 0
+    years = _buckets(results, "years", 1000, 9999) if grouped else {}
+    return SearchResult(
+        query=text,
+        total=count_matches(searcher, parsed, restriction),
+        hits=hits,
+        undated_excluded=undated,
+        facets={"topics": _topic_counts(results), "years": years} if options.facets else None,
+        timeline=_timeline(results, years) if options.timeline else None,
+    )
+
+
+# One open searcher per process, kept while its index generation is current: opening a Whoosh
+# index reads every segment's files, which costs more than a typical query.
+_open_searchers: dict[str, Searcher] = {}
+
+
+def open_searcher(index_root: Path) -> Searcher:
+    """A searcher on the index's active generation, reused while it is up to date."""
+    location = store.locate(index_root)
+    key = str(location.generation.resolve())
+    cached = _open_searchers.get(key)
+    if cached is not None:
+        if not cached.up_to_date():
+            cached = _open_searchers[key] = cached.refresh()
+        return cached
+    close_searchers()
+    searcher = store.open_whoosh(location).searcher(weighting=BM25F())
+    _open_searchers[key] = searcher
+    return searcher
+
+
+@atexit.register
+def close_searchers() -> None:
+    """Closes the cached searcher (another index is opened, or the process ends)."""
+    for searcher in _open_searchers.values():
+        searcher.close()
+    _open_searchers.clear()
 
 
 def _relevance(searcher, parsed: wq.Query, page) -> dict[int, float]:  # noqa: ANN001 - whoosh objects
@@ -140,10 +165,6 @@ def _facets(options: SearchOptions) -> dict[str, sorting.FieldFacet]:
     if options.timeline:
         grouped["months"] = sorting.FieldFacet("month", maptype=sorting.Count)
     return grouped
-
-
-def _count(searcher, parsed: wq.Query, restriction: wq.Query | None) -> int:  # noqa: ANN001 - whoosh searcher
-    return len(searcher.search(parsed, limit=1, filter=restriction))
 
 
 def _topic_counts(results) -> dict[str, int]:  # noqa: ANN001 - whoosh Results
@@ -232,7 +253,7 @@ def stored_date(fields: dict) -> ArticleDate | None:
 
 def make_snippet(body: str, terms: set[str]) -> tuple[str, tuple[tuple[int, int], ...]]:
     """About SNIPPET_CHARS of body around the densest cluster of matched terms, and their spans in it."""
-    matches = [(t.startchar, t.endchar) for t in news_analyzer()(body, chars=True, mode="index") if t.text in terms]
+    matches = find_terms(body, terms) if terms else []
     if not matches:
         return _cut(body, 0, [])
     best = max(range(len(matches)), key=lambda i: _window_score(body, matches, i))

@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -38,6 +39,7 @@ HARMLESS_NAMES = {"README.md", "LOCK", ".gitignore"}
 TITLE_BOOST = 2.0
 
 
+@cache
 def build_schema() -> Schema:
     """The fields of an article; stored fields are what results and `show` display."""
     analyzer = news_analyzer()

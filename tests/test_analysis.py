@@ -42,3 +42,12 @@ def test_character_offsets_point_at_the_original_text():
     text = "Russia’s S-400 arrived"
     spans = [(t.startchar, t.endchar) for t in news_analyzer()(text, chars=True)]
     assert [text[s:e] for s, e in spans] == ["Russia’s", "S-400", "arrived"]
+
+
+def test_find_terms_marks_every_word_that_analyzes_to_a_query_stem():
+    from searcher.analysis import find_terms
+
+    text = "Russia’s S-400s arrived; happy assassinations and the happiest S400 in Café Ankara."
+    stems = {t.text for t in news_analyzer()("russia s400 assassinate happy cafe")}
+    found = [text[s:e] for s, e in find_terms(text, stems)]
+    assert found == ["Russia’s", "S-400s", "happy", "assassinations", "S400", "Café"]

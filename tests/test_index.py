@@ -183,3 +183,22 @@ def test_a_record_moved_between_files_is_not_lost():
     report = update_index(INDEX)
     assert report.failed == []
     assert ids("ceasefire") == ["rec-talks-2017"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["Putin", "Putin OR gas", "Putin AND gas", "Putin -S-400", "NOT Putin", "elect*", "putn~", '"air defense"',
+     "topic:energy", "date:[2016 to 2017]", "*", "(Putin OR Erdogan) AND NOT topic:conflict"],
+)  # fmt: skip
+def test_fast_counts_equal_whooshs_own_after_updates(query: str):
+    from searcher.docsets import count_matches
+    from searcher.search import open_searcher, parse_query
+
+    update_index(INDEX, [Path("seeds")])
+    changed = seed_path("000")
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nErdogan spoke about gas.\n", encoding="utf-8")
+    seed_path("002").unlink()
+    update_index(INDEX)  # leaves deleted documents in the old segment
+    searcher = open_searcher(INDEX)
+    parsed = parse_query(query)
+    assert count_matches(searcher, parsed) == len(searcher.search(parsed, limit=None))

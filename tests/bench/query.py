@@ -1,0 +1,148 @@
+"""Query latency, in-process and end to end, on the indexes tests/bench/index.py left in --work.
+
+In-process: p50 and p95 over the fixed query list (tests/bench/queries.txt) for `searcher.search`
+(ranking, total count, snippets), for a minimal plain Whoosh search on the same engine (parse, top 10,
+stored ids: the ceiling), and for SQLite FTS5 (bm25, top 10). End to end: the `searcher search`
+command from process start to last byte, against bare `python -c "import whoosh.index, whoosh.qparser, click"`.
+
+    python tests/bench/query.py [--work /tmp/searcher-bench] [--sizes 1,10] [--runs 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from common import table, write_json  # noqa: E402
+
+QUERIES = HERE / "queries.txt"
+
+
+def load_queries() -> list[str]:
+    return [
+        line.strip()
+        for line in QUERIES.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    return {"p50_ms": statistics.median(ordered) * 1000, "p95_ms": ordered[int(0.95 * (len(ordered) - 1))] * 1000}
+
+
+def time_each(queries: list[str], run) -> list[float]:  # noqa: ANN001 - a callable taking a query
+    for query in queries[:5]:
+        run(query)  # warm the caches, as a user's second query would find them
+    samples = []
+    for query in queries:
+        started = time.perf_counter()
+        run(query)
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def searcher_runner(index: Path):  # noqa: ANN201
+    from searcher.models import SearchOptions
+    from searcher.search import search
+
+    return lambda query: search(index, query, SearchOptions(limit=10))
+
+
+def whoosh_runner(index_dir: Path):  # noqa: ANN201
+    """The ceiling: Whoosh's default parser and BM25F, top 10 ids, nothing else."""
+    from whoosh import index as whoosh_index
+    from whoosh.qparser import MultifieldParser, OrGroup
+    from whoosh.scoring import BM25F
+
+    ix = whoosh_index.open_dir(str(index_dir))
+    searcher = ix.searcher(weighting=BM25F())
+    parser = MultifieldParser(["title", "body"], ix.schema, group=OrGroup)
+    return lambda query: [hit["id"] for hit in searcher.search(parser.parse(query), limit=10)]
+
+
+FTS_WORD = re.compile(r'"[^"]+"|[\w-]+')
+
+
+def fts_query(query: str) -> str:
+    """The same words for FTS5: filters dropped, words ORed, phrases kept."""
+    query = re.sub(r"\w+:(\[[^\]]*\]|\S+)", " ", query)
+    words = [
+        w if w.startswith('"') else f'"{w}"' for w in FTS_WORD.findall(query) if w.upper() not in ("OR", "NOT", "AND")
+    ]
+    return " OR ".join(words) or '"oil"'
+
+
+def fts_runner(db: Path):  # noqa: ANN201
+    connection = sqlite3.connect(db)
+    sql = "SELECT id FROM articles WHERE articles MATCH ? ORDER BY rank LIMIT 10"
+    return lambda query: connection.execute(sql, (fts_query(query),)).fetchall()
+
+
+def command_seconds(command: list[str], runs: int) -> float:
+    """Median wall time of a command, process start to last byte of output."""
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(command, capture_output=True, check=True)
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--work", type=Path, default=Path("/tmp/searcher-bench"))
+    parser.add_argument("--sizes", default="1,10")
+    parser.add_argument("--runs", type=int, default=15, help="Runs of each end-to-end command.")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    queries = load_queries()
+    results: dict = {"queries": len(queries), "sizes": {}}
+    rows = []
+    for copies in (int(c) for c in args.sizes.split(",")):
+        ours = args.work / f"searcher-parallel-{copies}"
+        if not ours.exists():
+            print(f"skipped {copies}x: run tests/bench/index.py --sizes {copies} first")
+            continue
+        variants = {"searcher": searcher_runner(ours), "whoosh (plain)": whoosh_runner(args.work / f"whoosh-multi-{copies}"),
+                    "sqlite fts5": fts_runner(args.work / f"fts5-{copies}.db")}  # fmt: skip
+        numbers = {name: percentiles(time_each(queries, run)) for name, run in variants.items()}
+        results["sizes"][copies] = numbers
+        for name, n in numbers.items():
+            ratio = n["p50_ms"] / numbers["whoosh (plain)"]["p50_ms"]
+            rows.append([f"{copies}x", name, round(n["p50_ms"], 2), round(n["p95_ms"], 2), f"{ratio:.2f}x"])
+    print(f"{len(queries)} queries, in-process, top 10")
+    print(table(["size", "engine", "p50 ms", "p95 ms", "p50 vs plain whoosh"], rows))
+
+    first = min(int(c) for c in args.sizes.split(","))
+    bare = command_seconds([sys.executable, "-c", "import whoosh.index, whoosh.qparser, click"], args.runs)
+    ours = command_seconds(
+        [
+            sys.executable,
+            "-m",
+            "searcher",
+            "--index",
+            str(args.work / f"searcher-parallel-{first}"),
+            "search",
+            "oil prices",
+        ],
+        args.runs,
+    )
+    results["end_to_end"] = {"bare_imports_s": bare, "searcher_search_s": ours, "ratio": ours / bare}
+    print()
+    print(table(["command", "median s"], [["python -c 'import whoosh.index, whoosh.qparser, click'", round(bare, 3)],
+                                          ["searcher search 'oil prices'", round(ours, 3)]]))  # fmt: skip
+    print(f"end to end: {ours / bare:.2f}x the bare imports")
+    print(f"wrote {write_json('query', results, args.json)}")
+
+
+if __name__ == "__main__":
+    main()
