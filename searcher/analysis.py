@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 
 from whoosh.analysis import (
+    STOP_WORDS,
     CharsetFilter,
     Filter,
     LowercaseFilter,
@@ -20,6 +21,7 @@ from whoosh.analysis import (
     Token,
     Tokenizer,
 )
+from whoosh.lang.porter import stem as porter_stem
 from whoosh.support.charset import accent_map
 
 # A word, possibly with inner apostrophes ("Russia's") and joined by hyphens ("S-400", "Su-57").
@@ -121,25 +123,40 @@ def news_analyzer():  # noqa: ANN201 - Whoosh composes analyzers dynamically
 def find_terms(text: str, stems: set[str]) -> list[tuple[int, int]]:
     """Character spans of the words in text that analyze to one of `stems`, for highlighting.
 
-    Fast on long texts: only word groups with a part starting like one of the stems are analyzed.
-    Porter stemming rewrites only a word's ending, so all but the last letter of a stem begin the
-    word it came from; three letters of that are enough to rule out almost every other word.
+    Fast on long texts: each word is folded and stemmed as the analyzer would (stopwords need no
+    check: they are never query terms), and only words starting like one of the stems are stemmed
+    at all. Porter stemming rewrites only a word's ending, so all but the last letter of a stem
+    begin the word it came from.
     """
     prefixes = {stem[: max(1, min(3, len(stem) - 1))] for stem in stems}
     lengths = sorted({len(p) for p in prefixes})
-    analyzer = news_analyzer()
     spans = []
     for match in WORD_GROUP.finditer(text):
-        group = match.group(0)
-        parts = [HYPHENS.sub("", group)] if _has_letter_and_digit(group) else HYPHENS.split(group)
-        folded = [part[:3].lower().translate(accent_map) for part in parts]
-        if not any(part[:n] in prefixes for part in folded for n in lengths):
-            continue
-        offset = match.start()
-        for token in analyzer(group, chars=True, mode="index"):
-            if token.text in stems:
-                spans.append((offset + token.startchar, offset + token.endchar))
+        for part, start, end in _split_group(match.group(0), match.start()):
+            head = part[:3]
+            head = head.lower() if head.isascii() and "'" not in head else fold(part)[:3]
+            if any(head[:n] in prefixes for n in lengths) and _stem_unless_stopped(fold(part)) in stems:
+                spans.append((start, end))
     return spans
+
+
+def _stem_unless_stopped(word: str) -> str | None:
+    """The stem, or None where StopFilter drops the word (a stopword, or a single character)."""
+    if len(word) < STOP_MIN_SIZE or word in STOP_WORDS:
+        return None
+    return stem_word(word)
+
+
+def fold(word: str) -> str:
+    """What the analyzer's filters before stemming make of one token."""
+    word = APOSTROPHES.sub("", APOSTROPHE_S.sub("", word)).lower()
+    return word if word.isascii() else word.translate(accent_map)
+
+
+# StopFilter's defaults: its word list, and tokens shorter than this are dropped too.
+STOP_MIN_SIZE = 2
+# The Porter stemmer StemFilter uses by default, with a cache of the same size.
+stem_word = lru_cache(maxsize=50000)(porter_stem)
 
 
 # Bump when the analyzer's output changes: an index built with another version must be rebuilt.

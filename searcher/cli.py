@@ -179,13 +179,14 @@ def search_command(
       searcher search '"air defense" -Syria' --json | jq '.hits[].title'
       searcher search Idlib --after 2018 --topic conflict --sort newest --timeline
     """
-    from searcher.index import ensure_index
     from searcher.models import SearchOptions
     from searcher.search import search
+    from searcher.store import index_exists
 
-    built = ensure_index(index_dir, on_build=_warn)
-    if built is not None:
-        _warn(output.index_summary(built))
+    if not index_exists(index_dir):  # the indexing pipeline is only loaded when there is work for it
+        from searcher.index import ensure_index
+
+        _warn(output.index_summary(ensure_index(index_dir, on_build=_warn)))
     options = SearchOptions(
         limit=limit, match=match, after=after[0] if after else None, before=before[1] if before else None,
         topics=topics, sort=sort, facets=facets, timeline=timeline,

@@ -79,6 +79,11 @@ class IndexLocation:
         return read_manifest(self.generation)
 
 
+def index_exists(root: Path) -> bool:
+    """True when root holds a searcher index (damaged or not): there is something to open."""
+    return (root / CURRENT_FILE).is_file()
+
+
 def locate(root: Path) -> IndexLocation:
     """The active generation of the index at root, checked to be searcher's own."""
     current = root / CURRENT_FILE

@@ -24,6 +24,10 @@ from searcher.topics import Taxonomy, load_taxonomy
 
 # Whoosh's in-memory posting buffer, per writing process; larger means fewer, bigger runs to merge.
 WRITER_LIMIT_MB = 256
+# Whoosh packs a segment's files into one compound file by default, and reading one part of it
+# copies that part into memory; separate files are read in place, which makes opening an index
+# for a one-off search several times cheaper.
+COMPOUND_SEGMENTS = False
 # Documents handed to a worker at a time: large enough that pickling to a job file is cheap per document.
 BATCH_SIZE = 200
 FAILURES_GLOB = "failures-*.json"
@@ -62,7 +66,7 @@ class SerialWriter:
     """Cleans and indexes in this process: for small updates, where starting workers costs more."""
 
     def __init__(self, ix, taxonomy: Taxonomy, on_failure: FailureCallback) -> None:  # noqa: ANN001 - whoosh Index
-        self.writer = SegmentWriter(ix, limitmb=WRITER_LIMIT_MB)
+        self.writer = SegmentWriter(ix, limitmb=WRITER_LIMIT_MB, compound=COMPOUND_SEGMENTS)
         self.taxonomy = taxonomy
         self.on_failure = on_failure
 
@@ -142,7 +146,7 @@ class ParallelWriter:
         self.paths: dict[str, str] = {}  # document id -> path, to name a failure a worker reports
         self.writer = _CleaningMpWriter(
             ix, taxonomy.source, str(generation), procs=procs, batchsize=BATCH_SIZE,
-            multisegment=True, limitmb=WRITER_LIMIT_MB // procs,
+            multisegment=True, limitmb=WRITER_LIMIT_MB // procs, compound=COMPOUND_SEGMENTS,
         )  # fmt: skip
 
     def add(self, document: SourceDocument) -> None:

@@ -51,3 +51,14 @@ def test_find_terms_marks_every_word_that_analyzes_to_a_query_stem():
     stems = {t.text for t in news_analyzer()("russia s400 assassinate happy cafe")}
     found = [text[s:e] for s, e in find_terms(text, stems)]
     assert found == ["Russia’s", "S-400s", "happy", "assassinations", "S400", "Café"]
+
+
+def test_find_terms_agrees_with_the_analyzer_on_real_text():
+    from searcher.analysis import find_terms
+    from tests.conftest import SEEDS
+
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))
+    tokens = [(t.text, t.startchar, t.endchar) for t in news_analyzer()(text, chars=True, mode="index")]
+    for stems in [{"putin"}, {"s400", "f35"}, {word for word, _, _ in tokens[::7]}]:
+        expected = [(start, end) for word, start, end in tokens if word in stems]
+        assert find_terms(text, stems) == expected

@@ -112,8 +112,11 @@ def main() -> None:
         if not ours.exists():
             print(f"skipped {copies}x: run tests/bench/index.py --sizes {copies} first")
             continue
-        variants = {"searcher": searcher_runner(ours), "whoosh (plain)": whoosh_runner(args.work / f"whoosh-multi-{copies}"),
-                    "sqlite fts5": fts_runner(args.work / f"fts5-{copies}.db")}  # fmt: skip
+        variants = {
+            "searcher": searcher_runner(ours),
+            "whoosh (plain)": whoosh_runner(args.work / f"whoosh-multi-{copies}"),
+            "sqlite fts5": fts_runner(args.work / f"fts5-{copies}.db"),
+        }
         numbers = {name: percentiles(time_each(queries, run)) for name, run in variants.items()}
         results["sizes"][copies] = numbers
         for name, n in numbers.items():
