@@ -5,14 +5,18 @@ Kept apart from ``clean`` so that beautifulsoup4 is imported only when a page is
 
 from __future__ import annotations
 
+import html as html_module
 import json
+import logging
 import re
 from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, ProcessingInstruction, Tag
 
-from searcher.clean import Block, normalize
+from searcher.clean import Block, normalize, text_blocks
 from searcher.models import DroppedBlock
+
+log = logging.getLogger(__name__)
 
 try:  # lxml is much faster; html.parser ships with Python
     import lxml  # noqa: F401
@@ -88,6 +92,28 @@ DATE_META = [
     ("property", "og:published_time"),
 ]
 TITLE_SEPARATORS = re.compile(r"\s+[|–—·:»-]\s+")
+# Real pages nest a few dozen levels; far deeper HTML is an attack or a broken generator, and both
+# parsers take time that grows with depth squared on it, so such a page is read as flat text.
+MAX_DEPTH = 1000
+TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)[^>]*?(/?)>")
+TITLE_TAG = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+INVISIBLE_BLOCKS = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+VOID_TAGS = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "param",
+    "source",
+    "track",
+    "wbr",
+}
 
 
 @dataclass
@@ -104,6 +130,9 @@ class Page:
 
 def html_blocks(html: str) -> Page:
     """The page's blocks in reading order, its title and metadata, and the furniture removed."""
+    if nesting_depth(html, MAX_DEPTH) > MAX_DEPTH:
+        log.warning("HTML nested more than %d levels deep: read as plain text, without its structure", MAX_DEPTH)
+        return flat_page(html)
     soup = BeautifulSoup(html, PARSER)
     site_name = _meta(soup, "property", "og:site_name")
     title = page_title(soup, site_name)
@@ -115,6 +144,28 @@ def html_blocks(html: str) -> Page:
     root = content_root(soup)
     blocks = list(_blocks(root))
     return Page(title, blocks, dates, url, site_name, tuple(dropped))
+
+
+def flat_page(html: str) -> Page:
+    """A page read without parsing: its text between tags, one block per line, scripts and styles left out."""
+    title = TITLE_TAG.search(html)
+    text = html_module.unescape(TAG.sub("\n", INVISIBLE_BLOCKS.sub("\n", html)))
+    return Page(normalize(html_module.unescape(title.group(1))) if title else "", text_blocks(text))
+
+
+def nesting_depth(html: str, limit: int) -> int:
+    """How deeply elements nest (stopping once past limit), counted from the tags alone."""
+    depth = deepest = 0
+    for closing, name, self_closing in TAG.findall(html):
+        if closing:
+            depth = max(depth - 1, 0)
+        elif not self_closing and name.lower() not in VOID_TAGS:
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > limit:
+                    break
+    return deepest
 
 
 def _meta(soup: BeautifulSoup, attribute: str, value: str) -> str | None:

@@ -80,24 +80,54 @@ def cli(ctx: click.Context, index_dir: Path, verbose: bool) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--rebuild", is_flag=True, help="Build a complete new index and switch to it atomically.")
 @taxonomy_option
-@click.option("--lock-timeout", type=click.FloatRange(min=0), default=30.0, show_default=True,
-              help="Seconds to wait for another searcher writing to the same index.")  # fmt: skip
+@click.option("--optimize", is_flag=True, help="Also merge the index into one segment (after many small updates).")
+@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes for large runs (default: one per core).")
+@click.option(
+    "--lock-timeout",
+    type=click.FloatRange(min=0),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for another searcher writing to the same index.",
+)
+@click.option("--max-size", type=click.FloatRange(min=0, min_open=True), default=20.0, show_default=True,
+              help="Skip files larger than this many MB, with a message.")  # fmt: skip
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar (there is none when stderr is not a terminal).")
 @click.pass_obj
 def index_command(
-    index_dir: Path, paths: tuple[Path, ...], rebuild: bool, taxonomy: Path | None, lock_timeout: float
+    index_dir: Path,
+    paths: tuple[Path, ...],
+    rebuild: bool,
+    taxonomy: Path | None,
+    optimize: bool,
+    jobs: int | None,
+    lock_timeout: float,
+    max_size: float,
+    quiet: bool,
 ) -> None:
     """Index .txt, .html and .jsonl files under PATHS (folders are searched recursively).
 
     With no PATHS, re-indexes the paths the index was built from (./seeds for a new index).
     Unchanged files are skipped; changed ones re-indexed; deleted ones removed.
 
+    A run that cannot take the index (another one is writing) waits, then gives up with an error.
+    Files that fail are named with the reason, the run goes on, and the exit code is 1.
+
     \b
     Example:
       searcher index seeds ~/news/2019
+      searcher index --rebuild --taxonomy my-topics.toml
     """
     from searcher.index import update_index
 
-    report = update_index(index_dir, list(paths) or None, taxonomy, rebuild, lock_timeout, on_wait=_warn)
+    bar = output.TerminalProgress(lambda text: click.echo(text, nl=False, err=True))
+    show = not quiet and sys.stderr.isatty()
+    try:
+        report = update_index(
+            index_dir, list(paths) or None, taxonomy, rebuild, lock_timeout, on_wait=_warn,
+            progress=bar if show else None, procs=jobs, optimize=optimize, max_bytes=int(max_size * 1024 * 1024),
+        )  # fmt: skip
+    finally:
+        bar.finish()
     for path, reason in report.failed:
         _warn(f"failed: {output.display_path(path)}: {reason}")
     _warn(output.index_summary(report))
@@ -195,6 +225,23 @@ def search_command(
     if result.undated_excluded and not as_json:
         _warn(f"{result.undated_excluded} matching article(s) without a date were left out by the date filter")
     click.echo(output.search_json(result) if as_json else output.search_text(result, _styler(colour)), color=True)
+
+
+@cli.command("stats")
+@json_option
+@click.pass_obj
+def stats_command(index_dir: Path, as_json: bool) -> None:
+    """Show the index's size, paths, build settings, and documents per topic and per year.
+
+    \b
+    Example:
+      searcher stats
+      searcher --index ~/news-index stats --json | jq .documents
+    """
+    from searcher.search import index_stats
+
+    stats = index_stats(index_dir)
+    click.echo(output.stats_json(stats) if as_json else output.stats_text(stats))
 
 
 @cli.command("topics")

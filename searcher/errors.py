@@ -21,6 +21,10 @@ class IndexCorruptError(SearcherError):
     """The index exists but cannot be opened or read."""
 
 
+class IndexWriteError(SearcherError):
+    """Writing the index failed (a full disk, say); searches still use the last complete index."""
+
+
 class IndexLockedError(SearcherError):
     """Another process is writing to the index."""
 

@@ -20,9 +20,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from searcher import store
-from searcher.errors import IndexLockedError, IndexMissingError, IndexOutdatedError, NotAnIndexError, SearcherError
-from searcher.models import IndexReport
-from searcher.sources import FoundFile, find_files, read_documents
+from searcher.errors import (
+    IndexLockedError,
+    IndexMissingError,
+    IndexOutdatedError,
+    IndexWriteError,
+    NotAnIndexError,
+    SearcherError,
+)
+from searcher.models import IndexReport, Progress
+from searcher.sources import DEFAULT_MAX_BYTES, FoundFile, find_files, read_documents
 from searcher.topics import Taxonomy, default_taxonomy_path, load_taxonomy
 from searcher.writers import ParallelWriter, SerialWriter
 
@@ -34,16 +41,6 @@ LOCK_POLL_SECONDS = 0.2
 PARALLEL_MIN_DOCUMENTS = 2000
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
 STATE_FILE = "files.json"
-
-
-@dataclass
-class Progress:
-    """How far an indexing run is, for a progress bar: bytes of files read, documents planned."""
-
-    bytes_done: int = 0
-    bytes_total: int = 0
-    documents: int = 0
-    phase: str = "reading"  # then "committing"
 
 
 ProgressCallback = Callable[[Progress], None]
@@ -83,6 +80,7 @@ def update_index(
     progress: ProgressCallback | None = None,
     procs: int | None = None,
     optimize: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> IndexReport:
     """Index the article files under paths (by default, the paths the index was built from).
 
@@ -94,18 +92,34 @@ def update_index(
     root.mkdir(parents=True, exist_ok=True)
     if store.looks_foreign(root) and not (root / store.CURRENT_FILE).exists():
         raise NotAnIndexError(f"{root} is not a searcher index and is not empty; refusing to write into it")
-    with writer_lock(root, lock_timeout, on_wait):
-        job = _Job(root, rebuild, procs or os.cpu_count() or 1, progress or (lambda _: None), optimize)
-        report = job.run(paths, taxonomy_path)
+    settings = _Settings(procs or os.cpu_count() or 1, optimize, max_bytes, progress or (lambda _: None))
+    try:
+        with writer_lock(root, lock_timeout, on_wait):
+            report = _Job(root, rebuild, settings).run(paths, taxonomy_path)
+    except OSError as error:  # source files' errors are per-file failures; this is the index's own storage
+        reason = error.strerror or str(error)
+        raise IndexWriteError(
+            f"cannot write the index at {root} ({reason}); searches still use the last complete index"
+        ) from error
     report.seconds = time.monotonic() - started
     return report
+
+
+@dataclass(frozen=True)
+class _Settings:
+    """How a run works: worker processes, merging, the file size limit, progress reports."""
+
+    procs: int
+    optimize: bool
+    max_bytes: int
+    progress: ProgressCallback
 
 
 class _Job:
     """One locked indexing run: choose the generation, plan from the file state, write, switch."""
 
-    def __init__(self, root: Path, rebuild: bool, procs: int, progress: ProgressCallback, optimize: bool) -> None:
-        self.root, self.rebuild, self.procs, self.progress, self.optimize = root, rebuild, procs, progress, optimize
+    def __init__(self, root: Path, rebuild: bool, settings: _Settings) -> None:
+        self.root, self.rebuild, self.settings = root, rebuild, settings
         self.report = IndexReport()
 
     def run(self, paths: list[Path] | None, taxonomy_path: Path | None) -> IndexReport:
@@ -143,15 +157,16 @@ class _Job:
     def _apply(self, generation: Path, roots: list[Path], taxonomy: Taxonomy, fresh: bool) -> None:
         """Adds, updates and removes documents so the index matches the files under roots."""
         found, self.report.failed = find_files(roots)
-        planner = _Planner({} if fresh else load_state(generation), self.report, self.progress, found)
+        settings = self.settings
+        planner = _Planner({} if fresh else load_state(generation), self.report, settings, found)
         actions = planner.actions(found, roots)
         if not fresh:
             actions = iter(list(actions))  # incremental: count the work first, to pick the writer
         big = planner.bytes_total >= PARALLEL_MIN_BYTES if fresh else planner.planned >= PARALLEL_MIN_DOCUMENTS
-        parallel = self.procs > 1 and big
+        parallel = settings.procs > 1 and big
         ix = store.open_whoosh(store.IndexLocation(generation.parent, generation))
         on_failure = planner.failed_document
-        writer = (ParallelWriter(ix, taxonomy, on_failure, self.procs, generation) if parallel
+        writer = (ParallelWriter(ix, taxonomy, on_failure, settings.procs, generation) if parallel
                   else SerialWriter(ix, taxonomy, on_failure))  # fmt: skip
         try:
             for action, item in actions:
@@ -161,8 +176,8 @@ class _Job:
                     self.report.removed += writer.delete(item)
                 else:
                     writer.delete(item)
-            self.progress(Progress(planner.bytes_done, planner.bytes_total, planner.planned, "committing"))
-            writer.commit(optimize=self.optimize)
+            settings.progress(Progress(planner.bytes_done, planner.bytes_total, planner.planned, "committing"))
+            writer.commit(optimize=settings.optimize)
         except BaseException:
             writer.cancel()
             raise
@@ -177,11 +192,12 @@ class _Planner:
     """Decides, file by file, which documents to index, replace or remove, and keeps the file state."""
 
     def __init__(
-        self, state: dict[str, FileEntry], report: IndexReport, progress: ProgressCallback, found: list[FoundFile]
+        self, state: dict[str, FileEntry], report: IndexReport, settings: _Settings, found: list[FoundFile]
     ) -> None:
         self.state = dict(state)
         self.report = report
-        self.progress = progress
+        self.progress = settings.progress
+        self.max_bytes = settings.max_bytes
         self.bytes_total = sum(_size(f.path) for f in found)
         self.bytes_done = 0
         self.planned = 0
@@ -211,7 +227,7 @@ class _Planner:
             self.report.unchanged += len(entry.documents)
             return
         try:
-            documents, problems = read_documents(item)
+            documents, problems = read_documents(item, self.max_bytes)
         except SearcherError as error:
             self.report.failed.append((str(item.path), str(error)))
             if entry:

@@ -139,6 +139,33 @@ class TopicCount:
 
 
 @dataclass
+class Progress:
+    """How far an indexing run is, for a progress bar: bytes of files read, documents planned."""
+
+    bytes_done: int = 0
+    bytes_total: int = 0
+    documents: int = 0
+    phase: str = "reading"  # then "committing"
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    """What `searcher stats` shows: size, provenance and settings of an index, and its contents."""
+
+    location: str
+    documents: int
+    disk_bytes: int
+    segments: int
+    roots: tuple[str, ...]
+    created: str | None
+    updated: str | None
+    settings: dict[str, object]
+    topics: dict[str, int]
+    years: dict[int, int]
+    undated: int
+
+
+@dataclass
 class IndexReport:
     """What an indexing run did, for the summary line."""
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 
-from searcher.models import Article, ArticleDate, Hit, IndexReport, SearchResult, TopicCount
+from searcher.models import Article, ArticleDate, Hit, IndexReport, IndexStats, Progress, SearchResult, TopicCount
 
 # C0, DEL and C1 controls, and the bidirectional overrides that can disguise text ("Trojan Source").
 UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -186,3 +187,67 @@ def index_summary(report: IndexReport) -> str:
         f"{report.added} added, {report.updated} updated, {report.removed} removed, "
         f"{report.unchanged} unchanged, {len(report.failed)} failed in {report.seconds:.1f}s"
     )
+
+
+class TerminalProgress:
+    """A progress bar on stderr: share of bytes read, documents per second, time left.
+
+    Redrawn at most every REDRAW_SECONDS, on one line, and erased when the run ends.
+    """
+
+    REDRAW_SECONDS = 0.2
+    WIDTH = 24
+
+    def __init__(self, write: Callable[[str], None]) -> None:
+        self.write = write
+        self.started = time.monotonic()
+        self.last = 0.0
+        self.drawn = False
+
+    def __call__(self, progress: Progress) -> None:
+        now = time.monotonic()
+        if now - self.last < self.REDRAW_SECONDS and progress.phase == "reading":
+            return
+        self.last = now
+        self.write("\r" + progress_line(progress, now - self.started) + "\x1b[K")
+        self.drawn = True
+
+    def finish(self) -> None:
+        if self.drawn:
+            self.write("\r\x1b[K")
+
+
+def progress_line(progress: Progress, elapsed: float) -> str:
+    """ "indexing  42% ██████████░░░░░░░░░░░░░░ 9,120 docs  850 docs/s  0:12 left" """
+    if progress.phase == "committing":
+        return f"indexing: {progress.documents:,} documents read; writing the index..."
+    share = progress.bytes_done / progress.bytes_total if progress.bytes_total else 0.0
+    filled = round(share * TerminalProgress.WIDTH)
+    rate = progress.documents / elapsed if elapsed > 0 else 0.0
+    left = elapsed * (1 - share) / share if share > 0 else None
+    eta = f"{int(left // 60)}:{int(left % 60):02d} left" if left is not None else "--:-- left"
+    bar = "█" * filled + "░" * (TerminalProgress.WIDTH - filled)
+    return f"indexing {share:4.0%} {bar} {progress.documents:,} docs  {rate:,.0f} docs/s  {eta}"
+
+
+def stats_text(stats: IndexStats) -> str:
+    lines = [
+        f"index:      {safe(stats.location)}",
+        f"documents:  {stats.documents:,} ({stats.undated:,} without a date)",
+        f"on disk:    {stats.disk_bytes / 1e6:,.1f} MB in {stats.segments} segment(s)",
+        f"built:      {stats.created or 'unknown'}; last updated {stats.updated or 'unknown'}",
+        "paths:      " + (", ".join(safe(r) for r in stats.roots) or "none"),
+        "settings:   " + ", ".join(f"{k}={safe(str(v))}" for k, v in stats.settings.items()),
+        "topics:     " + (" · ".join(f"{safe(k)} {v:,}" for k, v in stats.topics.items()) or "none"),
+        "years:      " + (" · ".join(f"{k} {v:,}" for k, v in stats.years.items()) or "none"),
+    ]
+    return "\n".join(lines)
+
+
+def stats_json(stats: IndexStats) -> str:
+    return to_json({
+        "location": stats.location, "documents": stats.documents, "disk_bytes": stats.disk_bytes,
+        "segments": stats.segments, "roots": list(stats.roots), "created": stats.created, "updated": stats.updated,
+        "settings": stats.settings, "topics": stats.topics, "years": {str(k): v for k, v in stats.years.items()},
+        "undated": stats.undated,
+    })  # fmt: skip

@@ -8,6 +8,8 @@ from __future__ import annotations
 import atexit
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -20,8 +22,17 @@ from whoosh.searching import Searcher
 from searcher import store
 from searcher.analysis import find_terms
 from searcher.docsets import count_matches
-from searcher.errors import DocumentNotFoundError, QueryError
-from searcher.models import Article, ArticleDate, DroppedBlock, Hit, SearchOptions, SearchResult, TopicCount
+from searcher.errors import DocumentNotFoundError, IndexCorruptError, QueryError, SearcherError
+from searcher.models import (
+    Article,
+    ArticleDate,
+    DroppedBlock,
+    Hit,
+    IndexStats,
+    SearchOptions,
+    SearchResult,
+    TopicCount,
+)
 
 SEARCH_FIELDS = ["title", "body"]
 # Characters of body text in a snippet, and how far back it may reach for the start of a sentence.
@@ -69,10 +80,30 @@ def _parse(parser: MultifieldParser, text: str) -> wq.Query:
         raise QueryError(f"cannot understand the query ({error})") from error
 
 
+@contextmanager
+def damage_reported(index_root: Path) -> Iterator[None]:
+    """Turns whatever a damaged index makes Whoosh raise (a truncated or missing segment file gives
+    OSError, EOFError, struct or unpickling errors, and others) into one error that names the fix."""
+    try:
+        yield
+    except SearcherError:
+        raise
+    except Exception as error:
+        close_searchers()
+        raise IndexCorruptError(
+            f"index at {index_root} is damaged ({type(error).__name__}: {error}); "
+            "rebuild it with: searcher index --rebuild"
+        ) from error
+
+
 def search(index_root: Path, text: str, options: SearchOptions | None = None) -> SearchResult:
     """The best articles for a query, filtered and ordered as asked, with the total that match."""
-    options = options or SearchOptions()
-    parsed = parse_query(text, options.match)
+    parsed = parse_query(text, (options or SearchOptions()).match)
+    with damage_reported(index_root):
+        return _search(index_root, text, parsed, options or SearchOptions())
+
+
+def _search(index_root: Path, text: str, parsed: wq.Query, options: SearchOptions) -> SearchResult:
     searcher = open_searcher(index_root)
     grouped = _facets(options)
     restriction = _filter(options)
@@ -105,10 +136,10 @@ def open_searcher(index_root: Path) -> Searcher:
     location = store.locate(index_root)
     key = str(location.generation.resolve())
     cached = _open_searchers.get(key)
-    if cached is not None:
-        if not cached.up_to_date():
-            cached = _open_searchers[key] = cached.refresh()
+    if cached is not None and cached.up_to_date():
         return cached
+    # Reopened rather than Searcher.refresh(): after an optimize, refresh() kept the old segments'
+    # readers beside the merged one, and every document was counted twice.
     close_searchers()
     searcher = store.open_whoosh(location).searcher(weighting=BM25F())
     _open_searchers[key] = searcher
@@ -198,6 +229,11 @@ def _timeline(results, years: dict[int, int]) -> dict[str, int]:  # noqa: ANN001
 
 def topic_counts(index_root: Path) -> list[TopicCount]:
     """Every topic of the taxonomy that built the index, and any others articles carry, with counts."""
+    with damage_reported(index_root):
+        return _topic_counts_of(index_root)
+
+
+def _topic_counts_of(index_root: Path) -> list[TopicCount]:
     location = store.locate(index_root)
     ix = store.open_whoosh(location)
     described = store.taxonomy_descriptions(location)
@@ -296,6 +332,11 @@ def _cut(body: str, start: int, matches: list[tuple[int, int]]) -> tuple[str, tu
 
 def get_article(index_root: Path, doc_id: str) -> Article:
     """The stored article with this id, or with a unique id or file name starting with it."""
+    with damage_reported(index_root):
+        return _get_article(index_root, doc_id)
+
+
+def _get_article(index_root: Path, doc_id: str) -> Article:
     ix = store.open_whoosh(store.locate(index_root))
     with ix.searcher() as searcher:
         fields = searcher.document(id=doc_id)
@@ -337,4 +378,42 @@ def stored_article(fields: dict) -> Article:
         size=fields.get("size", 0),
         mtime=fields.get("mtime", 0.0),
         source_key=fields.get("source_key", ""),
+    )
+
+
+def index_stats(index_root: Path) -> IndexStats:
+    """Size, provenance, settings and contents of the index at index_root."""
+    with damage_reported(index_root):
+        return _index_stats(index_root)
+
+
+def _index_stats(index_root: Path) -> IndexStats:
+    location = store.locate(index_root)
+    manifest = store.check_compatible(location)
+    searcher = open_searcher(index_root)
+    reader = searcher.reader()
+    topics = {term.decode("utf-8"): reader.doc_frequency("topics", term) for term in reader.lexicon("topics")}
+    results = searcher.search(
+        wq.Every(), limit=1, groupedby={"years": sorting.FieldFacet("year", maptype=sorting.Count)}
+    )
+    taxonomy = manifest.get("taxonomy", {})
+    settings = {
+        "schema": manifest.get("schema_version"),
+        "analyzer": manifest.get("analyzer_version"),
+        "searcher": manifest.get("searcher_version"),
+        "taxonomy": taxonomy.get("path", "built-in") if taxonomy.get("custom") else "built-in",
+        "taxonomy_fingerprint": taxonomy.get("fingerprint"),
+    }
+    return IndexStats(
+        location=str(location.generation),
+        documents=reader.doc_count(),
+        disk_bytes=sum(p.stat().st_size for p in location.generation.iterdir() if p.is_file()),
+        segments=len(reader.leaf_readers()),
+        roots=tuple(manifest.get("roots", [])),
+        created=manifest.get("created"),
+        updated=manifest.get("updated"),
+        settings=settings,
+        topics=dict(sorted(topics.items(), key=lambda item: (-item[1], item[0]))),
+        years=_buckets(results, "years", 1000, 9999),
+        undated=count_matches(searcher, wq.NumericRange("dated", 0, 0)),
     )
