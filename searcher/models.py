@@ -97,6 +97,7 @@ class Hit:
     score: float
     snippet: str
     highlights: tuple[tuple[int, int], ...] = ()  # character spans of matched terms in the snippet
+    duplicates: tuple[str, ...] = ()  # ids of near-identical copies, shown once under this hit
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,10 @@ class SearchOptions:
     sort: str = "relevance"  # or "newest", "oldest"; undated articles always last
     facets: bool = False
     timeline: bool = False
+    page: int = 1  # 1-based: page N shows hits (N-1)*limit+1 to N*limit
+    snippets: bool = True  # batch runs need none
+    expand: bool = False  # pseudo-relevance feedback (RM3)
+    collapse: bool = True  # show near-identical copies of one story once
 
     @property
     def date_filtered(self) -> bool:
@@ -127,6 +132,8 @@ class SearchResult:
     undated_excluded: int = 0  # matches left out by a date filter because they have no date
     facets: dict[str, dict] | None = None  # {"topics": {name: count}, "years": {year: count}}
     timeline: dict[str, int] | None = None  # "YYYY" or "YYYY-MM" -> matches, in order
+    suggestion: str | None = None  # "did you mean": the query with misspelled words corrected
+    page: int = 1
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import atexit
 import json
+import math
 import re
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time
 from pathlib import Path
@@ -19,10 +21,11 @@ from whoosh.qparser import AndGroup, FieldAliasPlugin, FuzzyTermPlugin, Multifie
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
-from searcher import store
-from searcher.analysis import find_terms
-from searcher.docsets import count_matches
+from searcher import ranking, store
+from searcher.analysis import news_analyzer
+from searcher.docsets import count_matches, docset
 from searcher.errors import DocumentNotFoundError, IndexCorruptError, QueryError, SearcherError
+from searcher.fingerprint import SAME_STORY, same_story
 from searcher.models import (
     Article,
     ArticleDate,
@@ -33,13 +36,16 @@ from searcher.models import (
     SearchResult,
     TopicCount,
 )
+from searcher.snippets import make_snippet
+from searcher.spelling import suggest
 
 SEARCH_FIELDS = ["title", "body"]
-# Characters of body text in a snippet, and how far back it may reach for the start of a sentence.
-SNIPPET_CHARS = 200
-SENTENCE_REACH = 60
 # A timeline spanning fewer years than this is drawn per month, so a short story still has a shape.
 TIMELINE_MONTHS_UNDER_YEARS = 3
+# Hits fetched per hit shown when collapsing copies, so that a page stays full after folding.
+COLLAPSE_OVERFETCH = 3
+# "Did you mean" is offered when fewer articles than this match.
+SUGGEST_BELOW = 3
 # Longest query accepted; longer ones are pasted documents, not queries.
 MAX_QUERY_CHARS = 2000
 # "-word" or -"a phrase" excludes articles; a "-" inside a word ("S-400") does not.
@@ -50,6 +56,7 @@ def parse_query(text: str, match: str = "any") -> wq.Query:
     """The Whoosh query for a user's query string; raises QueryError when nothing is searchable."""
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(f"query is {len(text)} characters long; the limit is {MAX_QUERY_CHARS}")
+    text = ranking.join_spaced_models(text)
     # Whoosh's OrGroup.factory coordination scores 0 when a word matches in one field only (its SQR
     # formula multiplies by (n-1)/n), so plain OR is used: BM25F already sums the words' scores.
     group = AndGroup if match == "all" else OrGroup
@@ -105,25 +112,86 @@ def search(index_root: Path, text: str, options: SearchOptions | None = None) ->
 
 def _search(index_root: Path, text: str, parsed: wq.Query, options: SearchOptions) -> SearchResult:
     searcher = open_searcher(index_root)
-    grouped = _facets(options)
     restriction = _filter(options)
+    matching, ranked = _ranked_query(searcher, text, parsed, options, restriction)
+    return run_ranked(searcher, text, matching, ranked, options, restriction)
+
+
+def _ranked_query(
+    searcher: Searcher, text: str, parsed: wq.Query, options: SearchOptions, restriction: wq.Query | None
+) -> tuple[wq.Query, wq.Query]:
+    """The query defining the matches, and the one ordering them (with bonuses and feedback terms)."""
+    stems = ranking.plain_stems(ranking.join_spaced_models(text))
+    ranked = ranking.with_bonuses(parsed, stems)
+    if not options.expand:
+        return parsed, ranked
+    first = searcher.search(ranked, limit=ranking.FEEDBACK_DOCS, filter=restriction)
+    feedback = [(hit.get("body", ""), hit.score) for hit in first]
+    expansion = ranking.feedback_terms(feedback, _query_terms(parsed, searcher.reader()))
+    if expansion is None:
+        return parsed, ranked
+    return wq.Or([parsed, expansion]), ranking.combine(ranked, expansion)
+
+
+def run_ranked(
+    searcher: Searcher,
+    text: str,
+    matching: wq.Query,
+    ranked: wq.Query,
+    options: SearchOptions,
+    restriction: wq.Query | None,
+) -> SearchResult:
+    """Runs a prepared query: one page of hits (copies collapsed), counts, facets and timeline."""
+    grouped = _facets(options)
+    wanted = options.page * options.limit * (COLLAPSE_OVERFETCH if options.collapse else 1)
     results = searcher.search(
-        parsed, limit=options.limit, filter=restriction, sortedby=_sorting(options.sort), groupedby=grouped or None
+        ranked, limit=wanted, filter=restriction, sortedby=_sorting(options.sort), groupedby=grouped or None
     )
-    terms = _query_terms(parsed, searcher.reader())
-    page = results[: options.limit]
-    scores = _relevance(searcher, parsed, page) if options.sort != "relevance" else {h.docnum: h.score for h in page}
-    hits = tuple(_hit(rank, hit, scores[hit.docnum], terms) for rank, hit in enumerate(page, start=1))
-    undated = count_matches(searcher, parsed, _filter(options, undated=True)) if options.date_filtered else 0
+    window = _collapse(searcher, list(results)) if options.collapse else [(hit, ()) for hit in results]
+    first = (options.page - 1) * options.limit
+    page = window[first : first + options.limit]
+    terms = _query_terms(matching, searcher.reader()) if options.snippets else set()
+    docs = [hit for hit, _ in page]
+    scores = _relevance(searcher, ranked, docs) if options.sort != "relevance" else {h.docnum: h.score for h in docs}
+    hits = tuple(
+        _hit(rank, hit, scores[hit.docnum], terms, options.snippets, copies)
+        for rank, (hit, copies) in enumerate(page, start=first + 1)
+    )
+    undated = count_matches(searcher, matching, _filter(options, undated=True)) if options.date_filtered else 0
     years = _buckets(results, "years", 1000, 9999) if grouped else {}
+    total = count_matches(searcher, matching, restriction)
     return SearchResult(
         query=text,
-        total=count_matches(searcher, parsed, restriction),
+        total=total,
         hits=hits,
         undated_excluded=undated,
         facets={"topics": _topic_counts(results), "years": years} if options.facets else None,
         timeline=_timeline(results, years) if options.timeline else None,
+        suggestion=suggest(searcher, text) if total < SUGGEST_BELOW and options.snippets else None,
+        page=options.page,
     )
+
+
+def _collapse(searcher: Searcher, hits: list) -> list[tuple[object, tuple[str, ...]]]:
+    """Hits in order, each near-identical copy folded into the first of its story, with the ids of
+    all its copies in the index (not only those that matched)."""
+    shown: list[tuple[object, tuple[str, ...], tuple[str, ...]]] = []
+    for hit in hits:
+        keys = tuple(k for k in hit.get("fingerprints", "").split(",") if k)
+        if any(same_story(keys, other_keys) for _, _, other_keys in shown):
+            continue
+        shown.append((hit, _copies(searcher, hit, keys), keys))
+    return [(hit, copies) for hit, copies, _ in shown]
+
+
+def _copies(searcher: Searcher, hit, keys: tuple[str, ...]) -> tuple[str, ...]:  # noqa: ANN001 - whoosh Hit
+    if not keys:
+        return ()
+    votes: Counter[int] = Counter()
+    for key in keys:
+        votes.update(docset(searcher, wq.Term("fingerprints", key)))
+    docnums = sorted(n for n, count in votes.items() if count >= SAME_STORY and n != hit.docnum)
+    return tuple(searcher.stored_fields(n)["id"] for n in docnums)
 
 
 # One open searcher per process, kept while its index generation is current: opening a Whoosh
@@ -141,7 +209,13 @@ def open_searcher(index_root: Path) -> Searcher:
     # Reopened rather than Searcher.refresh(): after an optimize, refresh() kept the old segments'
     # readers beside the merged one, and every document was counted twice.
     close_searchers()
-    searcher = store.open_whoosh(location).searcher(weighting=BM25F())
+    try:
+        searcher = store.open_whoosh(location).searcher(weighting=BM25F())
+    except (SearcherError, OSError):
+        # A rebuild may have switched generations, and removed this one, since CURRENT was read.
+        if store.locate(index_root).generation == location.generation:
+            raise
+        return open_searcher(index_root)
     _open_searchers[key] = searcher
     return searcher
 
@@ -156,6 +230,8 @@ def close_searchers() -> None:
 
 def _relevance(searcher, parsed: wq.Query, page) -> dict[int, float]:  # noqa: ANN001 - whoosh objects
     """BM25F scores of a date-sorted page of hits (Whoosh does not score when it sorts)."""
+    if not page:
+        return {}
     docnums = {hit.docnum for hit in page}
     scored = searcher.search(parsed, filter=docnums, limit=max(len(docnums), 1))
     return {docnum: 0.0 for docnum in docnums} | {hit.docnum: hit.score for hit in scored}
@@ -255,9 +331,9 @@ def _query_terms(parsed: wq.Query, reader) -> set[str]:  # noqa: ANN001 - whoosh
     return {value.decode("utf-8") if isinstance(value, bytes) else str(value) for _, value in terms}
 
 
-def _hit(rank: int, hit, score: float, terms: set[str]) -> Hit:  # noqa: ANN001 - whoosh Hit
+def _hit(rank: int, hit, score: float, terms: set[str], snippets: bool, copies: tuple[str, ...]) -> Hit:  # noqa: ANN001
     fields = hit.fields()
-    snippet, spans = make_snippet(fields.get("body", ""), terms)
+    snippet, spans = make_snippet(fields.get("body", ""), terms) if snippets else ("", ())
     return Hit(
         rank=rank,
         id=fields["id"],
@@ -268,6 +344,7 @@ def _hit(rank: int, hit, score: float, terms: set[str]) -> Hit:  # noqa: ANN001 
         score=round(float(score), 4),
         snippet=snippet,
         highlights=spans,
+        duplicates=copies,
     )
 
 
@@ -285,49 +362,6 @@ def stored_date(fields: dict) -> ArticleDate | None:
         fields.get("date_precision") or "day",
         fields.get("date_source") or "text",
     )
-
-
-def make_snippet(body: str, terms: set[str]) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """About SNIPPET_CHARS of body around the densest cluster of matched terms, and their spans in it."""
-    matches = find_terms(body, terms) if terms else []
-    if not matches:
-        return _cut(body, 0, [])
-    best = max(range(len(matches)), key=lambda i: _window_score(body, matches, i))
-    start = _snippet_start(body, matches[best][0])
-    return _cut(body, start, matches)
-
-
-def _window_score(body: str, matches: list[tuple[int, int]], first: int) -> tuple[int, int]:
-    """Distinct matched words in the window starting at match `first`, then matches in it."""
-    end = matches[first][0] + SNIPPET_CHARS
-    inside = [m for m in matches[first:] if m[1] <= end]
-    return len({body[s:e].lower() for s, e in inside}), len(inside)
-
-
-def _snippet_start(body: str, match_start: int) -> int:
-    """Starts at the sentence's start when it is close, else at a word boundary a little before."""
-    floor = max(0, match_start - SENTENCE_REACH)
-    sentence = max(body.rfind(". ", floor, match_start), body.rfind("\n", floor, match_start))
-    if sentence >= 0:
-        return sentence + 1
-    if floor == 0:
-        return 0
-    space = body.find(" ", max(0, match_start - SENTENCE_REACH // 2), match_start)
-    return space + 1 if space >= 0 else match_start
-
-
-def _cut(body: str, start: int, matches: list[tuple[int, int]]) -> tuple[str, tuple[tuple[int, int], ...]]:
-    while start < len(body) and body[start].isspace():
-        start += 1
-    end = min(len(body), start + SNIPPET_CHARS)
-    if end < len(body):
-        space = body.rfind(" ", start, end)
-        end = space if space > start else end
-    prefix = "…" if start > 0 else ""
-    suffix = "…" if end < len(body) else ""
-    text = prefix + body[start:end].replace("\n", " ") + suffix
-    spans = tuple((s - start + len(prefix), e - start + len(prefix)) for s, e in matches if s >= start and e <= end)
-    return text, spans
 
 
 def get_article(index_root: Path, doc_id: str) -> Article:
@@ -417,3 +451,54 @@ def _index_stats(index_root: Path) -> IndexStats:
         years=_buckets(results, "years", 1000, 9999),
         undated=count_matches(searcher, wq.NumericRange("dated", 0, 0)),
     )
+
+
+# Key terms of an article that make the "more like this" query.
+SIMILAR_TERMS = 20
+
+
+def similar(index_root: Path, doc_id: str, options: SearchOptions | None = None) -> SearchResult:
+    """Articles most like the one with this id (or unique id start), by its key terms."""
+    options = options or SearchOptions()
+    with damage_reported(index_root):
+        article = _get_article(index_root, doc_id)
+        searcher = open_searcher(index_root)
+        terms = key_terms(searcher, f"{article.title}\n{article.body}")
+        if not terms:
+            return SearchResult(query=f"similar:{article.id}", total=0, hits=())
+        likeness = wq.Or([wq.Term("body", term, boost=weight) for term, weight in terms])
+        matching = wq.AndNot(likeness, wq.Term("id", article.id))
+        return run_ranked(searcher, f"similar:{article.id}", matching, matching, options, _filter(options))
+
+
+def key_terms(searcher: Searcher, text: str) -> list[tuple[str, float]]:
+    """The text's most telling stems, by term frequency times inverse document frequency."""
+    reader = searcher.reader()
+    documents = max(reader.doc_count_all(), 1)
+    counts = Counter(token.text for token in news_analyzer()(text))
+    weighted = []
+    for stem, count in counts.items():
+        frequency = reader.doc_frequency("body", stem)
+        if frequency:
+            weighted.append((stem, count * math.log(1 + documents / frequency)))
+    weighted.sort(key=lambda item: (-item[1], item[0]))
+    top = weighted[:SIMILAR_TERMS]
+    peak = top[0][1] if top else 1.0
+    return [(stem, weight / peak) for stem, weight in top]
+
+
+def batch_search(
+    index_root: Path, lines: Iterable[str], options: SearchOptions
+) -> Iterator[tuple[str, SearchResult | SearcherError]]:
+    """Runs `qid<TAB>query` lines in order; a query that fails gives its error, and the rest go on."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        qid, tab, text = line.rstrip("\n").partition("\t")
+        if not tab:
+            yield str(number), QueryError(f"line {number}: expected qid<TAB>query")
+            continue
+        try:
+            yield qid.strip(), search(index_root, text, options)
+        except QueryError as error:
+            yield qid.strip(), error

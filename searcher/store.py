@@ -32,7 +32,7 @@ MANIFEST_FILE = "searcher.json"
 TAXONOMY_FILE = "taxonomy.toml"
 MANIFEST_FORMAT = "searcher-index"
 # Bump when fields change: an index with another schema version must be rebuilt, not mixed.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # Files a user may keep in the index folder (its README) that do not make it a foreign index.
 HARMLESS_NAMES = {"README.md", "LOCK", ".gitignore"}
 # A title is worth more than any one sentence of the body; 2.0 is Whoosh's usual title boost.
@@ -59,6 +59,7 @@ def build_schema() -> Schema:
         date_precision=STORED(),
         date_source=ID(stored=True),
         topics=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
+        fingerprints=KEYWORD(stored=True, commas=True),  # near-duplicate MinHash values
         url=STORED(),
         dropped=STORED(),
         content_hash=STORED(),
@@ -109,7 +110,12 @@ def looks_foreign(root: Path) -> bool:
         return False
     if not root.is_dir():
         return True
-    return any(entry.name not in HARMLESS_NAMES and not entry.name.startswith(".") for entry in root.iterdir())
+    return any(not _ours_or_harmless(entry.name) for entry in root.iterdir())
+
+
+def _ours_or_harmless(name: str) -> bool:
+    """Our own files (a generation being built by another writer right now, say) or a user's README."""
+    return name in HARMLESS_NAMES or name.startswith((".", "gen-", CURRENT_FILE))
 
 
 def read_manifest(generation: Path) -> dict:

@@ -18,6 +18,7 @@ from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.writing import SegmentWriter
 
 from searcher.errors import SearcherError
+from searcher.fingerprint import fingerprints
 from searcher.models import Article, SourceDocument
 from searcher.pipeline import process
 from searcher.topics import Taxonomy, load_taxonomy
@@ -54,6 +55,7 @@ def article_fields(article: Article) -> dict:
         "month": when.value.year * 100 + when.value.month if when and when.precision != "year" else None,
         "dated": 1 if when else 0,
         "topics": ",".join(article.topics),
+        "fingerprints": ",".join(fingerprints(article.body)),
         "url": article.url,
         "dropped": json.dumps([[d.text, d.reason] for d in article.dropped], ensure_ascii=False),
         "content_hash": article.content_hash,

@@ -1,0 +1,91 @@
+"""Shaping a parsed query for ranking: bonuses for matching more of the words and for finding them
+close together, and optional pseudo-relevance feedback (RM3).
+
+BM25F alone scores a document by the sum of its words' scores, so one very rare word can outrank a
+document holding every word of the query. The bonuses are extra optional clauses: they never change
+which documents match, only their order.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+from whoosh import query as wq
+
+from searcher.analysis import news_analyzer
+
+FIELDS = ("title", "body")
+# Bonuses, as boosts on clauses that re-score the words they hold; tuned on Cranfield (see README).
+ALL_WORDS_BOOST = 0.3  # every word of the query in the document
+NEAR_BOOST = 0.3  # two neighbouring query words within NEAR_SLOP positions of each other
+NEAR_SLOP = 4
+# Longer queries are pasted text, where pairs and the all-words clause stop meaning much.
+MAX_BONUS_WORDS = 8
+# A query with any of these is written in the query language; bonuses are for plain words.
+QUERY_SYNTAX = re.compile(r'["():*?~\[\]{}^]|(?:^|\s)[-+]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b')
+# "S 400" in a query means the model S400 (the analyzer joins it in articles too).
+SPACED_MODEL = re.compile(r"\b([A-Z]{1,2}) (\d{2,4})\b")
+# RM3: feedback documents, expansion terms, and the weight of the original query.
+FEEDBACK_DOCS = 10
+FEEDBACK_TERMS = 10
+ORIGINAL_WEIGHT = 0.6
+
+
+def join_spaced_models(text: str) -> str:
+    """ "S 400" becomes "S400", so a spaced model number is one term, as in indexed text."""
+    return SPACED_MODEL.sub(r"\1\2", text)
+
+
+def plain_stems(text: str) -> list[str]:
+    """The distinct stems of a query of plain words, in order; empty when it uses query syntax."""
+    if QUERY_SYNTAX.search(text):
+        return []
+    return list(dict.fromkeys(token.text for token in news_analyzer()(text)))
+
+
+def with_bonuses(parsed: wq.Query, stems: list[str]) -> wq.Query:
+    """The query, plus optional clauses rewarding documents with all the words, and words close together."""
+    if not 2 <= len(stems) <= MAX_BONUS_WORDS:
+        return parsed
+    clauses = [parsed]
+    if ALL_WORDS_BOOST:
+        clauses.append(wq.And([_any_field(stem) for stem in stems], boost=ALL_WORDS_BOOST))
+    if NEAR_BOOST:
+        for first, second in zip(stems, stems[1:], strict=False):
+            near = [wq.Phrase(field, [first, second], slop=NEAR_SLOP) for field in FIELDS]
+            clauses.append(wq.Or(near, boost=NEAR_BOOST))
+    return wq.Or(clauses)
+
+
+def _any_field(stem: str) -> wq.Query:
+    return wq.Or([wq.Term(field, stem) for field in FIELDS])
+
+
+def feedback_terms(feedback: list[tuple[str, float]], query_terms: set[str]) -> wq.Query | None:
+    """RM3's expansion: the terms most likely under the best documents of a first search, weighted.
+
+    `feedback` holds (body, score) of those documents. P(w|R) is the score-weighted average of each
+    document's term frequencies (Lavrenko and Croft's relevance model); query terms are left out.
+    """
+    if not feedback:
+        return None
+    top = max(score for _, score in feedback)
+    weights = [math.exp(score - top) for _, score in feedback]
+    total_weight = sum(weights)
+    relevance: Counter[str] = Counter()
+    for (body, _), weight in zip(feedback, weights, strict=True):
+        stems = [token.text for token in news_analyzer()(body)]
+        for stem, count in Counter(stems).items():
+            relevance[stem] += weight / total_weight * count / len(stems)
+    expansion = [(stem, p) for stem, p in relevance.most_common() if stem not in query_terms][:FEEDBACK_TERMS]
+    if not expansion:
+        return None
+    norm = sum(p for _, p in expansion)
+    return wq.Or([wq.Term("body", stem, boost=len(expansion) * p / norm) for stem, p in expansion])
+
+
+def combine(ranked: wq.Query, expansion: wq.Query) -> wq.Query:
+    """RM3's final query: the original weighted ORIGINAL_WEIGHT, the expansion the rest."""
+    return wq.Or([ranked.with_boost(ORIGINAL_WEIGHT), expansion.with_boost(1 - ORIGINAL_WEIGHT)])

@@ -1,0 +1,369 @@
+"""Hostile input, crashes and concurrency: a one-line message, the right exit code, and an index
+that still answers a known query afterwards."""
+
+from __future__ import annotations
+
+import errno
+import gc
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from searcher.cli import cli
+
+INDEX = Path("index")
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def known_query_answers() -> None:
+    """The seeds are still searchable: S-400 finds its three articles."""
+    result = invoke("search", "--json", "S-400")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["total"] == 3
+
+
+def one_line(stderr: str) -> str:
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, stderr
+    assert "Traceback" not in stderr
+    return lines[0]
+
+
+def indexed(*paths: str):
+    result = invoke("index", "seeds", *paths)
+    assert "Traceback" not in result.stderr
+    return result
+
+
+def failure_lines(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("searcher: failed: ")]
+
+
+# --- inputs -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("binary.txt", b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00", "binary file (contains NUL bytes)"),
+        ("nul.html", b"<p>story</p>\x00\x00", "binary file (contains NUL bytes)"),
+        ("empty.txt", b"", "empty file"),
+        ("blank.txt", b" \n\t\r\n  ", "empty file"),
+    ],
+)
+def test_unusable_files_are_named_with_the_reason(name: str, data: bytes, reason: str):
+    Path("seeds", name).write_bytes(data)
+    result = indexed()
+    assert result.exit_code == 1
+    assert failure_lines(result.stderr) == [f"searcher: failed: seeds/{name}: {reason}"]
+    known_query_answers()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "query"),
+    [
+        ("latin.txt", "Zeppelin caf\u00e9 story\n\nThe caf\u00e9 served a zeppelin crew.\n".encode("cp1252"), "café"),
+        ("utf16.txt", "Zeppelin story\n\nThe zeppelin landed in Ankara.\n".encode("utf-16"), "zeppelin"),
+        ("bom.txt", b"\xef\xbb\xbfZeppelin story\n\nThe zeppelin landed.\n", "zeppelin"),
+        (
+            "koi8.html",
+            '<meta charset="koi8-r"><title>Дирижабль</title><p>Дирижабль прилетел в Москву.</p>'.encode("koi8-r"),
+            "дирижабль",
+        ),
+    ],
+)  # fmt: skip
+def test_other_encodings_are_decoded_and_found(name: str, data: bytes, query: str):
+    Path("seeds", name).write_bytes(data)
+    assert indexed().exit_code == 0
+    result = invoke("search", "--json", query)
+    assert [h["id"] for h in json.loads(result.stdout)["hits"]] == [f"seeds/{name}"]
+
+
+def test_a_file_over_the_size_limit_is_skipped_with_a_message():
+    Path("seeds/huge.txt").write_text("A line of a long dump. " * 5000)
+    result = indexed("--max-size", "0.05")
+    assert result.exit_code == 1
+    assert failure_lines(result.stderr)[0].startswith(
+        "searcher: failed: seeds/huge.txt: file is 115,000 bytes, over the limit"
+    )
+    known_query_answers()
+
+
+def test_a_single_line_of_50_mb_is_skipped_by_the_default_limit():
+    Path("seeds/line.txt").write_bytes(b"x" * (50 * 1024 * 1024))
+    result = indexed()
+    assert result.exit_code == 1
+    assert "over the limit of 20,971,520" in failure_lines(result.stderr)[0]
+    known_query_answers()
+
+
+def test_html_nested_a_hundred_thousand_levels_is_indexed_as_text():
+    depth = 100_000
+    page = (
+        "<html><body>" + "<div>" * depth + "<p>The zeppelin landed in Ankara.</p>" + "</div>" * depth + "</body></html>"
+    )
+    Path("seeds/deep.html").write_text(page)
+    started = time.monotonic()
+    assert indexed().exit_code == 0
+    assert time.monotonic() - started < 60
+    result = invoke("search", "--json", "zeppelin")
+    assert [h["id"] for h in json.loads(result.stdout)["hits"]] == ["seeds/deep.html"]
+
+
+def test_an_unreadable_file_is_named_and_the_rest_indexed(monkeypatch: pytest.MonkeyPatch):
+    Path("seeds/locked.txt").write_text("Locked story\n\nSecret zeppelin.\n")
+    real_open = Path.open
+
+    def guarded(self: Path, *args, **kwargs):  # noqa: ANN002, ANN003
+        if self.name == "locked.txt":
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", guarded)
+    result = indexed()
+    monkeypatch.undo()
+    assert result.exit_code == 1
+    assert failure_lines(result.stderr) == ["searcher: failed: seeds/locked.txt: cannot read file: Permission denied"]
+
+
+def test_an_unreadable_folder_is_named_and_the_rest_indexed(monkeypatch: pytest.MonkeyPatch):
+    Path("seeds/private").mkdir()
+    Path("seeds/private/a.txt").write_text("Private\n\nA zeppelin.\n")
+    real_scandir = os.scandir
+
+    def guarded(path):  # noqa: ANN001, ANN202
+        if str(path).endswith("private"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", guarded)
+    result = indexed()
+    monkeypatch.undo()
+    assert result.exit_code == 1
+    assert failure_lines(result.stderr) == ["searcher: failed: seeds/private: cannot read folder: Permission denied"]
+    known_query_answers()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
+def test_a_file_without_read_permission_is_named():
+    Path("seeds/closed.txt").write_text("Closed\n\nA zeppelin.\n")
+    Path("seeds/closed.txt").chmod(0)
+    result = indexed()
+    assert result.exit_code == 1
+    assert "seeds/closed.txt: cannot read file: Permission denied" in result.stderr
+
+
+def test_symlink_loops_end():
+    Path("seeds/loop").symlink_to(Path("seeds").resolve())
+    assert indexed().exit_code == 0
+    known_query_answers()
+
+
+def test_hostile_file_names_are_shown_escaped():
+    name = "bad \x1b[2J\nname.txt"
+    Path("seeds", name).write_bytes(b"\x00binary")
+    Path("seeds", "ok \x1b]0;x\x07.txt").write_text("Zeppelin\n\nA zeppelin landed.\n")
+    result = indexed()
+    assert result.exit_code == 1
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert "searcher: failed: seeds/bad \\x1b[2J\\nname.txt: binary file" in result.stderr
+    shown = invoke("search", "zeppelin").stdout
+    assert "\x1b" not in shown and "ok \\x1b]0;x\\x07.txt" in shown
+
+
+def test_malformed_jsonl_lines_are_reported_by_number_and_the_rest_indexed():
+    lines = ['{"id": "a", "text": "A zeppelin over Ankara."}', "{not json", "", '{"id": "b"}', '"a string"']
+    Path("seeds/feed.jsonl").write_text("\n".join(lines) + "\n")
+    result = indexed()
+    assert result.exit_code == 1
+    assert failure_lines(result.stderr) == [
+        "searcher: failed: seeds/feed.jsonl: line 2: invalid JSON (Expecting property name enclosed in double quotes)",
+        "searcher: failed: seeds/feed.jsonl: line 4: missing 'text' or 'html'",
+        "searcher: failed: seeds/feed.jsonl: line 5: not a JSON object",
+    ]
+    assert json.loads(invoke("search", "--json", "zeppelin").stdout)["total"] == 1
+
+
+def test_control_characters_in_articles_never_reach_the_terminal():
+    Path("seeds/evil.txt").write_text(
+        "Zeppelin \x1b[31mred\x1b[0m title\n\nThe zeppelin \x9b2J landed \u202eevil\u202c \x07here.\n", encoding="utf-8"
+    )
+    assert indexed().exit_code == 0
+    for args in (["search", "zeppelin"], ["show", "evil"], ["clean", "seeds/evil.txt"]):
+        shown = invoke(*args).stdout
+        assert not any(c in shown for c in "\x1b\x9b\x07\u202e"), args
+    data = invoke("search", "--json", "zeppelin").stdout
+    assert not any(c in data for c in "\x1b\x9b\x07\u202e")
+    json.loads(data)
+
+
+# --- queries ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"unbalanced', "(putin", "putin))", "AND", "OR OR", "NOT", "-", "--", "+", "title:", ":", "nosuch:field",
+     "date:notadate", "date:[2019 to", "topic:", "*", "?", "~", "putin~~~", "\\", "'", "\x00", "S-400 AND (gas OR"],
+)  # fmt: skip
+def test_odd_queries_answer_or_fail_in_one_line_with_exit_2(query: str):
+    indexed()
+    result = invoke("search", "--", query)
+    assert result.exit_code in (0, 2), result.stderr
+    if result.exit_code == 2:
+        assert one_line(result.stderr).startswith("Error: ")
+    known_query_answers()
+
+
+def test_a_huge_query_is_refused_with_exit_2():
+    indexed()
+    result = invoke("search", "putin " * 2000)
+    assert result.exit_code == 2
+    assert one_line(result.stderr) == "Error: query is 12000 characters long; the limit is 2000"
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=60))
+def test_any_query_string_answers_or_fails_cleanly(query: str):
+    if not Path("index/CURRENT").exists():
+        indexed()
+    result = invoke("search", "--json", "--", query) if query else invoke("search", "--json", "--", "x")
+    assert result.exit_code in (0, 2), (query, result.stderr)
+    if result.exit_code == 0:
+        json.loads(result.stdout)
+    else:
+        one_line(result.stderr)
+
+
+# --- crashes and faults -------------------------------------------------------------------------
+
+
+def big_feed(records: int = 6000) -> None:
+    """A JSONL feed that takes a few seconds to index."""
+    Path("feed").mkdir()
+    with Path("feed/big.jsonl").open("w", encoding="utf-8") as handle:
+        for i in range(records):
+            handle.write(json.dumps({"id": f"r{i}", "text": f"Story {i} about markets and the harvest. " * 20}) + "\n")
+
+
+def test_kill_9_during_an_incremental_update_leaves_the_previous_state_answering():
+    indexed()
+    big_feed()
+    update = subprocess.Popen(
+        [sys.executable, "-m", "searcher", "index", "--jobs", "1", "feed"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(2.0)
+    update.send_signal(signal.SIGKILL)
+    update.wait()
+    known_query_answers()
+    result = invoke("index", "feed")  # the killed run never recorded "feed" among the index's paths
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(invoke("stats", "--json").stdout)["documents"] == 6005
+
+
+def test_a_full_disk_mid_run_gives_one_line_and_keeps_the_index(monkeypatch: pytest.MonkeyPatch):
+    indexed()
+    Path("seeds/new.txt").write_text("New\n\nA zeppelin story.\n")
+    from whoosh.filedb.filestore import FileStorage
+
+    def full(*_args, **_kwargs):  # noqa: ANN002, ANN003
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(FileStorage, "create_file", full)
+    for args in (["index"], ["index", "--rebuild"]):
+        result = invoke(*args)
+        assert result.exit_code == 1
+        assert one_line(result.stderr) == (
+            "Error: cannot write the index at index (No space left on device); "
+            "searches still use the last complete index"
+        )
+    monkeypatch.undo()
+    known_query_answers()
+    assert len(list(INDEX.glob("gen-*"))) == 1
+
+
+# Whoosh leaves the files of a segment it failed to open for the garbage collector to close; a
+# command ends right after the error anyway, so the warnings are not the behaviour under test.
+@pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.parametrize("damage", ["truncate", "delete"])
+def test_a_damaged_segment_is_reported_with_the_fix_and_rebuild_recovers(damage: str):
+    indexed()
+    generation = next(INDEX.glob("gen-*"))
+    segment_file = next(generation.glob("*.trm"))
+    if damage == "truncate":
+        segment_file.write_bytes(segment_file.read_bytes()[:40])
+    else:
+        segment_file.unlink()
+    result = invoke("search", "S-400")
+    assert result.exit_code == 1
+    line = one_line(result.stderr)
+    assert line.startswith("Error: index at index is damaged") and line.endswith(
+        "rebuild it with: searcher index --rebuild"
+    )
+    assert invoke("index", "--rebuild").exit_code == 0
+    known_query_answers()
+    gc.collect()  # close what Whoosh leaked here, under this test's warning filter, not a later test's
+
+
+def test_several_searches_in_parallel_while_an_index_run_writes():
+    indexed()
+    big_feed(4000)
+    writer = subprocess.Popen([sys.executable, "-m", "searcher", "index", "--rebuild", "seeds", "feed"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    rounds = 0
+    while writer.poll() is None and rounds < 5:
+        searches = [
+            subprocess.Popen(
+                [sys.executable, "-m", "searcher", "search", "--json", "S-400"],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )  # fmt: skip
+            for _ in range(4)
+        ]
+        for search in searches:
+            out, err = search.communicate(timeout=60)
+            assert search.returncode == 0, err
+            assert json.loads(out)["total"] == 3
+        rounds += 1
+    assert writer.wait(timeout=120) == 0
+    assert rounds > 0
+
+
+def test_a_whoosh_index_searcher_did_not_write_is_never_opened(monkeypatch: pytest.MonkeyPatch):
+    from whoosh import index as whoosh_index
+    from whoosh.fields import TEXT, Schema
+
+    Path("foreign").mkdir()
+    whoosh_index.create_in("foreign", Schema(body=TEXT))
+
+    def refuse(*_args, **_kwargs):  # noqa: ANN002, ANN003
+        raise AssertionError("a foreign index was opened")
+
+    monkeypatch.setattr(whoosh_index, "open_dir", refuse)
+    for args in (["search", "putin"], ["index", "seeds"], ["stats"], ["show", "x"]):
+        result = invoke("--index", "foreign", *args)
+        assert result.exit_code == 1, args
+        assert "foreign is not a searcher index" in one_line(result.stderr)
+
+
+def test_a_generation_without_searchers_manifest_is_refused():
+    indexed()
+    generation = next(INDEX.glob("gen-*"))
+    (generation / "searcher.json").write_text(json.dumps({"format": "something-else"}))
+    result = invoke("search", "putin")
+    assert result.exit_code == 1
+    assert "was not written by searcher; refusing to open it" in one_line(result.stderr)
