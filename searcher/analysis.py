@@ -24,8 +24,12 @@ from whoosh.analysis import (
 from whoosh.lang.porter import stem as porter_stem
 from whoosh.support.charset import accent_map
 
+# A model number written with a space, "S 400" or "F 35": one capital (not the words "A" and "I")
+# and two to four digits. Two capitals are left alone: "US 2016" is a country and a year.
+SPACED_MODEL = r"(?<![^\W_])[B-HJ-Z] \d{2,4}(?![^\W_])"
 # A word, possibly with inner apostrophes ("Russia's") and joined by hyphens ("S-400", "Su-57").
-WORD_GROUP = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*(?:[-\u2010\u2011][^\W_]+(?:['\u2019][^\W_]+)*)*")
+WORD = r"[^\W_]+(?:['\u2019][^\W_]+)*(?:[-\u2010\u2011][^\W_]+(?:['\u2019][^\W_]+)*)*"
+WORD_GROUP = re.compile(f"{SPACED_MODEL}|{WORD}")
 HYPHENS = re.compile(r"[-\u2010\u2011]")
 APOSTROPHE_S = re.compile(r"['\u2019][sS]$")
 APOSTROPHES = re.compile(r"['\u2019]")
@@ -42,7 +46,7 @@ def _has_letter_and_digit(text: str) -> bool:
 def _split_group(group: str, offset: int) -> Iterator[tuple[str, int, int]]:
     """Yield (text, start, end) for one word group: model numbers whole, other compounds in parts."""
     if not HYPHENS.search(group) or _has_letter_and_digit(group):
-        yield HYPHENS.sub("", group), offset, offset + len(group)
+        yield HYPHENS.sub("", group).replace(" ", ""), offset, offset + len(group)
         return
     start = 0
     for part in HYPHENS.split(group):
@@ -160,4 +164,4 @@ stem_word = lru_cache(maxsize=50000)(porter_stem)
 
 
 # Bump when the analyzer's output changes: an index built with another version must be rebuilt.
-ANALYZER_VERSION = 1
+ANALYZER_VERSION = 2

@@ -7,11 +7,15 @@ import sys
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
 from searcher import __version__, output
 from searcher.errors import QueryError, SearcherError
+
+if TYPE_CHECKING:
+    from searcher.models import SearchOptions, SearchResult
 
 DEFAULT_INDEX = Path("index")
 
@@ -151,9 +155,54 @@ class Period(click.ParamType):
             self.fail(str(error), param, ctx)
 
 
+def search_options(command: Callable) -> Callable:
+    """The options `search` and `similar` share: paging, filters, order, counts and output."""
+    positive = click.IntRange(min=1)
+    options = [
+        click.option("-n", "--limit", type=positive, default=10, show_default=True, help="Results per page."),
+        click.option("--page", type=positive, default=1, show_default=True, help="Page of results to show."),
+        click.option("--after", type=Period(), help="Only articles dated in or after this period (2019, 2019-04)."),
+        click.option("--before", type=Period(), help="Only articles dated in or before this period."),
+        click.option("--topic", "topics", multiple=True, help="Only articles with this topic; repeatable (any)."),
+        click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance",
+                     show_default=True, help="Order of results; undated articles come last when sorting by date."),
+        click.option("--facets", is_flag=True, help="Also count the matches per topic and per year."),
+        click.option("--timeline", is_flag=True, help="Also draw matches per year (per month for short spans)."),
+        click.option("--no-collapse", is_flag=True, help="List near-identical copies of a story separately."),
+        json_option,
+        colour_option,
+    ]  # fmt: skip
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _search_settings(**given: object) -> SearchOptions:
+    """The SearchOptions for the shared options (and any extra ones given by name)."""
+    from searcher.models import SearchOptions
+
+    after, before = given.pop("after"), given.pop("before")
+    given["collapse"] = not given.pop("no_collapse")
+    return SearchOptions(after=after[0] if after else None, before=before[1] if before else None, **given)
+
+
+def _print_result(result: SearchResult, as_json: bool, colour: str) -> None:
+    if result.undated_excluded and not as_json:
+        _warn(f"{result.undated_excluded} matching article(s) without a date were left out by the date filter")
+    click.echo(output.search_json(result) if as_json else output.search_text(result, _styler(colour)), color=True)
+
+
+def _ensure_index(index_dir: Path) -> None:
+    from searcher.store import index_exists
+
+    if not index_exists(index_dir):  # the indexing pipeline is only loaded when there is work for it
+        from searcher.index import ensure_index
+
+        _warn(output.index_summary(ensure_index(index_dir, on_build=_warn)))
+
+
 @cli.command("search", context_settings={"ignore_unknown_options": True})
-@click.argument("query", nargs=-1, required=True)
-@click.option("-n", "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Results to show.")
+@click.argument("query", nargs=-1)
 @click.option(
     "--match",
     type=click.Choice(["any", "all"]),
@@ -161,35 +210,26 @@ class Period(click.ParamType):
     show_default=True,
     help="any: articles matching more of the words rank higher; all: every word is required.",
 )
-@click.option("--after", type=Period(), help="Only articles dated in or after this period (2019, 2019-04, 2019-04-26).")
-@click.option("--before", type=Period(), help="Only articles dated in or before this period.")
-@click.option("--topic", "topics", multiple=True, help="Only articles with this topic; repeat for any of several.")
 @click.option(
-    "--sort",
-    type=click.Choice(["relevance", "newest", "oldest"]),
-    default="relevance",
-    show_default=True,
-    help="Order of results; undated articles come last when sorting by date.",
+    "--expand", is_flag=True, help="Add terms from the best results to the query (pseudo-relevance feedback)."
 )
-@click.option("--facets", is_flag=True, help="Also count the matches per topic and per year.")
-@click.option("--timeline", is_flag=True, help="Also draw matches per year (per month for short spans).")
-@json_option
-@colour_option
+@click.option(
+    "--batch", type=click.File("r", encoding="utf-8"), help="Run the qid<TAB>query lines of FILE ('-': stdin)."
+)
+@click.option(
+    "--format",
+    "batch_format",
+    type=click.Choice(["json", "trec"]),
+    default="json",
+    show_default=True,
+    help="With --batch: JSON lines, or a TREC run file (qid Q0 docid rank score searcher).",
+)
+@search_options
 @click.pass_obj
 def search_command(
-    index_dir: Path,
-    query: tuple[str, ...],
-    limit: int,
-    match: str,
-    after: tuple | None,
-    before: tuple | None,
-    topics: tuple[str, ...],
-    sort: str,
-    facets: bool,
-    timeline: bool,
-    as_json: bool,
-    colour: str,
-) -> None:
+    index_dir: Path, query: tuple[str, ...], match: str, expand: bool, batch: TextIO | None, batch_format: str,
+    as_json: bool, colour: str, **shared: object,
+) -> None:  # fmt: skip
     """Search the index; the best matching articles come first.
 
     \b
@@ -208,23 +248,55 @@ def search_command(
       searcher search S-400 Turkey
       searcher search '"air defense" -Syria' --json | jq '.hits[].title'
       searcher search Idlib --after 2018 --topic conflict --sort newest --timeline
+      searcher search --batch queries.tsv --format trec -n 100 > run.txt
     """
-    from searcher.models import SearchOptions
     from searcher.search import search
-    from searcher.store import index_exists
 
-    if not index_exists(index_dir):  # the indexing pipeline is only loaded when there is work for it
-        from searcher.index import ensure_index
+    _ensure_index(index_dir)
+    if batch is not None:
+        _run_batch(
+            index_dir, batch, batch_format, _search_settings(match=match, expand=expand, snippets=False, **shared)
+        )
+        return
+    if not query:
+        raise click.UsageError("give a QUERY, or --batch FILE")
+    result = search(index_dir, " ".join(query), _search_settings(match=match, expand=expand, **shared))
+    _print_result(result, as_json, colour)
 
-        _warn(output.index_summary(ensure_index(index_dir, on_build=_warn)))
-    options = SearchOptions(
-        limit=limit, match=match, after=after[0] if after else None, before=before[1] if before else None,
-        topics=topics, sort=sort, facets=facets, timeline=timeline,
-    )  # fmt: skip
-    result = search(index_dir, " ".join(query), options)
-    if result.undated_excluded and not as_json:
-        _warn(f"{result.undated_excluded} matching article(s) without a date were left out by the date filter")
-    click.echo(output.search_json(result) if as_json else output.search_text(result, _styler(colour)), color=True)
+
+def _run_batch(index_dir: Path, lines: TextIO, batch_format: str, options: SearchOptions) -> None:
+    from searcher.search import batch_search
+
+    failed = False
+    for qid, outcome in batch_search(index_dir, lines, options):
+        if isinstance(outcome, SearcherError):
+            _warn(f"query {qid}: {outcome}")
+            failed = True
+        elif batch_format == "trec":
+            click.echo(output.trec_lines(qid, outcome))
+        else:
+            click.echo(output.search_json(outcome, qid=qid))
+    if failed:
+        sys.exit(2)
+
+
+@cli.command("similar")
+@click.argument("doc_id")
+@search_options
+@click.pass_obj
+def similar_command(index_dir: Path, doc_id: str, as_json: bool, colour: str, **shared: object) -> None:
+    """Articles most like one article (by its key terms), best first.
+
+    DOC_ID is an id from the search results, or the start of one (or of its file name) if unique.
+
+    \b
+    Example:
+      searcher similar 004
+      searcher similar seeds/001_404ae92723a5d202.txt --after 2018 --json
+    """
+    from searcher.search import similar
+
+    _print_result(similar(index_dir, doc_id, _search_settings(**shared)), as_json, colour)
 
 
 @cli.command("stats")

@@ -63,8 +63,8 @@ def date_json(when: ArticleDate | None) -> dict:
     }
 
 
-def search_json(result: SearchResult) -> str:
-    extra: dict = {}
+def search_json(result: SearchResult, qid: str | None = None) -> str:
+    extra: dict = {"qid": qid} if qid is not None else {}
     if result.facets is not None:
         extra["facets"] = {
             "topics": result.facets["topics"],
@@ -76,30 +76,45 @@ def search_json(result: SearchResult) -> str:
         "query": result.query,
         "total": result.total,
         "undated_excluded": result.undated_excluded,
+        "page": result.page,
+        "suggestion": result.suggestion,
         **extra,
         "hits": [
             {"rank": h.rank, "id": h.id, "path": h.path, "title": h.title, **date_json(h.date),
              "topics": list(h.topics), "score": h.score, "snippet": h.snippet,
-             "highlights": [list(span) for span in h.highlights]}
+             "highlights": [list(span) for span in h.highlights], "duplicates": list(h.duplicates)}
             for h in result.hits
         ],
     })  # fmt: skip
 
 
+def trec_lines(qid: str, result: SearchResult) -> str:
+    """A TREC run file's lines for one query: qid Q0 docid rank score searcher."""
+    return "\n".join(f"{qid} Q0 {h.id} {h.rank} {h.score:.4f} searcher" for h in result.hits)
+
+
 def search_text(result: SearchResult, style: Callable[..., str]) -> str:
     """Numbered results, best first; highlights and titles styled through `style` (click.style or a no-op)."""
+    suggestion = f"Did you mean: {safe(result.suggestion)}\n" if result.suggestion else ""
     if not result.hits:
-        return f"No results for {safe(result.query)!r}." + _summaries(result)
-    shown = len(result.hits)
-    count = f"{result.total} result{'s' * (result.total != 1)}" + (
-        f", showing the best {shown}" if shown < result.total else ""
-    )
-    lines = [f"{count} for {safe(result.query)!r}:", ""]
+        where = f" on page {result.page}" if result.page > 1 and result.total else ""
+        return f"{suggestion}No results for {safe(result.query)!r}{where}." + _summaries(result)
+    first, last = result.hits[0].rank, result.hits[-1].rank
+    count = f"{result.total} result{'s' * (result.total != 1)}"
+    if first > 1 or last < result.total:
+        count += f", showing {first} to {last}"
+    lines = [f"{suggestion}{count} for {safe(result.query)!r}:", ""]
     for hit in result.hits:
         lines.append(f"{hit.rank:>2}. {style(safe(hit.title) or '(untitled)', bold=True)}")
         topics = ", ".join(hit.topics) or "no topics"
         lines.append(f"    {date_label(hit.date)} · {safe(topics)} · {safe(display_path(hit.path))}")
-        lines.append(f"    {highlighted(hit, style)}")
+        if hit.snippet:
+            lines.append(f"    {highlighted(hit, style)}")
+        if hit.duplicates:
+            shown = ", ".join(safe(d) for d in hit.duplicates[:3]) + (", ..." if len(hit.duplicates) > 3 else "")
+            lines.append(
+                f"    + {len(hit.duplicates)} near-identical cop{'ies' if len(hit.duplicates) > 1 else 'y'}: {shown}"
+            )
         lines.append("")
     return "\n".join(lines).rstrip("\n") + _summaries(result)
 

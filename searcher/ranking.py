@@ -11,22 +11,28 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from itertools import combinations
 
 from whoosh import query as wq
 
 from searcher.analysis import news_analyzer
 
 FIELDS = ("title", "body")
-# Bonuses, as boosts on clauses that re-score the words they hold; tuned on Cranfield (see README).
-ALL_WORDS_BOOST = 0.3  # every word of the query in the document
+# Coordination: a document holding m of a query's n words has its score multiplied by
+# 1 + COORDINATION * (m - 1) / (n - 1), as Lucene's classic coord factor did: all the words of a
+# two-word query double the score of one word alone, so a short article that only names one of
+# them cannot outrank one about both. Built from one clause per pair of words, each scoring its
+# two words again, since Whoosh's Or(minmatch=k) does not match correctly.
+COORDINATION = 1.0
+MAX_PAIR_WORDS = 6  # above this, C(n, 2) clauses cost more than they tell: one all-words clause
 NEAR_BOOST = 0.3  # two neighbouring query words within NEAR_SLOP positions of each other
 NEAR_SLOP = 4
 # Longer queries are pasted text, where pairs and the all-words clause stop meaning much.
-MAX_BONUS_WORDS = 8
+MAX_BONUS_WORDS = 12
 # A query with any of these is written in the query language; bonuses are for plain words.
 QUERY_SYNTAX = re.compile(r'["():*?~\[\]{}^]|(?:^|\s)[-+]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b')
 # "S 400" in a query means the model S400 (the analyzer joins it in articles too).
-SPACED_MODEL = re.compile(r"\b([A-Z]{1,2}) (\d{2,4})\b")
+SPACED_MODEL = re.compile(r"(?<![^\W_])([B-HJ-Z]) (\d{2,4})(?![^\W_])")
 # RM3: feedback documents, expansion terms, and the weight of the original query.
 FEEDBACK_DOCS = 10
 FEEDBACK_TERMS = 10
@@ -46,17 +52,22 @@ def plain_stems(text: str) -> list[str]:
 
 
 def with_bonuses(parsed: wq.Query, stems: list[str]) -> wq.Query:
-    """The query, plus optional clauses rewarding documents with all the words, and words close together."""
+    """The query, plus optional clauses rewarding documents with more of the words, and words close
+    together. The clauses only add to scores: the query alone decides what matches."""
     if not 2 <= len(stems) <= MAX_BONUS_WORDS:
         return parsed
-    clauses = [parsed]
-    if ALL_WORDS_BOOST:
-        clauses.append(wq.And([_any_field(stem) for stem in stems], boost=ALL_WORDS_BOOST))
+    clauses: list[wq.Query] = []
+    words = [_any_field(stem) for stem in stems]
+    if COORDINATION and len(stems) <= MAX_PAIR_WORDS:
+        share = COORDINATION / (len(stems) - 1)
+        clauses += [wq.And([first, second], boost=share) for first, second in combinations(words, 2)]
+    elif COORDINATION:
+        clauses.append(wq.And(words, boost=COORDINATION))
     if NEAR_BOOST:
         for first, second in zip(stems, stems[1:], strict=False):
             near = [wq.Phrase(field, [first, second], slop=NEAR_SLOP) for field in FIELDS]
             clauses.append(wq.Or(near, boost=NEAR_BOOST))
-    return wq.Or(clauses)
+    return wq.AndMaybe(parsed, wq.Or(clauses))
 
 
 def _any_field(stem: str) -> wq.Query:

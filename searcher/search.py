@@ -64,9 +64,27 @@ def parse_query(text: str, match: str = "any") -> wq.Query:
     parsed = _parse(_parser(group), EXCLUDED_WORD.sub(" ", text))
     if excluded and not _is_null(parsed):
         parsed = wq.AndNot(parsed, _parse(_parser(OrGroup), " ".join(excluded)))
+    parsed = lift_negations(parsed)
     if _is_null(parsed):
         raise QueryError("the query has no words to search for (only stopwords or operators)")
     return parsed
+
+
+def lift_negations(query: wq.Query) -> wq.Query:
+    """ "a b NOT c" means (a OR b) AND NOT c, as in Lucene and Elasticsearch; Whoosh would read it
+    as a OR b OR (anything without c)."""
+    if isinstance(query, wq.BinaryQuery):
+        return query.__class__(lift_negations(query.a), lift_negations(query.b))
+    if isinstance(query, wq.Or | wq.And):
+        query = query.__class__([lift_negations(sub) for sub in query.subqueries], boost=query.boost)
+    if not isinstance(query, wq.Or):
+        return query
+    negated = [sub.query for sub in query.subqueries if isinstance(sub, wq.Not)]
+    positive = [sub for sub in query.subqueries if not isinstance(sub, wq.Not)]
+    if not negated or not positive:
+        return query
+    keep = positive[0] if len(positive) == 1 else wq.Or(positive)
+    return wq.AndNot(keep, negated[0] if len(negated) == 1 else wq.Or(negated))
 
 
 def _parser(group: type) -> MultifieldParser:

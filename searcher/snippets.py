@@ -37,9 +37,9 @@ def make_snippet(body: str, terms: set[str]) -> tuple[str, Spans]:
     order = [(start, first, first_spans), (matches[second_best][0], second, second_spans)]
     order.sort(key=lambda item: item[0])
     (_, a, a_spans), (_, b, b_spans) = order
-    a, b = a.removesuffix("…"), b.removeprefix("…")
-    offset = len(a) + len(SEPARATOR)
-    return a + SEPARATOR + b, tuple(a_spans) + tuple((s + offset, e + offset) for s, e in b_spans)
+    a, trimmed = a.removesuffix("…"), b.removeprefix("…")
+    offset = len(a) + len(SEPARATOR) - (len(b) - len(trimmed))
+    return a + SEPARATOR + trimmed, tuple(a_spans) + tuple((s + offset, e + offset) for s, e in b_spans)
 
 
 def _window_score(body: str, matches: list[tuple[int, int]], first: int, shown: set[str]) -> tuple[int, int]:

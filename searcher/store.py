@@ -165,8 +165,12 @@ def new_generation(root: Path, stamp: str) -> Path:
     """A fresh, empty generation folder beside the active one."""
     generation = root / f"gen-{stamp}"
     generation.mkdir(parents=True)
-    whoosh_index.create_in(str(generation), build_schema())
-    write_manifest(generation, {"building": True})
+    try:
+        whoosh_index.create_in(str(generation), build_schema())
+        write_manifest(generation, {"building": True})
+    except BaseException:
+        shutil.rmtree(generation, ignore_errors=True)
+        raise
     return generation
 
 

@@ -131,9 +131,9 @@ def test_an_unreadable_file_is_named_and_the_rest_indexed(monkeypatch: pytest.Mo
             raise PermissionError(errno.EACCES, "Permission denied", str(self))
         return real_open(self, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "open", guarded)
-    result = indexed()
-    monkeypatch.undo()
+    with monkeypatch.context() as patched:  # undo() would also undo the fixture's chdir
+        patched.setattr(Path, "open", guarded)
+        result = indexed()
     assert result.exit_code == 1
     assert failure_lines(result.stderr) == ["searcher: failed: seeds/locked.txt: cannot read file: Permission denied"]
 
@@ -148,9 +148,9 @@ def test_an_unreadable_folder_is_named_and_the_rest_indexed(monkeypatch: pytest.
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
         return real_scandir(path)
 
-    monkeypatch.setattr(os, "scandir", guarded)
-    result = indexed()
-    monkeypatch.undo()
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "scandir", guarded)
+        result = indexed()
     assert result.exit_code == 1
     assert failure_lines(result.stderr) == ["searcher: failed: seeds/private: cannot read folder: Permission denied"]
     known_query_answers()
@@ -282,15 +282,15 @@ def test_a_full_disk_mid_run_gives_one_line_and_keeps_the_index(monkeypatch: pyt
     def full(*_args, **_kwargs):  # noqa: ANN002, ANN003
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(FileStorage, "create_file", full)
-    for args in (["index"], ["index", "--rebuild"]):
-        result = invoke(*args)
-        assert result.exit_code == 1
-        assert one_line(result.stderr) == (
-            "Error: cannot write the index at index (No space left on device); "
-            "searches still use the last complete index"
-        )
-    monkeypatch.undo()
+    with monkeypatch.context() as patched:
+        patched.setattr(FileStorage, "create_file", full)
+        for args in (["index"], ["index", "--rebuild"]):
+            result = invoke(*args)
+            assert result.exit_code == 1
+            assert one_line(result.stderr) == (
+                "Error: cannot write the index at index (No space left on device); "
+                "searches still use the last complete index"
+            )
     known_query_answers()
     assert len(list(INDEX.glob("gen-*"))) == 1
 
