@@ -14,6 +14,7 @@ from collections import Counter
 from itertools import combinations
 
 from whoosh import query as wq
+from whoosh.scoring import BM25F
 
 from searcher.analysis import news_analyzer
 
@@ -100,3 +101,15 @@ def feedback_terms(feedback: list[tuple[str, float]], query_terms: set[str]) -> 
 def combine(ranked: wq.Query, expansion: wq.Query) -> wq.Query:
     """RM3's final query: the original weighted ORIGINAL_WEIGHT, the expansion the rest."""
     return wq.Or([ranked.with_boost(ORIGINAL_WEIGHT), expansion.with_boost(1 - ORIGINAL_WEIGHT)])
+
+
+class NewsBM25F(BM25F):
+    """Whoosh's BM25F with Robertson and Sparck Jones' idf, log(1 + (N - n + 0.5) / (n + 0.5)), as
+    Lucene and Elasticsearch use. Whoosh's own, log(N / (n + 1)) + 1, gives words in most documents
+    nearly half the weight of the rarest, so a long query's common words drown its telling ones."""
+
+    def idf(self, searcher, fieldname: str, text: str) -> float:  # noqa: ANN001 - whoosh searcher
+        parent = searcher.get_parent()
+        documents = parent.doc_count_all()
+        frequency = parent.doc_frequency(fieldname, text)
+        return math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5))

@@ -18,7 +18,6 @@ from pathlib import Path
 from whoosh import query as wq
 from whoosh import sorting
 from whoosh.qparser import AndGroup, FieldAliasPlugin, FuzzyTermPlugin, MultifieldParser, OrGroup
-from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
 from searcher import ranking, store
@@ -42,6 +41,10 @@ from searcher.spelling import suggest
 SEARCH_FIELDS = ["title", "body"]
 # A timeline spanning fewer years than this is drawn per month, so a short story still has a shape.
 TIMELINE_MONTHS_UNDER_YEARS = 3
+# BM25F's term-frequency saturation (K1) and length normalisation (B): Whoosh's defaults, which
+# tests/bench/relevance.py found as good as any other setting on Cranfield (see README).
+BM25_PARAMETERS = {"K1": 1.2, "B": 0.75}
+WEIGHTING = ranking.NewsBM25F
 # Hits fetched per hit shown when collapsing copies, so that a page stays full after folding.
 COLLAPSE_OVERFETCH = 3
 # "Did you mean" is offered when fewer articles than this match.
@@ -228,7 +231,7 @@ def open_searcher(index_root: Path) -> Searcher:
     # readers beside the merged one, and every document was counted twice.
     close_searchers()
     try:
-        searcher = store.open_whoosh(location).searcher(weighting=BM25F())
+        searcher = store.open_whoosh(location).searcher(weighting=WEIGHTING(**BM25_PARAMETERS))
     except (SearcherError, OSError):
         # A rebuild may have switched generations, and removed this one, since CURRENT was read.
         if store.locate(index_root).generation == location.generation:
