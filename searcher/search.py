@@ -168,8 +168,8 @@ def run_ranked(
     results = searcher.search(
         ranked, limit=wanted, filter=restriction, sortedby=_sorting(options.sort), groupedby=grouped or None
     )
-    window = _collapse(searcher, list(results)) if options.collapse else [(hit, ()) for hit in results]
     first = (options.page - 1) * options.limit
+    window = _collapse(searcher, results, first + options.limit) if options.collapse else [(h, ()) for h in results]
     page = window[first : first + options.limit]
     terms = _query_terms(matching, searcher.reader()) if options.snippets else set()
     docs = [hit for hit, _ in page]
@@ -193,11 +193,14 @@ def run_ranked(
     )
 
 
-def _collapse(searcher: Searcher, hits: list) -> list[tuple[object, tuple[str, ...]]]:
-    """Hits in order, each near-identical copy folded into the first of its story, with the ids of
-    all its copies in the index (not only those that matched)."""
+def _collapse(searcher: Searcher, hits, wanted: int) -> list[tuple[object, tuple[str, ...]]]:  # noqa: ANN001
+    """The first `wanted` hits in order, each near-identical copy folded into the first of its story,
+    with the ids of all its copies in the index (not only those that matched). Stops as soon as it
+    has enough, so only the stored fields of hits that are shown (or folded) are read."""
     shown: list[tuple[object, tuple[str, ...], tuple[str, ...]]] = []
     for hit in hits:
+        if len(shown) >= wanted:
+            break
         keys = tuple(k for k in hit.get("fingerprints", "").split(",") if k)
         if any(same_story(keys, other_keys) for _, _, other_keys in shown):
             continue
@@ -206,8 +209,9 @@ def _collapse(searcher: Searcher, hits: list) -> list[tuple[object, tuple[str, .
 
 
 def _copies(searcher: Searcher, hit, keys: tuple[str, ...]) -> tuple[str, ...]:  # noqa: ANN001 - whoosh Hit
-    if not keys:
-        return ()
+    reader = searcher.reader()
+    if sum(reader.doc_frequency("fingerprints", key) > 1 for key in keys) < SAME_STORY:
+        return ()  # cheap term statistics rule out copies for almost every article
     votes: Counter[int] = Counter()
     for key in keys:
         votes.update(docset(searcher, wq.Term("fingerprints", key)))
