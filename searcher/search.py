@@ -335,14 +335,11 @@ def topic_counts(index_root: Path) -> list[TopicCount]:
 
 
 def _topic_counts_of(index_root: Path) -> list[TopicCount]:
-    location = store.locate(index_root)
-    ix = store.open_whoosh(location)
-    described = store.taxonomy_descriptions(location)
-    with ix.searcher() as searcher:
-        reader = searcher.reader()
-        present = {term.decode("utf-8") for term in reader.lexicon("topics")}
-        names = list(described) + sorted(present - set(described))
-        return [TopicCount(name, described.get(name, ""), reader.doc_frequency("topics", name)) for name in names]
+    described = store.taxonomy_descriptions(store.locate(index_root))
+    reader = open_searcher(index_root).reader()
+    present = {term.decode("utf-8") for term in reader.lexicon("topics")}
+    names = list(described) + sorted(present - set(described))
+    return [TopicCount(name, described.get(name, ""), reader.doc_frequency("topics", name)) for name in names]
 
 
 def _query_terms(parsed: wq.Query, reader) -> set[str]:  # noqa: ANN001 - whoosh reader
@@ -396,17 +393,14 @@ def get_article(index_root: Path, doc_id: str) -> Article:
 
 
 def _get_article(index_root: Path, doc_id: str) -> Article:
-    ix = store.open_whoosh(store.locate(index_root))
-    with ix.searcher() as searcher:
-        fields = searcher.document(id=doc_id)
-        if fields is None:
-            candidates = [
-                i for i in _all_ids(searcher) if i.startswith(doc_id) or i.rsplit("/", 1)[-1].startswith(doc_id)
-            ]
-            if len(candidates) != 1:
-                raise DocumentNotFoundError(_not_found(doc_id, candidates))
-            fields = searcher.document(id=candidates[0])
-        return stored_article(fields)
+    searcher = open_searcher(index_root)
+    fields = searcher.document(id=doc_id)
+    if fields is None:
+        candidates = [i for i in _all_ids(searcher) if i.startswith(doc_id) or i.rsplit("/", 1)[-1].startswith(doc_id)]
+        if len(candidates) != 1:
+            raise DocumentNotFoundError(_not_found(doc_id, candidates))
+        fields = searcher.document(id=candidates[0])
+    return stored_article(fields)
 
 
 def _all_ids(searcher) -> list[str]:  # noqa: ANN001 - whoosh searcher

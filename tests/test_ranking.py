@@ -11,6 +11,13 @@ from click.testing import CliRunner
 from searcher.cli import cli
 
 RANKING = Path(__file__).resolve().parent / "ranking"
+# Seeds 001 to 004 name Erdogan (and Putin); 000 names only Putin.
+SEEDS_NAMING_ERDOGAN = [
+    "seeds/001_404ae92723a5d202.txt",
+    "seeds/002_ebd0e1da6b7cb76d.txt",
+    "seeds/003_64ddee58b6d909bd.txt",
+    "seeds/004_b3c8d90984622411.txt",
+]
 S400_SEEDS = ["seeds/001_404ae92723a5d202.txt", "seeds/003_64ddee58b6d909bd.txt", "seeds/004_b3c8d90984622411.txt"]
 
 
@@ -56,21 +63,15 @@ def test_model_numbers_are_one_term_however_written(runner: CliRunner, query: st
     [
         ('"air defense"', {"near", "seeds/002_ebd0e1da6b7cb76d.txt"}),
         ("title:earthquake", {"wire-copy-1"}),  # wire-copy-2 is its near-identical copy, collapsed
-        ("erdog*", {"putin-visit", "erdogan-speech", *[f"seeds/00{i}_" for i in ()]}),
-        ("putn~", {"putin-visit"}),
+        ("erdog*", {"putin-visit", "erdogan-speech", *SEEDS_NAMING_ERDOGAN}),
+        ("putn~", {"putin-visit", "seeds/000_29fc2f77633a1f9b.txt", *SEEDS_NAMING_ERDOGAN}),
         ("election -campaign", {"seeds/000_29fc2f77633a1f9b.txt"}),
         ("(earthquake OR quake) AND geologists", {"quake-analysis"}),
         ("earthquake NOT strong", {"quake-analysis"}),
     ],
 )
 def test_query_syntax(runner: CliRunner, query: str, expected: set[str]):
-    found = set(ids(runner, query))
-    if query == "erdog*":
-        assert expected <= found and all("erdogan" in json.dumps(h).lower() for h in search(runner, query)["hits"])
-    elif query == "putn~":
-        assert expected <= found
-    else:
-        assert found == expected
+    assert set(ids(runner, query)) == expected
 
 
 def test_did_you_mean_suggests_whole_words_from_the_index(runner: CliRunner):
@@ -89,8 +90,8 @@ def test_similar_finds_the_same_story_and_never_the_article_itself(runner: CliRu
     result = runner.invoke(cli, ["similar", "--json", "--no-collapse", "wire-copy-1"])
     assert result.exit_code == 0, result.stderr
     ranked = [hit["id"] for hit in json.loads(result.stdout)["hits"]]
-    assert ranked[0] == "wire-copy-2" and "wire-copy-1" not in ranked
-    assert ranked.index("quake-analysis") < ranked.index("election") if "election" in ranked else True
+    assert ranked[:2] == ["wire-copy-2", "quake-analysis"]  # its copy, then the other earthquake story
+    assert "wire-copy-1" not in ranked
 
 
 def test_similar_of_an_unknown_id_fails_in_one_line(runner: CliRunner):
