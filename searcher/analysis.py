@@ -127,21 +127,34 @@ def news_analyzer():  # noqa: ANN201 - Whoosh composes analyzers dynamically
 def find_terms(text: str, stems: set[str]) -> list[tuple[int, int]]:
     """Character spans of the words in text that analyze to one of `stems`, for highlighting.
 
-    Fast on long texts: each word is folded and stemmed as the analyzer would (stopwords need no
-    check: they are never query terms), and only words starting like one of the stems are stemmed
-    at all. Porter stemming rewrites only a word's ending, so all but the last letter of a stem
-    begin the word it came from.
+    Fast on long texts: each distinct word group is analyzed once, and only its words starting like
+    one of the stems are stemmed at all (stopwords need no check: they are never query terms).
+    Porter stemming rewrites only a word's ending, so all but the last letter of a stem begin the
+    word it came from.
     """
     prefixes = {stem[: max(1, min(3, len(stem) - 1))] for stem in stems}
     lengths = sorted({len(p) for p in prefixes})
+    known: dict[str, list[tuple[int, int]]] = {}
     spans = []
     for match in WORD_GROUP.finditer(text):
-        for part, start, end in _split_group(match.group(0), match.start()):
-            head = part[:3]
-            head = head.lower() if head.isascii() and "'" not in head else fold(part)[:3]
-            if any(head[:n] in prefixes for n in lengths) and _stem_unless_stopped(fold(part)) in stems:
-                spans.append((start, end))
+        group = match.group(0)
+        found = known.get(group)
+        if found is None:
+            found = known[group] = [
+                (start, end)
+                for part, start, end in _split_group(group, 0)
+                if _starts_like(part, prefixes, lengths) and _stem_unless_stopped(fold(part)) in stems
+            ]
+        if found:
+            offset = match.start()
+            spans.extend((offset + start, offset + end) for start, end in found)
     return spans
+
+
+def _starts_like(word: str, prefixes: set[str], lengths: list[int]) -> bool:
+    head = word[:3]
+    head = head.lower() if head.isascii() and "'" not in head else fold(word)[:3]
+    return any(head[:n] in prefixes for n in lengths)
 
 
 def _stem_unless_stopped(word: str) -> str | None:

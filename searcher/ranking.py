@@ -2,8 +2,8 @@
 close together, and optional pseudo-relevance feedback (RM3).
 
 BM25F alone scores a document by the sum of its words' scores, so one very rare word can outrank a
-document holding every word of the query. The bonuses are extra optional clauses: they never change
-which documents match, only their order.
+document holding every word of the query. The bonuses re-score the RERANK_DEPTH best BM25F matches:
+they never change which documents match, only the order of the first ones.
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from itertools import combinations
+from collections.abc import Iterable
 
 from whoosh import query as wq
 from whoosh.scoring import BM25F
+from whoosh.searching import Searcher
 
 from searcher.analysis import news_analyzer
 
@@ -22,14 +23,13 @@ FIELDS = ("title", "body")
 # Coordination: a document holding m of a query's n words has its score multiplied by
 # 1 + COORDINATION * (m - 1) / (n - 1), as Lucene's classic coord factor did: all the words of a
 # two-word query double the score of one word alone, so a short article that only names one of
-# them cannot outrank one about both. Built from one clause per pair of words, each scoring its
-# two words again, since Whoosh's Or(minmatch=k) does not match correctly.
+# them cannot outrank one about both.
 COORDINATION = 1.0
-MAX_PAIR_WORDS = 6  # above this, C(n, 2) clauses cost more than they tell: one all-words clause
+MAX_PAIR_WORDS = 6  # above this, only a document with all the words gets the bonus
 NEAR_BOOST = 0.3  # two neighbouring query words within NEAR_SLOP positions of each other
 NEAR_SLOP = 4
 # Proximity is for short keyword queries ("air defense"): on Cranfield's long questions it lowered
-# MAP (0.349 to 0.345), and each pair is a phrase query, the slowest kind Whoosh runs.
+# MAP (0.349 to 0.345).
 MAX_NEAR_WORDS = 3
 # Longer queries are pasted text, where pairs and the all-words clause stop meaning much.
 MAX_BONUS_WORDS = 12
@@ -37,6 +37,9 @@ MAX_BONUS_WORDS = 12
 QUERY_SYNTAX = re.compile(r'["():*?~\[\]{}^]|(?:^|\s)[-+]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b')
 # "S 400" in a query means the model S400 (the analyzer joins it in articles too).
 SPACED_MODEL = re.compile(r"(?<![^\W_])([B-HJ-Z]) (\d{2,4})(?![^\W_])")
+# The best BM25F matches re-scored with the bonuses; a document further down is unlikely to climb
+# into the first page, since the bonuses add at most 1.6 times a score.
+RERANK_DEPTH = 50
 # RM3: feedback documents, expansion terms, and the weight of the original query.
 FEEDBACK_DOCS = 10
 FEEDBACK_TERMS = 10
@@ -55,27 +58,81 @@ def plain_stems(text: str) -> list[str]:
     return list(dict.fromkeys(token.text for token in news_analyzer()(text)))
 
 
-def with_bonuses(parsed: wq.Query, stems: list[str]) -> wq.Query:
-    """The query, plus optional clauses rewarding documents with more of the words, and words close
-    together. The clauses only add to scores: the query alone decides what matches."""
-    if not 2 <= len(stems) <= MAX_BONUS_WORDS:
-        return parsed
-    clauses: list[wq.Query] = []
-    words = [_any_field(stem) for stem in stems]
-    if COORDINATION and len(stems) <= MAX_PAIR_WORDS:
-        share = COORDINATION / (len(stems) - 1)
-        clauses += [wq.And([first, second], boost=share) for first, second in combinations(words, 2)]
-    elif COORDINATION:
-        clauses.append(wq.And(words, boost=COORDINATION))
-    if NEAR_BOOST and len(stems) <= MAX_NEAR_WORDS:
-        for first, second in zip(stems, stems[1:], strict=False):
-            near = [wq.Phrase(field, [first, second], slop=NEAR_SLOP) for field in FIELDS]
-            clauses.append(wq.Or(near, boost=NEAR_BOOST))
-    return wq.AndMaybe(parsed, wq.Or(clauses))
+def earns_bonuses(stems: list[str]) -> bool:
+    """Whether a query of these plain words gets coordination and proximity bonuses."""
+    return 2 <= len(stems) <= MAX_BONUS_WORDS
 
 
-def _any_field(stem: str) -> wq.Query:
-    return wq.Or([wq.Term(field, stem) for field in FIELDS])
+def bonuses(searcher: Searcher, docnums: Iterable[int], stems: list[str]) -> dict[int, float]:
+    """Score to add to each of these documents for holding more of the words, and words close
+    together; empty when the query is not a short list of plain words.
+
+    Computed from the documents' postings rather than as extra query clauses: Whoosh would run a
+    phrase matcher over every document holding both words, where only the few ranked first count.
+    """
+    if not earns_bonuses(stems):
+        return {}
+    wanted = sorted(set(docnums))
+    near = NEAR_BOOST and len(stems) <= MAX_NEAR_WORDS
+    found = _occurrences(searcher, wanted, stems, positions=bool(near))
+    return {
+        docnum: _coordination(found[docnum], len(stems)) + (_proximity(found[docnum], stems) if near else 0.0)
+        for docnum in wanted
+    }
+
+
+# Where one query word occurs in one document: {field: (its BM25F score there, its positions)}.
+Occurrence = dict[str, tuple[float, tuple[int, ...]]]
+
+
+def _occurrences(
+    searcher: Searcher, docnums: list[int], stems: list[str], positions: bool
+) -> dict[int, dict[str, Occurrence]]:
+    """For each document (in increasing order), the query words it holds, field by field."""
+    found: dict[int, dict[str, Occurrence]] = {docnum: {} for docnum in docnums}
+    reader = searcher.reader()
+    for field in FIELDS:
+        for stem in stems:
+            if (field, stem) not in reader:
+                continue
+            scorer = searcher.weighting.scorer(searcher, field, stem)
+            postings = reader.postings(field, stem)
+            for docnum in docnums:
+                postings.skip_to(docnum)
+                if not postings.is_active():
+                    break
+                if postings.id() == docnum:
+                    where = tuple(postings.value_as("positions")) if positions else ()
+                    found[docnum].setdefault(stem, {})[field] = (scorer.score(postings), where)
+    return found
+
+
+def _coordination(words: dict[str, Occurrence], query_words: int) -> float:
+    """Lucene's coord factor as a bonus: the words' scores times COORDINATION * (m - 1) / (n - 1)
+    for a document holding m of the n words (all or nothing past MAX_PAIR_WORDS)."""
+    if not COORDINATION or len(words) < 2:
+        return 0.0
+    held = sum(score for fields in words.values() for score, _ in fields.values())
+    if query_words <= MAX_PAIR_WORDS:
+        return held * COORDINATION * (len(words) - 1) / (query_words - 1)
+    return held * COORDINATION if len(words) == query_words else 0.0
+
+
+def _proximity(words: dict[str, Occurrence], stems: list[str]) -> float:
+    """NEAR_BOOST times both words' scores in each field where a neighbouring pair of query words
+    occurs in order within NEAR_SLOP positions (what a sloppy phrase query matches)."""
+    bonus = 0.0
+    for first, second in zip(stems, stems[1:], strict=False):
+        for field in FIELDS:
+            before, after = words.get(first, {}).get(field), words.get(second, {}).get(field)
+            if before and after and _near(before[1], after[1]):
+                bonus += NEAR_BOOST * (before[0] + after[0])
+    return bonus
+
+
+def _near(first: tuple[int, ...], second: tuple[int, ...]) -> bool:
+    following = set(second)
+    return any(position + gap in following for position in first for gap in range(1, NEAR_SLOP + 1))
 
 
 def feedback_terms(feedback: list[tuple[str, float]], query_terms: set[str]) -> wq.Query | None:

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -45,7 +46,9 @@ TIMELINE_MONTHS_UNDER_YEARS = 3
 # tests/bench/relevance.py found as good as any other setting on Cranfield (see README).
 BM25_PARAMETERS = {"K1": 1.2, "B": 0.75}
 WEIGHTING = ranking.NewsBM25F
-# Hits fetched per hit shown when collapsing copies, so that a page stays full after folding.
+# Extra hits fetched when collapsing copies, so that a page usually stays full after folding; when
+# it does not, the search runs again for COLLAPSE_OVERFETCH times as many.
+COLLAPSE_MARGIN = 5
 COLLAPSE_OVERFETCH = 3
 # "Did you mean" is offered when fewer articles than this match.
 SUGGEST_BELOW = 3
@@ -134,50 +137,98 @@ def search(index_root: Path, text: str, options: SearchOptions | None = None) ->
 def _search(index_root: Path, text: str, parsed: wq.Query, options: SearchOptions) -> SearchResult:
     searcher = open_searcher(index_root)
     restriction = _filter(options)
-    matching, ranked = _ranked_query(searcher, text, parsed, options, restriction)
-    return run_ranked(searcher, text, matching, ranked, options, restriction)
+    return run_ranked(searcher, text, _ranking(searcher, text, parsed, options, restriction), options, restriction)
 
 
-def _ranked_query(
+@dataclass(frozen=True)
+class Ranking:
+    """How a query's matches are found and ordered: `matching` decides what matches (less the
+    articles matching `excluded`), `scoring` gives BM25F scores (with RM3's expansion terms), and
+    the words in `stems` earn bonuses (ranking.py), weighted by `bonus_weight`."""
+
+    matching: wq.Query
+    scoring: wq.Query
+    excluded: wq.Query | None = None
+    stems: tuple[str, ...] = ()
+    bonus_weight: float = 1.0
+
+    @property
+    def matches(self) -> wq.Query:
+        """The query whose matches are the results."""
+        return self.matching if self.excluded is None else wq.AndNot(self.matching, self.excluded)
+
+    def run(self, searcher: Searcher, **options: object):  # noqa: ANN201 - whoosh Results
+        """Whoosh's search, made exact under negations: with a negation in the query (or a mask), the
+        matcher replacement Whoosh does while collecting the top few hits drops high-scoring matches
+        (in 2 of 3 queries with an exclusion, on Cranfield), so it is turned off for them. A top-level
+        exclusion is a mask, which also keeps RM3's expansion terms from bringing excluded articles back."""
+        collector = searcher.collector(mask=self.excluded, **options)
+        if self.excluded is not None or _has_negation(self.scoring):
+            _innermost(collector).replace = 0
+        searcher.search_with_collector(self.scoring, collector)
+        return collector.results()
+
+
+def _has_negation(query: wq.Query) -> bool:
+    return isinstance(query, wq.Not | wq.AndNot) or any(_has_negation(sub) for sub in query.children())
+
+
+def _innermost(collector):  # noqa: ANN001, ANN202 - whoosh collectors wrap one another
+    while hasattr(collector, "child"):
+        collector = collector.child
+    return collector
+
+
+def _ranking(
     searcher: Searcher, text: str, parsed: wq.Query, options: SearchOptions, restriction: wq.Query | None
-) -> tuple[wq.Query, wq.Query]:
-    """The query defining the matches, and the one ordering them (with bonuses and feedback terms)."""
-    stems = ranking.plain_stems(ranking.join_spaced_models(text))
-    ranked = ranking.with_bonuses(parsed, stems)
+) -> Ranking:
+    """The query's Ranking, with RM3's expansion from a first search when asked."""
+    positive, excluded = (parsed.a, parsed.b) if isinstance(parsed, wq.AndNot) else (parsed, None)
+    stems = tuple(ranking.plain_stems(ranking.join_spaced_models(text)))
+    plain = Ranking(positive, positive, excluded, stems)
     if not options.expand:
-        return parsed, ranked
-    first = searcher.search(ranked, limit=ranking.FEEDBACK_DOCS, filter=restriction)
-    feedback = [(hit.get("body", ""), hit.score) for hit in first]
-    expansion = ranking.feedback_terms(feedback, _query_terms(parsed, searcher.reader()))
+        return plain
+    first = _best(searcher, plain, plain.run(searcher, limit=_depth(plain, ranking.FEEDBACK_DOCS), filter=restriction))
+    feedback = [(hit.get("body", ""), hit.score) for hit in first[: ranking.FEEDBACK_DOCS]]
+    expansion = ranking.feedback_terms(feedback, _query_terms(positive, searcher.reader()))
     if expansion is None:
-        return parsed, ranked
-    return wq.Or([parsed, expansion]), ranking.combine(ranked, expansion)
+        return plain
+    scoring = ranking.combine(positive, expansion)
+    return Ranking(wq.Or([positive, expansion]), scoring, excluded, stems, ranking.ORIGINAL_WEIGHT)
+
+
+def _depth(plan: Ranking, wanted: int) -> int:
+    """Matches to fetch: enough for the bonuses to reorder the first ones, when they apply."""
+    return max(wanted, ranking.RERANK_DEPTH) if ranking.earns_bonuses(list(plan.stems)) else wanted
+
+
+def _best(searcher: Searcher, plan: Ranking, hits) -> list:  # noqa: ANN001 - whoosh Results
+    """Hits in order of BM25F score plus bonuses (each hit's score updated)."""
+    hits = list(iter(hits))  # list(results) would ask len(), which counts every match in Whoosh
+    extra = ranking.bonuses(searcher, [hit.docnum for hit in hits], list(plan.stems))
+    if not extra:
+        return hits
+    for hit in hits:
+        hit.score += plan.bonus_weight * extra[hit.docnum]
+    return sorted(hits, key=lambda hit: (-hit.score, hit.docnum))
 
 
 def run_ranked(
-    searcher: Searcher,
-    text: str,
-    matching: wq.Query,
-    ranked: wq.Query,
-    options: SearchOptions,
-    restriction: wq.Query | None,
+    searcher: Searcher, text: str, plan: Ranking, options: SearchOptions, restriction: wq.Query | None
 ) -> SearchResult:
     """Runs a prepared query: one page of hits (copies collapsed), counts, facets and timeline."""
     grouped = _facets(options)
-    wanted = options.page * options.limit * (COLLAPSE_OVERFETCH if options.collapse else 1)
-    results = searcher.search(
-        ranked, limit=wanted, filter=restriction, sortedby=_sorting(options.sort), groupedby=grouped or None
-    )
     first = (options.page - 1) * options.limit
-    window = _collapse(searcher, results, first + options.limit) if options.collapse else [(h, ()) for h in results]
+    results, window = _ranked_window(searcher, plan, options, restriction, grouped)
     page = window[first : first + options.limit]
-    terms = _query_terms(matching, searcher.reader()) if options.snippets else set()
+    terms = _query_terms(plan.matching, searcher.reader()) if options.snippets else set()
     docs = [hit for hit, _ in page]
-    scores = _relevance(searcher, ranked, docs) if options.sort != "relevance" else {h.docnum: h.score for h in docs}
+    scores = {h.docnum: h.score for h in docs} if options.sort == "relevance" else _relevance(searcher, plan, docs)
     hits = tuple(
         _hit(rank, hit, scores[hit.docnum], terms, options.snippets, copies)
         for rank, (hit, copies) in enumerate(page, start=first + 1)
     )
+    matching = plan.matches
     undated = count_matches(searcher, matching, _filter(options, undated=True)) if options.date_filtered else 0
     years = _buckets(results, "years", 1000, 9999) if grouped else {}
     total = count_matches(searcher, matching, restriction)
@@ -191,6 +242,28 @@ def run_ranked(
         suggestion=suggest(searcher, text) if total < SUGGEST_BELOW and options.snippets else None,
         page=options.page,
     )
+
+
+def _ranked_window(
+    searcher: Searcher, plan: Ranking, options: SearchOptions, restriction: wq.Query | None, grouped: dict
+) -> tuple:
+    """Whoosh's results, and the hits in order up to the end of the asked page, each with the ids
+    of the copies folded into it."""
+    by_relevance = options.sort == "relevance"
+    shown = options.page * options.limit
+    fetch = shown + (COLLAPSE_MARGIN if options.collapse else 0)
+    while True:
+        fetch = _depth(plan, fetch) if by_relevance else fetch
+        results = plan.run(
+            searcher, limit=fetch, filter=restriction, sortedby=_sorting(options.sort), groupedby=grouped or None
+        )
+        ordered = _best(searcher, plan, results) if by_relevance else list(iter(results))
+        if not options.collapse:
+            return results, [(hit, ()) for hit in ordered]
+        window = _collapse(searcher, ordered, shown)
+        if len(window) >= shown or len(ordered) < fetch:
+            return results, window
+        fetch *= COLLAPSE_OVERFETCH  # so many copies were folded that the page is short: fetch more
 
 
 def _collapse(searcher: Searcher, hits, wanted: int) -> list[tuple[object, tuple[str, ...]]]:  # noqa: ANN001
@@ -253,12 +326,12 @@ def close_searchers() -> None:
     _open_searchers.clear()
 
 
-def _relevance(searcher, parsed: wq.Query, page) -> dict[int, float]:  # noqa: ANN001 - whoosh objects
-    """BM25F scores of a date-sorted page of hits (Whoosh does not score when it sorts)."""
+def _relevance(searcher: Searcher, plan: Ranking, page) -> dict[int, float]:  # noqa: ANN001 - whoosh hits
+    """Relevance scores of a date-sorted page of hits (Whoosh does not score when it sorts)."""
     if not page:
         return {}
     docnums = {hit.docnum for hit in page}
-    scored = searcher.search(parsed, filter=docnums, limit=max(len(docnums), 1))
+    scored = _best(searcher, plan, plan.run(searcher, filter=docnums, limit=len(docnums)))
     return {docnum: 0.0 for docnum in docnums} | {hit.docnum: hit.score for hit in scored}
 
 
@@ -486,8 +559,8 @@ def similar(index_root: Path, doc_id: str, options: SearchOptions | None = None)
         if not terms:
             return SearchResult(query=f"similar:{article.id}", total=0, hits=())
         likeness = wq.Or([wq.Term("body", term, boost=weight) for term, weight in terms])
-        matching = wq.AndNot(likeness, wq.Term("id", article.id))
-        return run_ranked(searcher, f"similar:{article.id}", matching, matching, options, _filter(options))
+        plan = Ranking(likeness, likeness, excluded=wq.Term("id", article.id))
+        return run_ranked(searcher, f"similar:{article.id}", plan, options, _filter(options))
 
 
 def key_terms(searcher: Searcher, text: str) -> list[tuple[str, float]]:

@@ -15,7 +15,8 @@ from datetime import datetime
 from pathlib import Path
 
 from whoosh.multiproc import MpWriter, SubWriterTask
-from whoosh.writing import SegmentWriter
+from whoosh.reading import SegmentReader
+from whoosh.writing import MERGE_SMALL, OPTIMIZE, SegmentWriter
 
 from searcher.errors import SearcherError
 from searcher.fingerprint import fingerprints
@@ -32,6 +33,10 @@ COMPOUND_SEGMENTS = False
 # Documents handed to a worker at a time: large enough that pickling to a job file is cheap per document.
 BATCH_SIZE = 200
 FAILURES_GLOB = "failures-*.json"
+
+# Segments with fewer documents than this are merged into the one an incremental update writes: each
+# segment costs every query term a lookup, and daily updates would otherwise leave one more each day.
+SMALL_SEGMENT_DOCS = 2_000
 
 # Called with (document id, path, reason) when a document cannot be cleaned.
 FailureCallback = Callable[[str, str, str], None]
@@ -64,6 +69,19 @@ def article_fields(article: Article) -> dict:
     }
 
 
+def merge_after_update(writer: SegmentWriter, segments: list) -> list:
+    """Whoosh's merge policy for an update's commit, tightened: segments whose documents have all
+    been deleted are dropped (Whoosh keeps them, and searches still open them), and small segments
+    are folded into the new one; larger ones are left to Whoosh's own rule (MERGE_SMALL)."""
+    live = [segment for segment in segments if segment.doc_count() > 0]
+    for segment in live:
+        if segment.doc_count_all() < SMALL_SEGMENT_DOCS:
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
+    return MERGE_SMALL(writer, [segment for segment in live if segment.doc_count_all() >= SMALL_SEGMENT_DOCS])
+
+
 class SerialWriter:
     """Cleans and indexes in this process: for small updates, where starting workers costs more."""
 
@@ -84,7 +102,7 @@ class SerialWriter:
         return self.writer.delete_by_term("id", doc_id)
 
     def commit(self, optimize: bool = False) -> None:
-        self.writer.commit(optimize=optimize)
+        self.writer.commit(mergetype=OPTIMIZE if optimize else merge_after_update)
 
     def cancel(self) -> None:
         self.writer.cancel()

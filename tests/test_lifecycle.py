@@ -9,12 +9,15 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
+from searcher import writers
 from searcher.cli import cli
 from searcher.index import update_index, writer_lock
 from searcher.models import Progress
 from searcher.output import progress_line
+from searcher.search import index_stats
 
 INDEX = Path("index")
 
@@ -108,7 +111,19 @@ def test_searches_answer_while_a_rebuild_writes(runner: CliRunner):
     assert json.loads(runner.invoke(cli, ["stats", "--json"]).stdout)["documents"] == 6005
 
 
-def test_optimize_merges_segments(runner: CliRunner):
+def test_small_updates_do_not_pile_up_segments():
+    update_index(INDEX, [Path("seeds")])
+    for i in range(3):
+        Path(f"seeds/extra{i}.txt").write_text(f"Extra story {i}\n\nA zeppelin story number {i}.\n")
+        update_index(INDEX)
+    Path("seeds/extra0.txt").unlink()
+    update_index(INDEX)
+    stats = index_stats(INDEX)
+    assert (stats.segments, stats.documents) == (1, 7)
+
+
+def test_optimize_merges_segments(runner: CliRunner, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(writers, "SMALL_SEGMENT_DOCS", 0)  # as if every update were large
     update_index(INDEX, [Path("seeds")])
     for i in range(3):
         Path(f"seeds/extra{i}.txt").write_text(f"Extra story {i}\n\nA zeppelin story number {i}.\n")

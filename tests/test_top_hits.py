@@ -1,0 +1,67 @@
+"""The first page holds the best matches: the same hits, in the same order, as the head of a long
+result list. Whoosh's own top-k collection broke this for queries with a negation."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from searcher.index import update_index
+from searcher.models import SearchOptions
+from searcher.search import close_searchers, search
+
+WORDS = [
+    "pressure",
+    "flow",
+    "heat",
+    "boundary",
+    "layer",
+    "wing",
+    "shock",
+    "jet",
+    "method",
+    "theory",
+    "nozzle",
+    "drag",
+    "lift",
+    "mach",
+    "cone",
+]
+QUERIES = [
+    "heat jet -flow",
+    "wing drag NOT shock",
+    "(layer -jet) heat",
+    "(mach NOT cone) OR nozzle",
+    "lift OR (drag AND NOT wing)",
+    "pressure flow",
+    "boundary layer theory",
+]
+
+
+@pytest.fixture(scope="module")
+def collection(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Four hundred articles of varied length drawn from a small vocabulary, so that many score
+    closely and Whoosh has to prune."""
+    folder = tmp_path_factory.mktemp("top-hits")
+    draw = random.Random(7)
+    with (folder / "articles.jsonl").open("w", encoding="utf-8") as out:
+        for number in range(400):
+            words = draw.choices(WORDS, weights=range(len(WORDS), 0, -1), k=draw.randint(5, 120))
+            record = {"id": f"a{number}", "title": " ".join(words[:3]), "text": " ".join(words[3:]) + "."}
+            out.write(json.dumps(record) + "\n")
+    update_index(folder / "index", [folder / "articles.jsonl"], procs=1)
+    yield folder / "index"
+    close_searchers()
+
+
+@pytest.mark.parametrize("expand", [False, True], ids=["plain", "expanded"])
+@pytest.mark.parametrize("query", QUERIES)
+def test_the_first_page_is_the_head_of_the_full_ranking(collection: Path, query: str, expand: bool):
+    options = {"snippets": False, "collapse": False, "expand": expand}
+    first_page = search(collection, query, SearchOptions(limit=5, **options))
+    everything = search(collection, query, SearchOptions(limit=400, **options))
+    assert [hit.id for hit in first_page.hits] == [hit.id for hit in everything.hits[:5]]
+    assert first_page.total == everything.total == len(everything.hits)
