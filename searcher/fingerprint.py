@@ -1,8 +1,11 @@
-"""Near-duplicate fingerprints: syndicated copies of one story share them, different stories don't.
+"""Near-duplicate detection: syndicated copies of one story get the same story key, different
+stories don't.
 
-A bottom-k MinHash sketch over 5-word shingles of the cleaned body: the FINGERPRINTS smallest shingle
-hashes. Copies with small edits keep most of those smallest values; different stories share none.
-One C-level hash per shingle keeps it cheap beside cleaning and indexing.
+The key is a bottom-k MinHash sketch over 5-word shingles of the cleaned body: its STORY_HASHES
+smallest shingle hashes. Copies with small edits keep their smallest values (two copies with 95% of
+their shingles in common get the same key about nine times in ten); different stories would have to
+share both smallest values, which common phrases alone do not do. One value per article lets the
+search fold copies while it collects hits, through a column, as Lucene's field collapsing does.
 """
 
 from __future__ import annotations
@@ -11,23 +14,16 @@ import heapq
 import re
 import zlib
 
-FINGERPRINTS = 4
-# Copies share at least this many of the FINGERPRINTS values (for Jaccard 0.9, 95% of pairs do;
-# for Jaccard 0.5, 31% do); fewer is a different story.
-SAME_STORY = 3
+STORY_HASHES = 2
 SHINGLE_WORDS = 5
 WORD = re.compile(r"\w+")
 
 
-def fingerprints(body: str) -> tuple[str, ...]:
-    """The body's sketch as keyword terms ("001a2b3c"); none for bodies too short to tell."""
+def story_key(body: str) -> str:
+    """The body's story key ("001a2b3c-0f00ba12"); empty for bodies too short to tell copies apart."""
     words = WORD.findall(body.lower())
     if len(words) < SHINGLE_WORDS * 2:
-        return ()
+        return ""
     shingles = map(" ".join, zip(*(words[i:] for i in range(SHINGLE_WORDS)), strict=False))
-    hashes = heapq.nsmallest(FINGERPRINTS, set(map(zlib.crc32, map(str.encode, shingles))))
-    return tuple(f"{value:08x}" for value in hashes)
-
-
-def same_story(first: tuple[str, ...], second: tuple[str, ...]) -> bool:
-    return bool(first) and len(set(first) & set(second)) >= SAME_STORY
+    hashes = heapq.nsmallest(STORY_HASHES, set(map(zlib.crc32, map(str.encode, shingles))))
+    return "-".join(f"{value:08x}" for value in hashes)

@@ -25,7 +25,6 @@ from searcher import ranking, store
 from searcher.analysis import news_analyzer
 from searcher.docsets import count_matches, docset
 from searcher.errors import DocumentNotFoundError, IndexCorruptError, QueryError, SearcherError
-from searcher.fingerprint import SAME_STORY, same_story
 from searcher.models import (
     Article,
     ArticleDate,
@@ -46,10 +45,6 @@ TIMELINE_MONTHS_UNDER_YEARS = 3
 # tests/bench/relevance.py found as good as any other setting on Cranfield (see README).
 BM25_PARAMETERS = {"K1": 1.2, "B": 0.75}
 WEIGHTING = ranking.NewsBM25F
-# Extra hits fetched when collapsing copies, so that a page usually stays full after folding; when
-# it does not, the search runs again for COLLAPSE_OVERFETCH times as many.
-COLLAPSE_MARGIN = 5
-COLLAPSE_OVERFETCH = 3
 # "Did you mean" is offered when fewer articles than this match.
 SUGGEST_BELOW = 3
 # Longest query accepted; longer ones are pasted documents, not queries.
@@ -248,48 +243,32 @@ def _ranked_window(
     searcher: Searcher, plan: Ranking, options: SearchOptions, restriction: wq.Query | None, grouped: dict
 ) -> tuple:
     """Whoosh's results, and the hits in order up to the end of the asked page, each with the ids
-    of the copies folded into it."""
-    by_relevance = options.sort == "relevance"
+    of its near-identical copies when they are folded. Copies are folded while Whoosh collects the
+    hits, by their story key's column, so a page stays full however many copies a story has."""
     shown = options.page * options.limit
-    fetch = shown + (COLLAPSE_MARGIN if options.collapse else 0)
-    while True:
-        fetch = _depth(plan, fetch) if by_relevance else fetch
-        results = plan.run(
-            searcher, limit=fetch, filter=restriction, sortedby=_sorting(options.sort), groupedby=grouped or None
-        )
-        ordered = _best(searcher, plan, results) if by_relevance else list(iter(results))
-        if not options.collapse:
-            return results, [(hit, ()) for hit in ordered]
-        window = _collapse(searcher, ordered, shown)
-        if len(window) >= shown or len(ordered) < fetch:
-            return results, window
-        fetch *= COLLAPSE_OVERFETCH  # so many copies were folded that the page is short: fetch more
+    by_relevance = options.sort == "relevance"
+    results = plan.run(
+        searcher,
+        limit=_depth(plan, shown) if by_relevance else shown,
+        filter=restriction,
+        sortedby=_sorting(options.sort),
+        groupedby=grouped or None,
+        collapse=sorting.FieldFacet("story") if options.collapse else None,
+    )
+    ordered = (_best(searcher, plan, results) if by_relevance else list(iter(results)))[:shown]
+    if not options.collapse:
+        return results, [(hit, ()) for hit in ordered]
+    return results, [(hit, _copies(searcher, hit.docnum)) for hit in ordered]
 
 
-def _collapse(searcher: Searcher, hits, wanted: int) -> list[tuple[object, tuple[str, ...]]]:  # noqa: ANN001
-    """The first `wanted` hits in order, each near-identical copy folded into the first of its story,
-    with the ids of all its copies in the index (not only those that matched). Stops as soon as it
-    has enough, so only the stored fields of hits that are shown (or folded) are read."""
-    shown: list[tuple[object, tuple[str, ...], tuple[str, ...]]] = []
-    for hit in hits:
-        if len(shown) >= wanted:
-            break
-        keys = tuple(k for k in hit.get("fingerprints", "").split(",") if k)
-        if any(same_story(keys, other_keys) for _, _, other_keys in shown):
-            continue
-        shown.append((hit, _copies(searcher, hit, keys), keys))
-    return [(hit, copies) for hit, copies, _ in shown]
-
-
-def _copies(searcher: Searcher, hit, keys: tuple[str, ...]) -> tuple[str, ...]:  # noqa: ANN001 - whoosh Hit
+def _copies(searcher: Searcher, docnum: int) -> tuple[str, ...]:
+    """Ids of the other articles with the same story key, in index order."""
     reader = searcher.reader()
-    if sum(reader.doc_frequency("fingerprints", key) > 1 for key in keys) < SAME_STORY:
-        return ()  # cheap term statistics rule out copies for almost every article
-    votes: Counter[int] = Counter()
-    for key in keys:
-        votes.update(docset(searcher, wq.Term("fingerprints", key)))
-    docnums = sorted(n for n, count in votes.items() if count >= SAME_STORY and n != hit.docnum)
-    return tuple(searcher.stored_fields(n)["id"] for n in docnums)
+    key = reader.column_reader("story")[docnum]
+    if not key or reader.doc_frequency("story", key) < 2:
+        return ()
+    ids = reader.column_reader("id")
+    return tuple(ids[n] for n in sorted(docset(searcher, wq.Term("story", key)) - {docnum}))
 
 
 # One open searcher per process, kept while its index generation is current: opening a Whoosh

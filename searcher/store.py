@@ -32,7 +32,7 @@ MANIFEST_FILE = "searcher.json"
 TAXONOMY_FILE = "taxonomy.toml"
 MANIFEST_FORMAT = "searcher-index"
 # Bump when fields change: an index with another schema version must be rebuilt, not mixed.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Files a user may keep in the index folder (its README) that do not make it a foreign index.
 HARMLESS_NAMES = {"README.md", "LOCK", ".gitignore"}
 # A title is worth more than any one sentence of the body; 2.0 is Whoosh's usual title boost.
@@ -44,7 +44,7 @@ def build_schema() -> Schema:
     """The fields of an article; stored fields are what results and `show` display."""
     analyzer = news_analyzer()
     return Schema(
-        id=ID(unique=True, stored=True),
+        id=ID(unique=True, stored=True, sortable=True),  # a column too: ids of copies without loading them
         path=ID(stored=True),
         source_key=ID(stored=True),
         title=TEXT(analyzer=analyzer, field_boost=TITLE_BOOST, multitoken_query="phrase"),
@@ -59,7 +59,7 @@ def build_schema() -> Schema:
         date_precision=STORED(),
         date_source=ID(stored=True),
         topics=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
-        fingerprints=KEYWORD(stored=True, commas=True),  # near-duplicate MinHash values
+        story=ID(sortable=True),  # near-duplicate key (fingerprint.py): copies are folded by its column
         url=STORED(),
         dropped=STORED(),
         content_hash=STORED(),
