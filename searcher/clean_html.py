@@ -56,8 +56,9 @@ FURNITURE_TAGS = {
     "figcaption": "photo caption",
 }
 # Class or id words of furniture that no story container carries ("article-comments" is comments).
+COMMENT_CLASS = re.compile(r"comment|disqus|respond|replies|discussion", re.I)
 ALWAYS_FURNITURE_CLASS = [
-    (re.compile(r"comment|disqus|respond|replies|discussion", re.I), "comment section"),
+    (COMMENT_CLASS, "comment section"),
     (
         re.compile(r"related|recommend|more-stories|read-more|readmore|also-read|outbrain|taboola", re.I),
         "related links",
@@ -76,8 +77,18 @@ FURNITURE_CLASS = [
 ]
 CONTENT_CLASS = re.compile(r"article|story|content|entry|post-body|main|text", re.I)
 NEVER_REMOVED = {"html", "body", "article", "main"}
+PARAGRAPH_TAGS = {"p", "pre", "blockquote", "li", "h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt", "td", "th"}
+# Climb from the best element to an ancestor holding this many times its paragraph text.
+CLIMB_GAIN = 1.5
+CLIMB_LEVELS = 3
+# A block with this share of its text in links is a list of links, not a paragraph.
+MAX_PARAGRAPH_LINK_SHARE = 0.5
 # Paragraphs shorter than this are not evidence of where the story is.
 MIN_PARAGRAPH_CHARS = 25
+# A page's declared article text (JSON-LD articleBody) replaces what was found in its HTML when that
+# holds less than this share of its words: the story is then rendered by scripts, or hidden.
+DECLARED_BODY_SHARE = 0.5
+MIN_DECLARED_WORDS = 30
 DATE_META = [
     ("property", "article:published_time"),
     ("name", "article:published_time"),
@@ -138,12 +149,29 @@ def html_blocks(html: str) -> Page:
     title = page_title(soup, site_name)
     dates = tuple((d, "metadata") for d in date_candidates(soup))
     url = _meta(soup, "property", "og:url") or _link(soup, "canonical")
+    declared = declared_body(soup)
     for tag in soup.find_all(INVISIBLE_TAGS):
         tag.decompose()
-    dropped = _remove_furniture(soup)
     root = content_root(soup)
-    blocks = list(_blocks(root))
+    dropped = _remove_furniture(root)
+    blocks = _blocks(root)
+    if declared and _words(blocks) < DECLARED_BODY_SHARE * len(declared.split()):
+        dropped.extend(DroppedBlock(block.text, "not the story (the page declares its text)") for block in blocks)
+        blocks = text_blocks(declared)
     return Page(title, blocks, dates, url, site_name, tuple(dropped))
+
+
+def _words(blocks: list[Block]) -> int:
+    return sum(block.text.count(" ") + 1 for block in blocks)
+
+
+def declared_body(soup: BeautifulSoup) -> str | None:
+    """The article text a page declares in its JSON-LD (schema.org articleBody), if any."""
+    for script in soup.find_all("script", type="application/ld+json"):
+        body = _json_ld_values(script.string or "", "articleBody")
+        if body and len(body[0].split()) >= MIN_DECLARED_WORDS:
+            return html_module.unescape(body[0])
+    return None
 
 
 def flat_page(html: str) -> Page:
@@ -206,7 +234,7 @@ def date_candidates(soup: BeautifulSoup) -> list[str]:
     """Publication dates the page declares: meta tags, JSON-LD datePublished, <time datetime>."""
     found = [value for attribute, name in DATE_META if (value := _meta(soup, attribute, name))]
     for script in soup.find_all("script", type="application/ld+json"):
-        found.extend(_json_ld_dates(script.string or ""))
+        found.extend(_json_ld_values(script.string or "", "datePublished"))
     for time in soup.find_all("time", datetime=True):
         value = time.get("datetime")
         if isinstance(value, str) and value.strip():
@@ -214,7 +242,8 @@ def date_candidates(soup: BeautifulSoup) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _json_ld_dates(text: str) -> list[str]:
+def _json_ld_values(text: str, key: str) -> list[str]:
+    """Every string value of `key` anywhere in a JSON-LD script."""
     try:
         data = json.loads(text)
     except (json.JSONDecodeError, RecursionError):
@@ -225,17 +254,18 @@ def _json_ld_dates(text: str) -> list[str]:
         if isinstance(item, list):
             stack.extend(item)
         elif isinstance(item, dict):
-            value = item.get("datePublished")
+            value = item.get(key)
             if isinstance(value, str):
                 dates.append(value)
             stack.extend(v for v in item.values() if isinstance(v, dict | list))
     return dates
 
 
-def _remove_furniture(soup: BeautifulSoup) -> list[DroppedBlock]:
+def _remove_furniture(root: Tag) -> list[DroppedBlock]:
+    """Removes furniture inside the story's container (never the container itself)."""
     dropped = []
-    for tag in soup.find_all(True):
-        if tag.decomposed if hasattr(tag, "decomposed") else tag.parent is None and tag is not soup:
+    for tag in root.find_all(True):
+        if tag.decomposed if hasattr(tag, "decomposed") else tag.parent is None:
             continue
         reason = furniture_reason(tag)
         if reason:
@@ -262,23 +292,101 @@ def furniture_reason(tag: Tag) -> str | None:
 
 
 def content_root(soup: BeautifulSoup) -> Tag:
-    """The element holding most of the story's paragraph text (the idea of Readability's scoring)."""
+    """The element holding the story (the idea of Readability's scoring, then climbing).
+
+    Every run of text under one block element is a paragraph; paragraphs in comment sections and
+    other furniture, or mostly made of links, do not count, so a long comment thread cannot outweigh
+    the story. The element whose paragraphs (and its children's, at half weight) weigh most wins;
+    then, for stories split into several sibling containers, the search climbs to the ancestor
+    holding CLIMB_GAIN times as much paragraph text. The element found is kept even when its own
+    class looks like furniture ("entry-content-read-more", a blog's "widget Blog").
+    """
+    paragraphs = _paragraphs(soup)
     scores: dict[int, float] = {}
+    totals: dict[int, int] = {}
     elements: dict[int, Tag] = {}
-    for paragraph in soup.find_all(["p", "pre", "blockquote"]):
-        length = len(normalize(paragraph.get_text(" ")))
-        if length < MIN_PARAGRAPH_CHARS:
-            continue
-        for weight, ancestor in zip(
-            (1.0, 0.5), (paragraph.parent, paragraph.parent and paragraph.parent.parent), strict=True
-        ):
-            if isinstance(ancestor, Tag):
+    for holder, length in paragraphs:
+        # A paragraph counts for its container; text written straight into a container (lines
+        # separated by <br>, as blogs do) counts for that container itself.
+        first = holder.parent if holder.name in PARAGRAPH_TAGS else holder
+        for weight, ancestor in zip((1.0, 0.5), (first, first and first.parent), strict=True):
+            if isinstance(ancestor, Tag) and ancestor.name != "[document]":
                 scores[id(ancestor)] = scores.get(id(ancestor), 0.0) + weight * length
                 elements[id(ancestor)] = ancestor
+        for ancestor in [holder, *holder.parents]:
+            totals[id(ancestor)] = totals.get(id(ancestor), 0) + length
     body = soup.body or soup
     if not scores:
         return body
-    return elements[max(scores, key=scores.__getitem__)]
+    root = elements[max(scores, key=scores.__getitem__)]
+    while (higher := _richer_ancestor(root, totals)) is not None:
+        root = higher
+    return root
+
+
+def _richer_ancestor(element: Tag, totals: dict[int, int]) -> Tag | None:
+    """The nearest ancestor, at most CLIMB_LEVELS up, holding CLIMB_GAIN times the element's paragraph text."""
+    own = totals.get(id(element), 0)
+    for level, ancestor in enumerate(element.parents, start=1):
+        if level > CLIMB_LEVELS or ancestor.name in ("body", "html", "[document]"):
+            return None
+        if totals.get(id(ancestor), 0) >= CLIMB_GAIN * own:
+            return ancestor
+    return None
+
+
+def _paragraphs(soup: BeautifulSoup) -> list[tuple[Tag, int]]:
+    """Each block element with enough text of its own (not in links, not in furniture), and its length."""
+    lengths: dict[int, int] = {}
+    linked: dict[int, int] = {}
+    holders: dict[int, Tag] = {}
+    for text in soup.find_all(string=True):
+        if isinstance(text, Comment | Doctype | ProcessingInstruction) or not text.strip():
+            continue
+        holder, in_link = _block_ancestor(text, soup)
+        size = len(text.strip())
+        lengths[id(holder)] = lengths.get(id(holder), 0) + size
+        linked[id(holder)] = linked.get(id(holder), 0) + (size if in_link else 0)
+        holders[id(holder)] = holder
+    furniture: dict[int, bool] = {}
+    return [
+        (holders[key], length)
+        for key, length in lengths.items()
+        if length >= MIN_PARAGRAPH_CHARS
+        and linked[key] < MAX_PARAGRAPH_LINK_SHARE * length
+        and holders[key].name not in ("body", "html", "[document]")
+        and not _inside_furniture(holders[key], furniture)
+    ]
+
+
+def _holds_no_story(element: Tag) -> bool:
+    """Comment sections, footers and sidebars: never the story's container, whatever their text.
+    (Other furniture classes are too often worn by story containers to rule them out here.)"""
+    if element.name in ("footer", "aside", "nav"):
+        return True
+    names = " ".join([*(element.get("class") or []), element.get("id") or ""])
+    return bool(names) and bool(COMMENT_CLASS.search(names))
+
+
+def _inside_furniture(element: Tag, known: dict[int, bool]) -> bool:
+    """Whether an element is, or sits in, a comment section, footer or sidebar (cached in `known`)."""
+    chain = []
+    for ancestor in [element, *element.parents]:
+        if id(ancestor) in known:
+            verdict = known[id(ancestor)]
+            break
+        chain.append(ancestor)
+        if ancestor.name in ("body", "html", "[document]"):
+            verdict = False
+            break
+        if _holds_no_story(ancestor):
+            verdict = True
+            break
+    else:
+        verdict = False
+    for ancestor in chain:
+        known[id(ancestor)] = verdict
+    return verdict
 
 
 def _blocks(root: Tag) -> list[Block]:

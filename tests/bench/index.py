@@ -186,7 +186,9 @@ def main() -> None:
         if not corpus.exists():
             convert(args.data, corpus, copies)
         megabytes = disk_size(corpus) / 1e6
-        cache = args.work / f"cleaned-{copies}.pickle"
+        from searcher.store import SCHEMA_VERSION
+
+        cache = args.work / f"cleaned-{copies}-schema{SCHEMA_VERSION}.pickle"  # fields change with the schema
         numbers = {}
         for variant in ["searcher-parallel", "searcher-serial", "whoosh-single", "whoosh-multi", "fts5"]:
             target = args.work / f"{variant}-{copies}" if variant != "fts5" else args.work / f"fts5-{copies}.db"
