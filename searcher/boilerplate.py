@@ -45,7 +45,8 @@ COMMENT_AUTHOR_MAX_WORDS = 5
 COMMENT_FURNITURE = re.compile(
     r"""^(?:\d+\s+comments?|comments?\s*\(\d+\)|leave\s+a\s+(?:comment|reply)|post\s+a\s+comment|add\s+(?:a\s+)?comment
         |comments?\s+are\s+closed|log\s*in\s+to\s+(?:comment|reply)|reply|report(?:\s+abuse)?|show\s+more\s+comments
-        |\S[\w .'-]{0,40}\s+(?:says|said|wrote):|posted\s+by\s+\S.{0,60})\s*$""",
+        |\S[\w .'-]{0,40}\s+(?:says|said|wrote):|posted\s+by\s+\S.{0,60}
+        |\S.{0,40}\s+(?:on|am)\s+.{4,40}\d{4}.{0,20}\s(?:says|said|wrote):?)\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
 # Phrases that belong to comments about a page, not to a news story.
@@ -90,3 +91,40 @@ HEADLINE_MIN_WORDS = 2
 SENTENCE_END = re.compile(r"[.,;:]\s*$")
 # A derived title (the lead sentence) is cut to this many characters for display.
 LEAD_TITLE_MAX_CHARS = 120
+
+# Scraped pages: a block of prose (PROSE_MIN_WORDS words, or a shorter sentence) counts for the story,
+# any other line costs NON_PROSE_COST words, so ten menu items outweigh a short paragraph.
+PROSE_MIN_WORDS = 15
+SENTENCE_MIN_WORDS = 4
+SENTENCE_CLOSE = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*$")
+NON_PROSE_COST = 3
+NON_PROSE_WEIGHT = 2.5
+# A story's stretch is cut where this many lines in a row are not prose; a part beside the story's
+# main part stays when it holds this share of the main part's prose.
+GAP_LINES = 6
+PART_SHARE = 0.5
+# A line this long cut short with "..." is a teaser of another article, not a story's hesitant quote.
+TEASER_MIN_WORDS = 12
+# A line this long ending in a comma, or starting in lower case, continues a hard-wrapped paragraph.
+CONTINUED_MIN_WORDS = 8
+# Items of a numbered, bulleted or dated list, which cost a story less than menu lines do.
+LIST_ITEM = re.compile(
+    r"^(?:[*•·▪]\s*|\d{1,3}[.)]\s|\d{1,3}[ªºa°]?\s+\w|\(?\d{1,3}\)\s"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b)",
+    re.IGNORECASE,
+)
+# The heading of a comment section; what follows it is comments, once a story's worth of prose
+# (this many words, or half the page's) lies above it (English, German, French, Spanish, Polish, Portuguese headings).
+COMMENT_SECTION_START = re.compile(
+    r"""^(?:\[?\s*\d+\s+(?:comments?|responses?|replies|kommentare?|commentaires?|comentarios?|komentarz[ey]?)\b.{0,30}
+        |(?:top\s+rated|newest|latest|recent|reader)\s+comments
+        |comments?(?:\s*\(\d+\))?|leave\s+a\s+(?:comment|reply)|post\s+a\s+comment|add\s+(?:a\s+|your\s+)?comment
+        |join\s+the\s+(?:conversation|discussion)|what\s+do\s+you\s+think\??|show\s+comments
+        |kommentare?(?:\s*\(\d+\))?|schreibe?\s+einen\s+kommentar|kommentar\s+(?:schreiben|verfassen|abgeben)
+        |leserkommentare|ihre\s+meinung|commentaires?|laisser\s+un\s+commentaire|comentarios?|deja\s+un\s+comentario
+        |komentarze?|dodaj\s+komentarz|coment[áa]rios?|deixe\s+(?:um|seu)\s+coment[áa]rio)\s*:?\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+STORY_WORDS_ABOVE_COMMENTS = 150
+# How many dropped blocks (captions, credits, datelines) may sit between a headline and its story.
+HEADLINE_LOOKBACK = 4

@@ -45,7 +45,9 @@ def clean(source: SourceDocument) -> CleanedDocument:
             source, page.blocks, title, headline, page.date_candidates, page.url, page.site_name, page.dropped
         )
     blocks = text_blocks(source.content)
-    return _classify(source, blocks, source.title or "", bool(source.title), (), source.url, None, ())
+    # A scraped page's text holds menus and footers around the story; a record is the story alone.
+    page_like = source.kind == "text"
+    return _classify(source, blocks, source.title or "", bool(source.title), (), source.url, None, (), page_like)
 
 
 def normalize(text: str) -> str:
@@ -74,9 +76,16 @@ def _classify(
     url: str | None,
     site_name: str | None,
     already_dropped: tuple[DroppedBlock, ...],
+    page_like: bool = False,
 ) -> CleanedDocument:
     reasons = [drop_reason(block) for block in blocks]
     _drop_comment_runs(blocks, reasons)
+    _drop_comment_section(blocks, reasons)
+    if page_like:
+        start = _crop_to_story(blocks, reasons)
+        headline = _headline_above(blocks, reasons, start) if not title else None
+        if headline is not None:
+            reasons[headline] = None
     datelines = tuple(
         (m.group("date"), "dateline")
         for b, r in zip(blocks, reasons, strict=True)
@@ -88,8 +97,10 @@ def _classify(
     )
     if not title and kept and is_headline(blocks[_first_kept(reasons)]):
         title, title_is_headline = kept.pop(0), True
-    elif title and kept and normalize(kept[0]).casefold() == normalize(title).casefold():
-        kept.pop(0)  # the page repeats its title as the first block
+    if title:  # pages repeat their headline (above the story, in breadcrumbs, in a share box)
+        repeated = normalize(title).casefold()
+        dropped += tuple(DroppedBlock(k, "repeats the title") for k in kept if k.casefold() == repeated)
+        kept = [k for k in kept if k.casefold() != repeated]
     if not title:
         title = lead_title(kept[0]) if kept else ""
     return CleanedDocument(
@@ -189,6 +200,96 @@ def _drop_comment_runs(blocks: list[Block], reasons: list[str | None]) -> None:
                 if i >= anchor or bp.COMMENT_PHRASES.search(blocks[i].text):
                     reasons[i] = reasons[i] or "comment widget"
         start = end + 1
+
+
+OUTSIDE = "outside the story"
+
+
+def _crop_to_story(blocks: list[Block], reasons: list[str | None]) -> int:
+    """Drops what lies outside the story's stretch of a scraped page; returns where the story starts.
+
+    The stretch is the run of blocks with the greatest sum of values, prose counting for its words
+    and every other block against (the idea of Finn's Body Text Extraction): menus and footers
+    around a story are short lines, and a short line inside it (a subheading) is outweighed by the
+    paragraphs on both sides. A text with no prose at all is left whole.
+    """
+    best = (0, 0, 0)  # (sum, start, end)
+    total, start = 0, 0
+    for i, (block, reason) in enumerate(zip(blocks, reasons, strict=True)):
+        if total <= 0:
+            total, start = 0, i
+        total += _story_value(block) if reason is None else -bp.NON_PROSE_COST
+        if total > best[0]:
+            best = (total, start, i + 1)
+    _, first, end = best
+    if end == 0:
+        return 0
+    while end < len(blocks) and reasons[end] is None and bp.LIST_ITEM.match(blocks[end].text):
+        end += 1  # a list closing the story (results, dates) is part of it
+    first, end = _main_stretch(blocks, reasons, first, end)
+    for i in [*range(first), *range(end, len(blocks))]:
+        reasons[i] = reasons[i] or OUTSIDE
+    return first
+
+
+def _main_stretch(blocks: list[Block], reasons: list[str | None], first: int, end: int) -> tuple[int, int]:
+    """The story's part of the stretch: split where GAP_LINES lines in a row are not prose, the part
+    with the most prose, joined by the parts beside it holding a good share as much."""
+    parts, start, run = [], first, 0
+    for i in range(first, end):
+        run = run + 1 if _story_value(blocks[i]) < 0 or reasons[i] is not None else 0
+        if run == bp.GAP_LINES:
+            parts.append((start, i - run + 1))
+            start = i + 1
+        elif run > bp.GAP_LINES:
+            start = i + 1
+    parts.append((start, end))
+    prose = [sum(max(_story_value(blocks[i]), 0) for i in range(a, b) if reasons[i] is None) for a, b in parts]
+    main = max(range(len(parts)), key=prose.__getitem__)
+    low = high = main
+    while low > 0 and prose[low - 1] >= bp.PART_SHARE * prose[main]:
+        low -= 1
+    while high + 1 < len(parts) and prose[high + 1] >= bp.PART_SHARE * prose[main]:
+        high += 1
+    return parts[low][0], parts[high][1]
+
+
+def _headline_above(blocks: list[Block], reasons: list[str | None], start: int) -> int | None:
+    """The headline just above the story, past any caption, credit or dateline between them."""
+    for i in range(start - 1, max(start - 1 - bp.HEADLINE_LOOKBACK, -1), -1):
+        if reasons[i] == OUTSIDE:
+            return i if is_headline(blocks[i]) else None
+    return None
+
+
+def _story_value(block: Block) -> int:
+    """Prose counts for its words; a line without a sentence's ending (a menu item, a teaser's
+    headline) counts against, as much as its words."""
+    words = block.text.count(" ") + 1
+    if words >= bp.TEASER_MIN_WORDS and bp.TRUNCATED_EXCERPT.search(block.text):  # another article's teaser
+        return -max(bp.NON_PROSE_COST, int(bp.NON_PROSE_WEIGHT * words))
+    text = block.text
+    if words >= bp.PROSE_MIN_WORDS or (words >= bp.SENTENCE_MIN_WORDS and bp.SENTENCE_CLOSE.search(text)):
+        return words
+    if words >= bp.CONTINUED_MIN_WORDS and (text.endswith(",") or text[0].islower()):
+        return words  # a hard-wrapped line of a paragraph
+    if bp.LIST_ITEM.match(text):
+        return -bp.NON_PROSE_COST  # a numbered or dated list (results, tour dates) may be the story's
+    return -max(bp.NON_PROSE_COST, int(bp.NON_PROSE_WEIGHT * words))
+
+
+def _drop_comment_section(blocks: list[Block], reasons: list[str | None]) -> None:
+    """Everything after a comment section's heading ("12 Comments", "Leave a Reply") goes, once a
+    story's worth of prose lies above it: below are readers' comments, not the story."""
+    prose = [_story_value(block) if reason is None else 0 for block, reason in zip(blocks, reasons, strict=True)]
+    total = sum(max(value, 0) for value in prose)
+    above = 0
+    for i, block in enumerate(blocks):
+        if bp.COMMENT_SECTION_START.match(block.text) and above >= min(bp.STORY_WORDS_ABOVE_COMMENTS, total / 2):
+            for j in range(i, len(blocks)):
+                reasons[j] = reasons[j] or "comment section"
+            return
+        above += max(prose[i], 0)
 
 
 def is_headline(block: Block) -> bool:

@@ -1,0 +1,288 @@
+"""Cleaner quality and speed on real pages nobody here wrote, against trafilatura and no cleaning.
+
+Data (each skipped when absent), under --data (default ../shared/data):
+- article-extraction/scrapinghub-aeb: 181 pages with their article body; scored as that benchmark's
+  evaluate.py does: word 4-gram shingles, per-page precision and recall, macro-averaged, F1 of the means.
+- article-extraction/trafilatura-eval: 990 pages with must-have and must-not-have snippets; scored as
+  trafilatura's own evaluation does: exact snippet presence, counts summed over pages (micro).
+- news-html/trafilatura-eval-pages-with-comments.json: comment snippets of 142 of those pages; a
+  leak is a comment snippet found in the output of a page whose article text is otherwise found.
+
+Systems, in the same run: searcher on the HTML; searcher on the page flattened to plain text (all
+visible text, one block per line, as a naive scraper saves it: the seeds' situation); no cleaning
+(the page's full text); trafilatura with comments excluded (`pip install trafilatura`, skipped when
+missing). Time is cleaning only (pages are read and decoded before the clock starts), one process.
+
+    python tests/bench/clean.py [--data ../shared/data] [--limit N] [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import sys
+import time
+import warnings
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent.parent))
+from common import table, write_json  # noqa: E402
+
+from searcher.clean import clean  # noqa: E402
+from searcher.models import SourceDocument  # noqa: E402
+from searcher.sources import decode  # noqa: E402
+
+TOKEN = re.compile(r"\w+")
+SPACE = re.compile(r"\s+")
+SHINGLE = 4
+INVISIBLE = ["script", "style", "noscript", "template", "head", "svg", "iframe"]
+BLOCK_ELEMENTS = [
+    "p", "div", "section", "article", "main", "header", "footer", "nav", "aside", "li", "ul", "ol", "dl", "dt",
+    "dd", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td", "th", "figure",
+    "figcaption", "form", "address", "br", "hr",
+]  # fmt: skip
+
+Page = tuple[str, str]  # (page id, HTML)
+Extractor = Callable[[str], str]
+
+
+# --- the systems -----------------------------------------------------------------------------------
+
+
+def searcher_html(html: str) -> str:
+    return clean(SourceDocument("page", Path("page.html"), "html", html)).body
+
+
+def searcher_text(flat: str) -> str:
+    return clean(SourceDocument("page", Path("page.txt"), "text", flat)).body
+
+
+def full_text(html: str) -> str:
+    """No cleaning: every visible text of the page (beautifulsoup4's get_text, the usual baseline)."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "lxml")
+    for tag in soup.find_all(INVISIBLE):
+        tag.decompose()
+    return soup.get_text(" ", strip=True)
+
+
+def flatten(html: str) -> str:
+    """The page as a naive scraper saves it: its visible text, one line per block element (a
+    paragraph, heading, list item, table cell, <br>), inline elements joined into their line."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "lxml")
+    for tag in soup.find_all(INVISIBLE):
+        tag.decompose()
+    for tag in soup.find_all(BLOCK_ELEMENTS):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
+    lines = (SPACE.sub(" ", line).strip() for line in soup.get_text().splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def trafilatura_extractor() -> Extractor | None:
+    try:
+        import trafilatura
+    except ImportError:
+        return None
+    return lambda html: trafilatura.extract(html, include_comments=False) or ""
+
+
+# --- the metrics -----------------------------------------------------------------------------------
+
+
+def shingles(text: str) -> Counter:
+    """The benchmark's shingles: \\w+ tokens (case kept), 4-grams, one shorter gram for short texts."""
+    tokens = TOKEN.findall(text)
+    size = min(SHINGLE, len(tokens))
+    return Counter(tuple(tokens[i : i + size]) for i in range(len(tokens) - size + 1)) if tokens else Counter()
+
+
+def aeb_scores(predicted: dict[str, str], truth: dict[str, str]) -> dict[str, float]:
+    """Macro precision and recall over pages (each page's counts normalised), F1 of the means."""
+    precisions, recalls, exact = [], [], 0
+    for page, body in truth.items():
+        true, pred = shingles(body), shingles(predicted.get(page, ""))
+        tp = sum((true & pred).values())
+        fp, fn = sum((pred - true).values()), sum((true - pred).values())
+        exact += TOKEN.findall(body) == TOKEN.findall(predicted.get(page, ""))
+        if fp == 0 and fn == 0:
+            precisions.append(1.0)
+            recalls.append(1.0)
+            continue
+        if tp + fp:
+            precisions.append(tp / (tp + fp))
+        if tp + fn:
+            recalls.append(tp / (tp + fn))
+    precision = sum(precisions) / len(precisions) if precisions else 0.0
+    recall = sum(recalls) / len(recalls) if recalls else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"f1": f1, "precision": precision, "recall": recall, "accuracy": exact / max(len(truth), 1)}
+
+
+def norm(text: str) -> str:
+    return SPACE.sub(" ", text).strip()
+
+
+def snippet_scores(outputs: dict[str, str], annotations: dict[str, dict]) -> dict[str, float]:
+    """trafilatura's evaluation: must-have snippets found (TP), must-not-have found (FP), summed."""
+    tp = fn = fp = tn = 0
+    for page, note in annotations.items():
+        out = norm(outputs.get(page, ""))
+        found = sum(norm(s) in out for s in note["with"])
+        leaked = sum(norm(s) in out for s in note["without"])
+        tp, fn = tp + found, fn + len(note["with"]) - found
+        fp, tn = fp + leaked, tn + len(note["without"]) - leaked
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    return {
+        "f1": 2 * tp / (2 * tp + fp + fn) if tp else 0.0,
+        "precision": precision,
+        "recall": recall,
+        "accuracy": (tp + tn) / max(tp + tn + fp + fn, 1),
+    }
+
+
+def comment_leaks(outputs: dict[str, str], annotations: dict[str, dict], comments: dict[str, list[str]]) -> dict:
+    """Comment snippets left in the output of pages whose article text is otherwise found."""
+    checked = leaked = 0
+    pages = []
+    for page, snippets in comments.items():
+        out = norm(outputs.get(page, ""))
+        if not any(norm(s) in out for s in annotations[page]["with"]):
+            continue
+        checked += 1
+        found = [s for s in snippets if norm(s) in out]
+        leaked += len(found)
+        if found:
+            pages.append(page)
+    return {"pages_checked": checked, "snippets_leaked": leaked, "pages_leaking": pages}
+
+
+# --- running ---------------------------------------------------------------------------------------
+
+
+def run(extract: Extractor, inputs: dict[str, str]) -> tuple[dict[str, str], float]:
+    """Each page's output (empty when the extractor raises) and the seconds spent."""
+    outputs, started = {}, time.perf_counter()
+    for page, content in inputs.items():
+        try:
+            outputs[page] = extract(content)
+        except Exception as error:  # a benchmark row, not a crash: trafilatura raises on odd pages
+            print(f"  {page}: {type(error).__name__}: {error}", file=sys.stderr)
+            outputs[page] = ""
+    return outputs, time.perf_counter() - started
+
+
+def load_aeb(root: Path, limit: int | None) -> tuple[dict[str, str], dict[str, str]]:
+    truth = json.loads((root / "ground-truth.json").read_text(encoding="utf-8"))
+    ids = sorted(truth)[:limit]
+    pages = {i: gzip.decompress((root / "html" / f"{i}.html.gz").read_bytes()).decode("utf-8") for i in ids}
+    return pages, {i: truth[i]["articleBody"] for i in ids}
+
+
+def load_trafilatura_eval(root: Path, limit: int | None) -> tuple[dict[str, str], dict[str, dict]]:
+    annotations = json.loads((root / "evaldata.json").read_text(encoding="utf-8"))
+    urls = sorted(annotations)[:limit]
+    pages = {
+        u: decode(gzip.decompress((root / "html" / f"{annotations[u]['file']}.gz").read_bytes()), html=True)
+        for u in urls
+    }
+    return pages, {u: annotations[u] for u in urls}
+
+
+def systems(pages: dict[str, str]) -> dict[str, tuple[Extractor, dict[str, str]]]:
+    """Each system with the inputs it takes: HTML, or the flattened text (made before timing)."""
+    flat = {page: flatten(html) for page, html in pages.items()}
+    chosen: dict[str, tuple[Extractor, dict[str, str]]] = {
+        "searcher (HTML)": (searcher_html, pages),
+        "searcher (text: flattened page)": (searcher_text, flat),
+        "no cleaning (full page text)": (full_text, pages),
+    }
+    trafilatura = trafilatura_extractor()
+    if trafilatura:
+        chosen["trafilatura (comments excluded)"] = (trafilatura, pages)
+    return chosen
+
+
+def measure(pages: dict[str, str], score: Callable[[dict[str, str]], dict]) -> dict[str, dict]:
+    results = {}
+    for name, (extract, inputs) in systems(pages).items():
+        outputs, seconds = run(extract, inputs)
+        megabytes = sum(len(c.encode("utf-8")) for c in inputs.values()) / 1e6
+        results[name] = score(outputs) | {
+            "seconds": seconds,
+            "pages_per_s": len(inputs) / seconds,
+            "mb_per_s": megabytes / seconds,
+        }
+        results[name]["_outputs"] = outputs
+        print(f"  {name}: {seconds:.1f}s", file=sys.stderr)
+    return results
+
+
+def rows(results: dict[str, dict], columns: list[str]) -> list[list[object]]:
+    reference = results.get("trafilatura (comments excluded)")
+    out = []
+    for name, r in results.items():
+        speed = f"{r['pages_per_s'] / reference['pages_per_s']:.2f}x" if reference else "-"
+        out.append([name, *(r[c] for c in columns), round(r["pages_per_s"], 1), round(r["mb_per_s"], 2), speed])
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--limit", type=int, help="Only the first N pages of each set (a quick look).")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    warnings.filterwarnings("ignore")  # bs4 and trafilatura warn about odd pages
+    report: dict = {}
+    speed = ["pages/s", "MB/s", "pages/s vs trafilatura"]
+
+    aeb = args.data / "article-extraction" / "scrapinghub-aeb"
+    if (aeb / "ground-truth.json").exists():
+        pages, truth = load_aeb(aeb, args.limit)
+        results = measure(pages, lambda outputs: aeb_scores(outputs, truth))
+        print(f"scrapinghub-aeb: {len(pages)} pages; 4-gram shingle P/R macro, F1 of the means")
+        print(
+            table(["system", "F1", "P", "R", "exact", *speed], rows(results, ["f1", "precision", "recall", "accuracy"]))
+        )
+        report["scrapinghub_aeb"] = _without_outputs(results)
+    else:
+        print(f"skipped scrapinghub-aeb: nothing at {aeb}")
+
+    evaluation = args.data / "article-extraction" / "trafilatura-eval"
+    if (evaluation / "evaldata.json").exists():
+        pages, annotations = load_trafilatura_eval(evaluation, args.limit)
+        results = measure(pages, lambda outputs: snippet_scores(outputs, annotations))
+        comments = {u: a["comments"] for u, a in annotations.items() if a.get("comments")}
+        for r in results.values():
+            r["comments"] = comment_leaks(r["_outputs"], annotations, comments)
+        print()
+        print(f"trafilatura-eval: {len(pages)} pages; snippet P/R micro; comments: {len(comments)} pages")
+        columns = ["f1", "precision", "recall", "accuracy"]
+        table_rows = rows(results, columns)
+        for row, r in zip(table_rows, results.values(), strict=True):
+            row.insert(5, f"{r['comments']['snippets_leaked']} in {r['comments']['pages_checked']}")
+        print(table(["system", "F1", "P", "R", "acc", "comments leaked", *speed], table_rows))
+        report["trafilatura_eval"] = _without_outputs(results)
+    else:
+        print(f"skipped trafilatura-eval: nothing at {evaluation}")
+    if report:
+        print(f"wrote {write_json('clean', report, args.json)}")
+
+
+def _without_outputs(results: dict[str, dict]) -> dict[str, dict]:
+    return {name: {k: v for k, v in r.items() if k != "_outputs"} for name, r in results.items()}
+
+
+if __name__ == "__main__":
+    main()
