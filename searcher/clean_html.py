@@ -153,12 +153,24 @@ def html_blocks(html: str) -> Page:
     for tag in soup.find_all(INVISIBLE_TAGS):
         tag.decompose()
     root = content_root(soup)
-    dropped = _remove_furniture(root)
+    dropped = _outside(soup, root)
+    dropped += _remove_furniture(root)
     blocks = _blocks(root)
     if declared and _words(blocks) < DECLARED_BODY_SHARE * len(declared.split()):
         dropped.extend(DroppedBlock(block.text, "not the story (the page declares its text)") for block in blocks)
         blocks = text_blocks(declared)
     return Page(title, blocks, dates, url, site_name, tuple(dropped))
+
+
+def _outside(soup: BeautifulSoup, root: Tag) -> list[DroppedBlock]:
+    """What the page holds besides the story's container, as dropped blocks: furniture by its
+    reason, the rest as outside the story. The container is taken out of the page to do so."""
+    page = soup.body or soup
+    if root is page or root.parent is None:
+        return []
+    root.extract()
+    dropped = _remove_furniture(page)
+    return dropped + [DroppedBlock(block.text, "outside the story") for block in _blocks(page)]
 
 
 def _words(blocks: list[Block]) -> int:
@@ -403,6 +415,10 @@ def _blocks(root: Tag) -> list[Block]:
             blocks.append(Block(text, tag=current.name if current else "", link_density=density))
 
     for node in root.descendants:
+        if isinstance(node, Tag) and node.name == "br":
+            flush()  # lines separated by <br> are paragraphs, as blogs write them
+            parts, link_chars = [], 0
+            continue
         if not isinstance(node, NavigableString) or isinstance(node, Comment | Doctype | ProcessingInstruction):
             continue
         block, in_link = _block_ancestor(node, root)

@@ -171,6 +171,7 @@ def article_json(article: Article) -> str:
         "title": article.title,
         "title_is_headline": article.title_is_headline,
         "body": article.body,
+        "story_found": bool(article.body.strip()),
         **date_json(article.date),
         "topics": list(article.topics),
         "url": article.url,
@@ -190,7 +191,10 @@ def article_text(article: Article, style: Callable[..., str], with_dropped: bool
     ]
     if article.url:
         lines.append(f"url:    {safe(article.url)}")
-    lines += ["", *(safe(p) for p in article.body.split("\n"))]
+    if article.body.strip():
+        lines += ["", *(safe(p) for p in article.body.split("\n"))]
+    else:
+        lines += ["", style("(no story found: everything on the page is furniture or comments)", bold=True)]
     if with_dropped and article.dropped:
         lines += ["", style(f"Dropped ({len(article.dropped)}):", bold=True)]
         lines += [f"  [{d.reason}] {safe(d.text)}" for d in article.dropped]

@@ -21,32 +21,22 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import re
 import sys
 import time
 import warnings
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent.parent))
+sys.path.insert(0, str(HERE.parent))
 from common import table, write_json  # noqa: E402
+from extraction import SPACE, aeb_scores, flatten, full_text  # noqa: E402
 
 from searcher.clean import clean  # noqa: E402
 from searcher.models import SourceDocument  # noqa: E402
 from searcher.sources import decode  # noqa: E402
-
-TOKEN = re.compile(r"\w+")
-SPACE = re.compile(r"\s+")
-SHINGLE = 4
-INVISIBLE = ["script", "style", "noscript", "template", "head", "svg", "iframe"]
-BLOCK_ELEMENTS = [
-    "p", "div", "section", "article", "main", "header", "footer", "nav", "aside", "li", "ul", "ol", "dl", "dt",
-    "dd", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td", "th", "figure",
-    "figcaption", "form", "address", "br", "hr",
-]  # fmt: skip
 
 Page = tuple[str, str]  # (page id, HTML)
 Extractor = Callable[[str], str]
@@ -63,31 +53,6 @@ def searcher_text(flat: str) -> str:
     return clean(SourceDocument("page", Path("page.txt"), "text", flat)).body
 
 
-def full_text(html: str) -> str:
-    """No cleaning: every visible text of the page (beautifulsoup4's get_text, the usual baseline)."""
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(html, "lxml")
-    for tag in soup.find_all(INVISIBLE):
-        tag.decompose()
-    return soup.get_text(" ", strip=True)
-
-
-def flatten(html: str) -> str:
-    """The page as a naive scraper saves it: its visible text, one line per block element (a
-    paragraph, heading, list item, table cell, <br>), inline elements joined into their line."""
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(html, "lxml")
-    for tag in soup.find_all(INVISIBLE):
-        tag.decompose()
-    for tag in soup.find_all(BLOCK_ELEMENTS):
-        tag.insert_before("\n")
-        tag.insert_after("\n")
-    lines = (SPACE.sub(" ", line).strip() for line in soup.get_text().splitlines())
-    return "\n".join(line for line in lines if line)
-
-
 def trafilatura_extractor() -> Extractor | None:
     try:
         import trafilatura
@@ -97,35 +62,6 @@ def trafilatura_extractor() -> Extractor | None:
 
 
 # --- the metrics -----------------------------------------------------------------------------------
-
-
-def shingles(text: str) -> Counter:
-    """The benchmark's shingles: \\w+ tokens (case kept), 4-grams, one shorter gram for short texts."""
-    tokens = TOKEN.findall(text)
-    size = min(SHINGLE, len(tokens))
-    return Counter(tuple(tokens[i : i + size]) for i in range(len(tokens) - size + 1)) if tokens else Counter()
-
-
-def aeb_scores(predicted: dict[str, str], truth: dict[str, str]) -> dict[str, float]:
-    """Macro precision and recall over pages (each page's counts normalised), F1 of the means."""
-    precisions, recalls, exact = [], [], 0
-    for page, body in truth.items():
-        true, pred = shingles(body), shingles(predicted.get(page, ""))
-        tp = sum((true & pred).values())
-        fp, fn = sum((pred - true).values()), sum((true - pred).values())
-        exact += TOKEN.findall(body) == TOKEN.findall(predicted.get(page, ""))
-        if fp == 0 and fn == 0:
-            precisions.append(1.0)
-            recalls.append(1.0)
-            continue
-        if tp + fp:
-            precisions.append(tp / (tp + fp))
-        if tp + fn:
-            recalls.append(tp / (tp + fn))
-    precision = sum(precisions) / len(precisions) if precisions else 0.0
-    recall = sum(recalls) / len(recalls) if recalls else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"f1": f1, "precision": precision, "recall": recall, "accuracy": exact / max(len(truth), 1)}
 
 
 def norm(text: str) -> str:

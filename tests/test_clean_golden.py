@@ -1,0 +1,51 @@
+"""The golden set: small pages covering each cleaning rule, with the output they must give.
+
+Each tests/golden/NAME.(html|txt) has NAME.expected.json: title, paragraphs kept, and each dropped
+block with its reason. A change to the cleaner that alters any of them fails here; if the change is
+right, regenerate with `python tests/test_clean_golden.py` and review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from searcher.clean import clean
+from searcher.models import CleanedDocument, SourceDocument
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+PAGES = sorted(p for p in GOLDEN.iterdir() if p.suffix in (".html", ".txt"))
+
+
+def cleaned(page: Path) -> CleanedDocument:
+    kind = "html" if page.suffix == ".html" else "text"
+    return clean(SourceDocument(page.stem, page, kind, page.read_text(encoding="utf-8")))
+
+
+def summary(result: CleanedDocument) -> dict:
+    return {
+        "title": result.title,
+        "paragraphs": list(result.paragraphs),
+        "dropped": [{"reason": d.reason, "text": d.text} for d in result.dropped],
+        "date_candidates": [list(c) for c in result.date_candidates],
+    }
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
+def test_golden_page(page: Path):
+    expected = json.loads(page.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    assert summary(cleaned(page)) == expected
+
+
+def test_a_page_without_a_story_gives_an_empty_body():
+    assert cleaned(GOLDEN / "noarticle.html").body == ""
+
+
+if __name__ == "__main__" and sys.argv[1:] == []:
+    for page in PAGES:
+        target = page.with_suffix(".expected.json")
+        target.write_text(json.dumps(summary(cleaned(page)), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"wrote {target}")
