@@ -63,6 +63,8 @@ TRUNCATED_EXCERPT = re.compile(r"(?:\.\.\.|…)\s*$")
 URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 # Above this share of characters in URLs a line is a link, not prose.
 URL_DENSITY_SPAM = 0.3
+# Without a link, spam words make spam only in a line this short: a sales pitch, not a sentence of news.
+SPAM_PITCH_MAX_WORDS = 12
 SPAM_WORDS = re.compile(
     r"\b(?:viagra|cialis|sildenafil|tadalafil|levitra|kamagra|pharmacy|casino|poker|payday\s+loans?|replica\s+watches"
     r"|porn|escort\s+service|buy\s+followers|crypto\s+signals?)\b",

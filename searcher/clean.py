@@ -153,13 +153,13 @@ def is_related_link(text: str) -> bool:
 
 
 def is_link_spam(text: str) -> bool:
-    """Mostly URLs, or selling pills, casinos and the like."""
+    """Mostly URLs, or a link or short pitch selling pills, casinos and the like (a story about a
+    casino is neither)."""
     lowered = text.lower()
-    if "http" in lowered or "www." in lowered:
-        url_chars = sum(len(m.group(0)) for m in bp.URL.finditer(text))
-        if url_chars / len(text) > bp.URL_DENSITY_SPAM:
-            return True
-    return bool(bp.SPAM_WORDS.search(text))
+    linked = "http" in lowered or "www." in lowered
+    if linked and sum(len(m.group(0)) for m in bp.URL.finditer(text)) / len(text) > bp.URL_DENSITY_SPAM:
+        return True
+    return (linked or text.count(" ") < bp.SPAM_PITCH_MAX_WORDS) and bool(bp.SPAM_WORDS.search(text))
 
 
 def is_comment_widget(text: str, words: int) -> bool:

@@ -62,7 +62,7 @@ def test_quality_gate_text(sample):
 # --- never raises ---------------------------------------------------------------------------------
 
 TAGS = ["p", "div", "article", "span", "a", "h1", "nav", "footer", "script", "br", "li", "ul", "table", "td"]
-ATTRIBUTES = ['', ' class="comments"', ' class="story content"', ' id="main"', ' class="share"', ' href="x"']
+ATTRIBUTES = ["", ' class="comments"', ' class="story content"', ' id="main"', ' class="share"', ' href="x"']
 tag_soup = st.lists(
     st.one_of(
         st.builds(lambda t, a: f"<{t}{a}>", st.sampled_from(TAGS), st.sampled_from(ATTRIBUTES)),

@@ -45,12 +45,18 @@ Extractor = Callable[[str], str]
 # --- the systems -----------------------------------------------------------------------------------
 
 
-def searcher_html(html: str) -> str:
-    return clean(SourceDocument("page", Path("page.html"), "html", html)).body
+def searcher_html(html: str, with_title: bool = False) -> str:
+    return _text(clean(SourceDocument("page", Path("page.html"), "html", html)), with_title)
 
 
-def searcher_text(flat: str) -> str:
-    return clean(SourceDocument("page", Path("page.txt"), "text", flat)).body
+def searcher_text(flat: str, with_title: bool = False) -> str:
+    return _text(clean(SourceDocument("page", Path("page.txt"), "text", flat)), with_title)
+
+
+def _text(result, with_title: bool) -> str:  # noqa: ANN001 - a CleanedDocument
+    """The body (an article body is what scrapinghub-aeb's truth holds), or the title and body as
+    indexed (trafilatura-eval's snippets include headlines, which its extractor keeps in the text)."""
+    return f"{result.title}\n{result.body}" if with_title else result.body
 
 
 def trafilatura_extractor() -> Extractor | None:
@@ -90,17 +96,18 @@ def snippet_scores(outputs: dict[str, str], annotations: dict[str, dict]) -> dic
 def comment_leaks(outputs: dict[str, str], annotations: dict[str, dict], comments: dict[str, list[str]]) -> dict:
     """Comment snippets left in the output of pages whose article text is otherwise found."""
     checked = leaked = 0
-    pages = []
+    pages, leaks = [], []
     for page, snippets in comments.items():
         out = norm(outputs.get(page, ""))
         if not any(norm(s) in out for s in annotations[page]["with"]):
             continue
         checked += 1
-        found = [s for s in snippets if norm(s) in out]
+        found = [s for s in snippets if norm(s) and norm(s) in out]  # a few annotations are empty
         leaked += len(found)
         if found:
             pages.append(page)
-    return {"pages_checked": checked, "snippets_leaked": leaked, "pages_leaking": pages}
+            leaks.extend(found)
+    return {"pages_checked": checked, "snippets_leaked": leaked, "pages_leaking": pages, "leaked": leaks}
 
 
 # --- running ---------------------------------------------------------------------------------------
@@ -135,12 +142,12 @@ def load_trafilatura_eval(root: Path, limit: int | None) -> tuple[dict[str, str]
     return pages, {u: annotations[u] for u in urls}
 
 
-def systems(pages: dict[str, str]) -> dict[str, tuple[Extractor, dict[str, str]]]:
+def systems(pages: dict[str, str], with_title: bool) -> dict[str, tuple[Extractor, dict[str, str]]]:
     """Each system with the inputs it takes: HTML, or the flattened text (made before timing)."""
     flat = {page: flatten(html) for page, html in pages.items()}
     chosen: dict[str, tuple[Extractor, dict[str, str]]] = {
-        "searcher (HTML)": (searcher_html, pages),
-        "searcher (text: flattened page)": (searcher_text, flat),
+        "searcher (HTML)": (lambda html: searcher_html(html, with_title), pages),
+        "searcher (text: flattened page)": (lambda text: searcher_text(text, with_title), flat),
         "no cleaning (full page text)": (full_text, pages),
     }
     trafilatura = trafilatura_extractor()
@@ -149,9 +156,9 @@ def systems(pages: dict[str, str]) -> dict[str, tuple[Extractor, dict[str, str]]
     return chosen
 
 
-def measure(pages: dict[str, str], score: Callable[[dict[str, str]], dict]) -> dict[str, dict]:
+def measure(pages: dict[str, str], score: Callable[[dict[str, str]], dict], with_title: bool) -> dict[str, dict]:
     results = {}
-    for name, (extract, inputs) in systems(pages).items():
+    for name, (extract, inputs) in systems(pages, with_title).items():
         outputs, seconds = run(extract, inputs)
         megabytes = sum(len(c.encode("utf-8")) for c in inputs.values()) / 1e6
         results[name] = score(outputs) | {
@@ -186,7 +193,7 @@ def main() -> None:
     aeb = args.data / "article-extraction" / "scrapinghub-aeb"
     if (aeb / "ground-truth.json").exists():
         pages, truth = load_aeb(aeb, args.limit)
-        results = measure(pages, lambda outputs: aeb_scores(outputs, truth))
+        results = measure(pages, lambda outputs: aeb_scores(outputs, truth), with_title=False)
         print(f"scrapinghub-aeb: {len(pages)} pages; 4-gram shingle P/R macro, F1 of the means")
         print(
             table(["system", "F1", "P", "R", "exact", *speed], rows(results, ["f1", "precision", "recall", "accuracy"]))
@@ -198,7 +205,7 @@ def main() -> None:
     evaluation = args.data / "article-extraction" / "trafilatura-eval"
     if (evaluation / "evaldata.json").exists():
         pages, annotations = load_trafilatura_eval(evaluation, args.limit)
-        results = measure(pages, lambda outputs: snippet_scores(outputs, annotations))
+        results = measure(pages, lambda outputs: snippet_scores(outputs, annotations), with_title=True)
         comments = {u: a["comments"] for u, a in annotations.items() if a.get("comments")}
         for r in results.values():
             r["comments"] = comment_leaks(r["_outputs"], annotations, comments)
