@@ -59,7 +59,11 @@ FURNITURE_TAGS = {
 }
 # Class or id words of furniture that no story container carries ("article-comments" is comments).
 # Comment sections, and readers' reviews on shop and product pages ("reviews", a review widget).
-COMMENT_CLASS = re.compile(r"comment|disqus|respond|replies|discussion|reviews(?![a-z])|review[-_]?widg|jdgm-rev", re.I)
+COMMENT_CLASS = re.compile(
+    r"comment|disqus|respond|replies|discussion|review[-_]?widg|jdgm-rev|(?:product|customer|user)[-_]?reviews", re.I
+)
+# Cookie and privacy notices: never a story's container, however much they say.
+NOTICE_CLASS = re.compile(r"cookie|consent|gdpr|privacy", re.I)
 ALWAYS_FURNITURE_CLASS = [
     (COMMENT_CLASS, "comment section"),
     (
@@ -435,12 +439,12 @@ def _paragraphs(soup: BeautifulSoup) -> list[tuple[Tag, int]]:
 
 
 def _holds_no_story(element: Tag) -> bool:
-    """Comment sections, footers and sidebars: never the story's container, whatever their text.
+    """Comment sections, cookie notices, footers and sidebars: never the story's container.
     (Other furniture classes are too often worn by story containers to rule them out here.)"""
     if element.name in ("footer", "aside", "nav"):
         return True
     names = f"{element.get('class') or ''} {element.get('id') or ''}"
-    return bool(names) and bool(COMMENT_CLASS.search(names))
+    return bool(COMMENT_CLASS.search(names) or NOTICE_CLASS.search(names))
 
 
 def _inside_furniture(element: Tag, known: dict[int, bool]) -> bool:
