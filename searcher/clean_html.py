@@ -476,7 +476,7 @@ def _blocks(root: Tag) -> list[Block]:
     link_chars = 0
 
     def flush() -> None:
-        text = normalize(" ".join(parts))
+        text = normalize("".join(parts))  # inline pieces as rendered: "m<sup>3</sup>" is "m3"
         if text:
             density = min(1.0, link_chars / len(text))
             blocks.append(Block(text, tag=current.name if current else "", link_density=density))
