@@ -10,12 +10,16 @@ search fold copies while it collects hits, through a column, as Lucene's field c
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import re
 import zlib
 
 STORY_HASHES = 2
 SHINGLE_WORDS = 5
+# Every key has this length, so the search reads keys from a fixed-width column (a variable-width
+# one decodes the offsets of every document each time it is opened).
+STORY_KEY_CHARS = 9 * STORY_HASHES - 1
 WORD = re.compile(r"\w+")
 
 
@@ -26,4 +30,16 @@ def story_key(body: str) -> str:
         return ""
     shingles = map(" ".join, zip(*(words[i:] for i in range(SHINGLE_WORDS)), strict=False))
     hashes = heapq.nsmallest(STORY_HASHES, set(map(zlib.crc32, map(str.encode, shingles))))
+    if len(hashes) < STORY_HASHES:
+        return ""
     return "-".join(f"{value:08x}" for value in hashes)
+
+
+def own_story(doc_id: str) -> str:
+    """A key no other article has, for a body too short to tell copies apart: "_" and a hash of its id."""
+    return "_" + hashlib.blake2b(doc_id.encode("utf-8"), digest_size=STORY_KEY_CHARS // 2).hexdigest()
+
+
+def has_copies(key: str) -> bool:
+    """Whether other articles can share this key (own_story keys are never shared)."""
+    return not key.startswith("_")

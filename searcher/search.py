@@ -25,6 +25,7 @@ from searcher import ranking, store
 from searcher.analysis import news_analyzer
 from searcher.docsets import count_matches, docset
 from searcher.errors import DocumentNotFoundError, IndexCorruptError, QueryError, SearcherError
+from searcher.fingerprint import has_copies
 from searcher.models import (
     Article,
     ArticleDate,
@@ -265,10 +266,9 @@ def _copies(searcher: Searcher, docnum: int) -> tuple[str, ...]:
     """Ids of the other articles with the same story key, in index order."""
     reader = searcher.reader()
     key = reader.column_reader("story")[docnum]
-    if not key or reader.doc_frequency("story", key) < 2:
+    if not has_copies(key) or reader.doc_frequency("story", key) < 2:
         return ()
-    ids = reader.column_reader("id")
-    return tuple(ids[n] for n in sorted(docset(searcher, wq.Term("story", key)) - {docnum}))
+    return tuple(searcher.stored_fields(n)["id"] for n in sorted(docset(searcher, wq.Term("story", key)) - {docnum}))
 
 
 # One open searcher per process, kept while its index generation is current: opening a Whoosh

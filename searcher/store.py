@@ -20,11 +20,13 @@ from functools import cache
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.columns import FixedBytesColumn
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from searcher import __version__
 from searcher.analysis import ANALYZER_VERSION, news_analyzer
 from searcher.errors import IndexCorruptError, IndexMissingError, IndexOutdatedError, NotAnIndexError
+from searcher.fingerprint import STORY_KEY_CHARS
 
 CURRENT_FILE = "CURRENT"
 MANIFEST_FILE = "searcher.json"
@@ -32,7 +34,7 @@ MANIFEST_FILE = "searcher.json"
 TAXONOMY_FILE = "taxonomy.toml"
 MANIFEST_FORMAT = "searcher-index"
 # Bump when fields change: an index with another schema version must be rebuilt, not mixed.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # Files a user may keep in the index folder (its README) that do not make it a foreign index.
 HARMLESS_NAMES = {"README.md", "LOCK", ".gitignore"}
 # A title is worth more than any one sentence of the body; 2.0 is Whoosh's usual title boost.
@@ -44,7 +46,7 @@ def build_schema() -> Schema:
     """The fields of an article; stored fields are what results and `show` display."""
     analyzer = news_analyzer()
     return Schema(
-        id=ID(unique=True, stored=True, sortable=True),  # a column too: ids of copies without loading them
+        id=ID(unique=True, stored=True),
         path=ID(stored=True),
         source_key=ID(stored=True),
         title=TEXT(analyzer=analyzer, field_boost=TITLE_BOOST, multitoken_query="phrase"),
@@ -59,7 +61,8 @@ def build_schema() -> Schema:
         date_precision=STORED(),
         date_source=ID(stored=True),
         topics=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
-        story=ID(sortable=True),  # near-duplicate key (fingerprint.py): copies are folded by its column
+        # Near-duplicate key (fingerprint.py): copies are folded by its fixed-width column.
+        story=ID(sortable=FixedBytesColumn(STORY_KEY_CHARS)),
         url=STORED(),
         dropped=STORED(),
         content_hash=STORED(),

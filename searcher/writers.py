@@ -19,7 +19,7 @@ from whoosh.reading import SegmentReader
 from whoosh.writing import MERGE_SMALL, OPTIMIZE, SegmentWriter
 
 from searcher.errors import SearcherError
-from searcher.fingerprint import story_key
+from searcher.fingerprint import own_story, story_key
 from searcher.models import Article, SourceDocument
 from searcher.pipeline import process
 from searcher.topics import Taxonomy, load_taxonomy
@@ -60,7 +60,7 @@ def article_fields(article: Article) -> dict:
         "month": when.value.year * 100 + when.value.month if when and when.precision != "year" else None,
         "dated": 1 if when else 0,
         "topics": ",".join(article.topics),
-        "story": story_key(article.body) or None,  # no key: never folded
+        "story": story_key(article.body) or own_story(article.id),
         "url": article.url,
         "dropped": json.dumps([[d.text, d.reason] for d in article.dropped], ensure_ascii=False),
         "content_hash": article.content_hash,
