@@ -78,6 +78,25 @@ SHARE_FURNITURE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
+# Calls to action and site notices that close (or open) an article: follow us, subscribe, share it,
+# reading time, "you may also like", copyright notices.
+SITE_NOTICE = re.compile(
+    r"""^(?:follow\s+.{0,60}\bon\s+(?:facebook|twitter|instagram|linkedin)|subscribe\s+to\b|sign\s+up\s+for\b
+        |like\s+this\s+(?:story|article)\?|get\s+the\s+latest\b.{0,40}\binbox|tell\s+us\s+what\s+you\s+think
+        |back\s+to\s+(?:gallery|top|home)|you\s+(?:may|might)\s+(?:also\s+)?like|popular\s+(?:on|in)\s+|most\s+(?:popular|read)\b
+        |filed\s+under\b|topics:?$|tags?:\s|(?:tempo\s+de\s+leitura|reading\s+time|lesezeit|temps\s+de\s+lecture)\b
+        |\d+\s+min(?:ute)?s?\s+read\b|this\s+(?:document|article|material)\s+is\s+subject\s+to\s+copyright
+        |the\s+material\s+on\s+this\s+site\s+may\s+not\s+be\s+reproduced)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+SITE_NOTICE_MAX_WORDS = 40
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+# A line that is only a date (and time): "October 06, 2018", "20.11.2019 - 11:28", "5 March 2019, 14:05 GMT".
+DATE_ONLY = re.compile(
+    rf"""^(?:[a-z]+,?\s+)?(?P<date>\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\.?\s+{_MONTH}\s+\d{{4}}
+        |\d{{4}}-\d{{2}}-\d{{2}})(?:\s*[-–,|·]?\s*(?:at\s+)?\d{{1,2}}[:.]\d{{2}}(?:\s*[ap]\.?m\.?)?(?:\s+[a-z]{{2,4}})?)?$""",
+    re.IGNORECASE | re.VERBOSE,
+)
 # Share buttons, comment counters and date lines are short; longer lines are story.
 FURNITURE_MAX_WORDS = 12
 

@@ -89,7 +89,7 @@ def _classify(
     datelines = tuple(
         (m.group("date"), "dateline")
         for b, r in zip(blocks, reasons, strict=True)
-        if r == "dateline" and (m := bp.DATELINE.match(b.text))
+        if r == "dateline" and (m := bp.DATELINE.match(b.text) or bp.DATE_ONLY.match(b.text))
     )
     kept = [b.text for b, r in zip(blocks, reasons, strict=True) if r is None]
     dropped = already_dropped + tuple(
@@ -135,8 +135,10 @@ def drop_reason(block: Block) -> str | None:
         return "comment widget"
     if words <= bp.FURNITURE_MAX_WORDS and bp.SHARE_FURNITURE.match(text):
         return "share/navigation furniture"
-    if words <= bp.FURNITURE_MAX_WORDS and bp.DATELINE.match(text):
+    if words <= bp.FURNITURE_MAX_WORDS and (bp.DATELINE.match(text) or bp.DATE_ONLY.match(text)):
         return "dateline"
+    if words <= bp.SITE_NOTICE_MAX_WORDS and bp.SITE_NOTICE.match(text):
+        return "share/navigation furniture"
     if block.tag and block.link_density > 0.5 and words < 40:
         return "link list"
     return None
@@ -159,7 +161,8 @@ def is_link_spam(text: str) -> bool:
     linked = "http" in lowered or "www." in lowered
     if linked and sum(len(m.group(0)) for m in bp.URL.finditer(text)) / len(text) > bp.URL_DENSITY_SPAM:
         return True
-    return (linked or text.count(" ") < bp.SPAM_PITCH_MAX_WORDS) and bool(bp.SPAM_WORDS.search(text))
+    pitch = text.count(" ") < bp.SPAM_PITCH_MAX_WORDS and not bp.SENTENCE_CLOSE.search(text)
+    return (linked or pitch) and bool(bp.SPAM_WORDS.search(text))
 
 
 def is_comment_widget(text: str, words: int) -> bool:

@@ -33,6 +33,13 @@ def clean_text(text: str, kind: str = "text"):
         ("https://spam.example.com/a https://spam.example.com/b", "link spam"),
         ("Share on Facebook", "share/navigation furniture"),
         ("Published: 12 March 2019", "dateline"),
+        ("October 06, 2018", "dateline"),
+        ("20.11.2019 - 11:28", "dateline"),
+        ("Follow The New York Times Opinion section on Facebook, Twitter and Instagram.", "share/navigation furniture"),
+        ("Like this story? Share it with a friend!", "share/navigation furniture"),
+        ("You may also like...", "share/navigation furniture"),
+        ("Tempo de leitura: 2 minutos", "share/navigation furniture"),
+        ("This document is subject to copyright.", "share/navigation furniture"),
     ],
 )
 def test_furniture_shapes_are_dropped_with_their_reason(line: str, reason: str):
@@ -48,6 +55,8 @@ def test_furniture_shapes_are_dropped_with_their_reason(line: str, reason: str):
         "Read the full statement on the ministry's website, a spokesman said.",
         "The project began in 2017.",
         "Reuters reported that talks would resume on Monday.",
+        "Poker players gathered in Las Vegas for the world series, which ends on Sunday with a final table.",
+        "Follow-up talks on the casino licence are planned for next week.",
     ],
 )
 def test_story_sentences_are_kept(line: str):
