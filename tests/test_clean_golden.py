@@ -49,3 +49,14 @@ if __name__ == "__main__" and sys.argv[1:] == []:
         target = page.with_suffix(".expected.json")
         target.write_text(json.dumps(summary(cleaned(page)), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"wrote {target}")
+
+
+def test_clean_command_says_when_a_page_has_no_story(runner):
+    from searcher.cli import cli
+
+    page = str(GOLDEN / "noarticle.html")
+    human = runner.invoke(cli, ["clean", page])
+    assert human.exit_code == 0 and "no story found" in human.stdout
+    machine = runner.invoke(cli, ["clean", "--json", page])
+    assert json.loads(machine.stdout)["story_found"] is False
+    assert {d["reason"] for d in json.loads(machine.stdout)["dropped"]} >= {"navigation", "page footer"}
