@@ -42,6 +42,16 @@ SMALL_SEGMENT_DOCS = 2_000
 FailureCallback = Callable[[str, str, str], None]
 
 
+# What the index keeps of dropped blocks, for `searcher show`: enough to see what went and why, not a
+# second copy of every page's menus and footers (`searcher clean PATH` shows them whole).
+STORED_DROPPED_BLOCKS = 100
+STORED_DROPPED_CHARS = 160
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= STORED_DROPPED_CHARS else text[: STORED_DROPPED_CHARS - 1].rstrip() + "…"
+
+
 def article_fields(article: Article) -> dict:
     """An Article as Whoosh fields."""
     when = article.date
@@ -62,7 +72,9 @@ def article_fields(article: Article) -> dict:
         "topics": ",".join(article.topics),
         "story": story_key(article.body) or own_story(article.id),
         "url": article.url,
-        "dropped": json.dumps([[d.text, d.reason] for d in article.dropped], ensure_ascii=False),
+        "dropped": json.dumps(
+            [[_shortened(d.text), d.reason] for d in article.dropped[:STORED_DROPPED_BLOCKS]], ensure_ascii=False
+        ),
         "content_hash": article.content_hash,
         "size": article.size,
         "mtime": article.mtime,

@@ -202,3 +202,22 @@ def test_fast_counts_equal_whooshs_own_after_updates(query: str):
     searcher = open_searcher(INDEX)
     parsed = parse_query(query)
     assert count_matches(searcher, parsed) == len(searcher.search(parsed, limit=None))
+
+
+def test_the_index_keeps_dropped_blocks_shortened(tmp_path: Path):
+    """`show` explains what went; the index does not keep a second copy of every page's furniture."""
+    from searcher.search import get_article
+
+    menu = " ".join(f"Section{i}" for i in range(200))
+    page = tmp_path / "page.html"
+    page.write_text(
+        f"<html><body><nav>{menu}</nav><article><h1>Harbour reopens after storm</h1>"
+        "<p>The harbour reopened on Monday after a storm closed it for three days, the port said.</p>"
+        "<p>Ferries to the islands will run to the normal timetable from Tuesday morning.</p></article>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    update_index(tmp_path / "index", [page])
+    article = get_article(tmp_path / "index", "page")
+    assert [d.reason for d in article.dropped] == ["navigation", "repeats the title"]
+    assert article.dropped[0].text.startswith("Section0 Section1") and len(article.dropped[0].text) == 160
