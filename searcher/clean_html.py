@@ -9,9 +9,19 @@ import html as html_module
 import json
 import logging
 import re
+import warnings
 from dataclasses import dataclass, field
 
-from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, ProcessingInstruction, Tag
+from bs4 import (
+    BeautifulSoup,
+    Comment,
+    Doctype,
+    MarkupResemblesLocatorWarning,
+    NavigableString,
+    ProcessingInstruction,
+    Tag,
+    XMLParsedAsHTMLWarning,
+)
 
 from searcher.clean import Block, normalize, text_blocks
 from searcher.models import DroppedBlock
@@ -157,7 +167,12 @@ def html_blocks(html: str) -> Page:
         log.warning("HTML nested more than %d levels deep: read as plain text, without its structure", MAX_DEPTH)
         return flat_page(html)
     # Attributes as plain strings: splitting every class attribute into a list costs a fifth of parsing.
-    soup = BeautifulSoup(html, PARSER, multi_valued_attributes=None)
+    with warnings.catch_warnings():
+        # bs4 warns on pages that look like XML (feeds, XHTML) or like a file name or URL; they are
+        # read as HTML all the same, and a warning is no use to someone indexing a folder.
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        soup = BeautifulSoup(html, PARSER, multi_valued_attributes=None)
     head = survey(soup)
     site_name = head.meta("property", "og:site_name")
     title = page_title(head, site_name)
