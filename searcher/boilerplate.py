@@ -126,6 +126,11 @@ GAP_LINES = 6
 PART_SHARE = 0.5
 # A line this long cut short with "..." is a teaser of another article, not a story's hesitant quote.
 TEASER_MIN_WORDS = 12
+# A line this short with a third of its words holding digits is a row of figures (a table).
+DATA_ROW_MAX_WORDS = 15
+# A line at least this long that does not end a sentence may be a hard-wrapped paragraph's (newswire
+# text wraps at about 70 characters; menu items are shorter).
+WRAPPED_MIN_CHARS = 30
 # A line this long ending in a comma, or starting in lower case, continues a hard-wrapped paragraph.
 CONTINUED_MIN_WORDS = 8
 # Items of a numbered, bulleted or dated list, which cost a story less than menu lines do.

@@ -126,3 +126,24 @@ def test_malformed_html_never_raises(html: str):
 def test_any_text_is_cleaned_without_raising(text: str):
     result = clean_text(text)
     assert all("\n" not in p for p in result.paragraphs)
+
+
+def test_hard_wrapped_newswire_text_is_kept_whole():
+    """Newswire dumps wrap lines at about 70 characters: no line is a sentence on its own, yet every
+    line is story, and so is a table of figures."""
+    story = (
+        "COBANCO INC YEAR NET\n\n"
+        "Shr 34 cts vs 1.19 dlrs\n"
+        "Net 807,000 vs 2,858,000\n"
+        "Assets 510.2 mln vs 479.7 mln\n"
+        "Standard Oil Co and BP North America\n"
+        "Inc said they plan to form a venture to manage the money market\n"
+        "borrowing and investment activities of both companies, the\n"
+        "companies said in a statement on Tuesday.\n"
+        "The venture will be based in New York and begin operating in\n"
+        "the second quarter, they said.\n"
+    )
+    result = clean_text(story)
+    assert result.title == "COBANCO INC YEAR NET"
+    assert result.dropped == ()
+    assert len(result.paragraphs) == 9  # every line after the headline
