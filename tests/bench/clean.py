@@ -7,6 +7,8 @@ Data (each skipped when absent), under --data (default ../shared/data):
   trafilatura's own evaluation does: exact snippet presence, counts summed over pages (micro).
 - news-html/trafilatura-eval-pages-with-comments.json: comment snippets of 142 of those pages; a
   leak is a comment snippet found in the output of a page whose article text is otherwise found.
+- reuters21578: 1,000 newswire stories (hard-wrapped lines) saved as text: the share of their words
+  text mode keeps (all of it is story).
 
 Systems, in the same run: searcher on the HTML; searcher on the page flattened to plain text (all
 visible text, one block per line, as a naive scraper saves it: the seeds' situation); no cleaning
@@ -219,8 +221,37 @@ def main() -> None:
         report["trafilatura_eval"] = _without_outputs(results)
     else:
         print(f"skipped trafilatura-eval: nothing at {evaluation}")
+    newswire = args.data / "reuters21578"
+    if sorted(newswire.glob("*.sgm")):
+        report["newswire_text"] = newswire_kept(sorted(newswire.glob("*.sgm"))[0], args.limit or NEWSWIRE_STORIES)
+        r = report["newswire_text"]
+        print()
+        print(f"newswire as text ({r['stories']} Reuters stories, hard-wrapped, saved as title + text):")
+        print(table(["kept share of words", "stories losing over 10%"], [[r["kept_share"], r["losing_over_10pct"]]]))
+    else:
+        print(f"skipped newswire text: no Reuters SGML at {newswire}")
     if report:
         print(f"wrote {write_json('clean', report, args.json)}")
+
+
+NEWSWIRE_STORIES = 1000
+
+
+def newswire_kept(sgml: Path, limit: int) -> dict:
+    """Text mode on newswire saved as text files: every word of a story should stay (none of it is
+    furniture), so the share kept measures what cropping wrongly takes away."""
+    from reuters import stories
+
+    kept = total = losing = count = 0
+    for story in stories(sgml):
+        if count >= limit:
+            break
+        count += 1
+        body = searcher_text(f"{story['title']}\n\n{story['text']}")
+        words, left = len(story["text"].split()), len(body.split())
+        kept, total = kept + min(left, words), total + words
+        losing += left < 0.9 * words
+    return {"stories": count, "kept_share": kept / max(total, 1), "losing_over_10pct": losing}
 
 
 def _without_outputs(results: dict[str, dict]) -> dict[str, dict]:
