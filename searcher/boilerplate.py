@@ -135,8 +135,7 @@ WRAPPED_MIN_CHARS = 30
 CONTINUED_MIN_WORDS = 8
 # Items of a numbered, bulleted or dated list, which cost a story less than menu lines do.
 LIST_ITEM = re.compile(
-    r"^(?:[*•·▪]\s*|\d{1,3}[.)]\s|\d{1,3}[ªºa°]?\s+\w|\(?\d{1,3}\)\s"
-    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b)",
+    rf"^(?:[*•·▪]\s*|\d{{1,3}}[.)]\s|\d{{1,3}}[ªºa°]?\s+\w|\(?\d{{1,3}}\)\s|{_MONTH}\s+\d{{1,2}}\b)",
     re.IGNORECASE,
 )
 # The heading of a comment section; what follows it is comments, once a story's worth of prose

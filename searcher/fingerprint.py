@@ -38,8 +38,3 @@ def story_key(body: str) -> str:
 def own_story(doc_id: str) -> str:
     """A key no other article has, for a body too short to tell copies apart: "_" and a hash of its id."""
     return "_" + hashlib.blake2b(doc_id.encode("utf-8"), digest_size=STORY_KEY_CHARS // 2).hexdigest()
-
-
-def has_copies(key: str) -> bool:
-    """Whether other articles can share this key (own_story keys are never shared)."""
-    return not key.startswith("_")

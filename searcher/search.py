@@ -25,7 +25,6 @@ from searcher import ranking, store
 from searcher.analysis import news_analyzer
 from searcher.docsets import count_matches, docset
 from searcher.errors import DocumentNotFoundError, IndexCorruptError, QueryError, SearcherError
-from searcher.fingerprint import has_copies
 from searcher.models import (
     Article,
     ArticleDate,
@@ -249,14 +248,14 @@ def run_ranked(
     """Runs a prepared query: one page of hits (copies collapsed), counts, facets and timeline."""
     grouped = _facets(options)
     first = (options.page - 1) * options.limit
-    results, window = _ranked_window(searcher, plan, options, restriction, grouped)
-    page = window[first : first + options.limit]
+    results, ordered = _ranked_window(searcher, plan, options, restriction, grouped)
+    docs = ordered[first : first + options.limit]
+    copies = _copies(searcher, [hit.docnum for hit in docs]) if options.collapse else [() for _ in docs]
     terms = _query_terms(plan.matching, searcher.reader()) if options.snippets else set()
-    docs = [hit for hit, _ in page]
     scores = {h.docnum: h.score for h in docs} if options.sort == "relevance" else _relevance(searcher, plan, docs)
     hits = tuple(
-        _hit(rank, hit, scores[hit.docnum], terms, options.snippets, copies)
-        for rank, (hit, copies) in enumerate(page, start=first + 1)
+        _hit(rank, hit, scores[hit.docnum], terms, options.snippets, hit_copies)
+        for rank, (hit, hit_copies) in enumerate(zip(docs, copies, strict=True), start=first + 1)
     )
     matching = plan.matches
     undated = count_matches(searcher, matching, _filter(options, undated=True)) if options.date_filtered else 0
@@ -277,9 +276,9 @@ def run_ranked(
 def _ranked_window(
     searcher: Searcher, plan: Ranking, options: SearchOptions, restriction: wq.Query | None, grouped: dict
 ) -> tuple:
-    """Whoosh's results, and the hits in order up to the end of the asked page, each with the ids
-    of its near-identical copies when they are folded. Copies are folded while Whoosh collects the
-    hits, by their story key's column, so a page stays full however many copies a story has."""
+    """Whoosh's results, and the hits in order up to the end of the asked page. Near-identical
+    copies are folded while Whoosh collects the hits, by their story key's column, so a page stays
+    full however many copies a story has."""
     shown = options.page * options.limit
     by_relevance = options.sort == "relevance"
     results = plan.run(
@@ -290,19 +289,22 @@ def _ranked_window(
         groupedby=grouped or None,
         collapse=sorting.FieldFacet("story") if options.collapse else None,
     )
-    ordered = (_best(searcher, plan, results) if by_relevance else list(iter(results)))[:shown]
-    if not options.collapse:
-        return results, [(hit, ()) for hit in ordered]
-    return results, [(hit, _copies(searcher, hit.docnum)) for hit in ordered]
+    return results, (_best(searcher, plan, results) if by_relevance else list(iter(results)))[:shown]
 
 
-def _copies(searcher: Searcher, docnum: int) -> tuple[str, ...]:
-    """Ids of the other articles with the same story key, in index order."""
+def _copies(searcher: Searcher, docnums: list[int]) -> list[tuple[str, ...]]:
+    """For each document, the ids of the other articles with its story key, in index order."""
     reader = searcher.reader()
-    key = reader.column_reader("story")[docnum]
-    if not has_copies(key) or reader.doc_frequency("story", key) < 2:
-        return ()
-    return tuple(searcher.stored_fields(n)["id"] for n in sorted(docset(searcher, wq.Term("story", key)) - {docnum}))
+    keys = reader.column_reader("story")
+    found = []
+    for docnum in docnums:
+        key = keys[docnum]
+        if reader.doc_frequency("story", key) < 2:  # most keys, and every short body's own key
+            found.append(())
+            continue
+        others = sorted(docset(searcher, wq.Term("story", key)) - {docnum})
+        found.append(tuple(searcher.stored_fields(n)["id"] for n in others))
+    return found
 
 
 # One open searcher per process, kept while its index generation is current: opening a Whoosh
