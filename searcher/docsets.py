@@ -42,6 +42,8 @@ def docset(searcher: Searcher, query: wq.Query) -> set[int]:
         return set(reader.all_doc_ids()) - docset(searcher, query.query)
     if isinstance(query, wq.Every):
         return set(reader.all_doc_ids())
+    if isinstance(query, wq.NumericRange):  # DateRange too: a union of a few trie terms and ranges
+        return docset(searcher, query.simplify(reader))
     if isinstance(query, EXPANDING):
         return set().union(*(_postings(reader, field, text) for field, text in query.expanded_terms(reader)))
     return set(searcher.docs_for_query(query))

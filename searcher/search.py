@@ -131,8 +131,43 @@ def search(index_root: Path, text: str, options: SearchOptions | None = None) ->
 
 def _search(index_root: Path, text: str, parsed: wq.Query, options: SearchOptions) -> SearchResult:
     searcher = open_searcher(index_root)
-    restriction = _filter(options)
-    return run_ranked(searcher, text, _ranking(searcher, text, parsed, options, restriction), options, restriction)
+    words, inline = split_filters(parsed)
+    restriction = _filter(options, inline=inline)
+    plan = _ranking(searcher, text, words, options, restriction)
+    return run_ranked(searcher, text, plan, options, restriction, inline)
+
+
+# Fields a query names to narrow the articles (`topic:energy`, `date:2019`) rather than to match words.
+FILTER_FIELDS = frozenset({"topics", "date"})
+# Such a clause in a query's text, so that the words around it still earn ranking bonuses.
+FILTER_CLAUSE = re.compile(r'(?:^|(?<=\s))(?:topics?|date):(?:\[[^\]]*\]|"[^"]*"|\S+)', re.IGNORECASE)
+
+
+def split_filters(parsed: wq.Query) -> tuple[wq.Query, tuple[wq.Query, ...]]:
+    """The query's words, and its topic and date clauses as filters: `topic:acq shares` means shares
+    among the acq articles (Whoosh would read articles about shares OR in acq, and score the topic).
+    Clauses on one field are alternatives, clauses on different fields all apply. A query of filters
+    alone is left whole."""
+    positive, excluded = (parsed.a, parsed.b) if isinstance(parsed, wq.AndNot) else (parsed, None)
+    if not isinstance(positive, wq.Or | wq.And):
+        return parsed, ()
+    filters = [sub for sub in positive.subqueries if _is_filter(sub)]
+    words = [sub for sub in positive.subqueries if not _is_filter(sub)]
+    if not filters or not words:
+        return parsed, ()
+    kept = words[0] if len(words) == 1 else positive.__class__(words, boost=positive.boost)
+    if isinstance(positive, wq.And):
+        return (kept if excluded is None else wq.AndNot(kept, excluded)), tuple(filters)
+    by_field: dict[str, list[wq.Query]] = {}
+    for clause in filters:
+        by_field.setdefault(next(clause.leaves()).field(), []).append(clause)
+    grouped = tuple(group[0] if len(group) == 1 else wq.Or(group) for group in by_field.values())
+    return (kept if excluded is None else wq.AndNot(kept, excluded)), grouped
+
+
+def _is_filter(clause: wq.Query) -> bool:
+    leaves = list(clause.leaves())
+    return bool(leaves) and all(leaf.field() in FILTER_FIELDS for leaf in leaves) and not _has_negation(clause)
 
 
 @dataclass(frozen=True)
@@ -159,13 +194,19 @@ class Ranking:
         exclusion is a mask, which also keeps RM3's expansion terms from bringing excluded articles back."""
         fold = options.pop("collapse", None)
         restriction = options.pop("filter", None)
+        allowed = restriction if isinstance(restriction, set | None) else docset(searcher, restriction)
+        denied = docset(searcher, self.excluded) if self.excluded is not None else None
         collector = searcher.collector(**options)
-        if self.excluded is not None or _has_negation(self.scoring):
+        if denied is not None or _has_negation(self.scoring):
             _innermost(collector).replace = 0
-        if fold is not None:
+        if fold is not None and FoldCopies.filters_itself(collector):
+            collector, allowed, denied = FoldCopies(collector, fold, allowed, denied), None, None
+        elif fold is not None:
             collector = FoldCopies(collector, fold)
-        if restriction is not None or self.excluded is not None:
-            collector = collectors.FilterCollector(collector, restriction, self.excluded)
+        if allowed is not None or denied is not None:
+            # Whoosh's FilterCollector reads an empty allowed set as no restriction at all.
+            nothing = allowed is not None and not allowed
+            collector = collectors.FilterCollector(collector, {-1} if nothing else allowed, denied)
         searcher.search_with_collector(self.scoring, collector)
         return collector.results()
 
@@ -173,19 +214,40 @@ class Ranking:
 class FoldCopies(collectors.CollapseCollector):
     """Whoosh's collapsing collector keeping the best article of each story key, scoring each match
     once: Whoosh's own scores every match twice (once to compare, once to collect), which cost a
-    third of a search's time when folding copies."""
+    third of a search's time when folding copies. Over a plain top-N collector it also applies the
+    allowed and denied document sets, before scoring, instead of a FilterCollector around it."""
+
+    def __init__(
+        self,
+        child: collectors.Collector,
+        keyfacet: sorting.Facet,
+        allowed: set | None = None,
+        denied: set | None = None,
+    ) -> None:
+        super().__init__(child, keyfacet)
+        self.allowed, self.denied = allowed, denied
+
+    @staticmethod
+    def filters_itself(child: collectors.Collector) -> bool:
+        """Whether folding over this collector takes the fast path, which also filters."""
+        return type(child) is collectors.TopCollector
 
     def collect_matches(self) -> None:
         child = self.child
-        if not isinstance(child, collectors.TopCollector) or self.orderer or self.limit != 1:
+        if not self.filters_itself(child) or self.orderer or self.limit != 1:
             super().collect_matches()
             return
         best: dict[str, tuple[float, int]] = self.lists  # story key -> (sort key, docnum) of its best
-        keyer, offset = self.keyer, child.offset
+        keyer, offset, kept, limit = self.keyer, child.offset, child.items, child.limit
+        allowed, denied = self.allowed, self.denied
         for sub_docnum in child.matches():
-            key = keyer.key_to_name(keyer.key_for(child.matcher, sub_docnum))
-            score = child.matcher.score()  # the child replaces its matcher as it goes
             docnum = offset + sub_docnum
+            if (allowed is not None and docnum not in allowed) or (denied is not None and docnum in denied):
+                continue
+            score = child.matcher.score()  # the child replaces its matcher as it goes
+            if len(kept) >= limit and score <= kept[0][0]:
+                continue  # cannot enter the top hits, whatever its story: its key is not looked up
+            key = keyer.key_to_name(keyer.key_for(child.matcher, sub_docnum))
             held = best.get(key) if key else None
             if held is not None and -score >= held[0]:
                 self.collapsed_counts[key] += 1
@@ -213,7 +275,7 @@ def _ranking(
 ) -> Ranking:
     """The query's Ranking, with RM3's expansion from a first search when asked."""
     positive, excluded = (parsed.a, parsed.b) if isinstance(parsed, wq.AndNot) else (parsed, None)
-    stems = tuple(ranking.plain_stems(ranking.join_spaced_models(text)))
+    stems = tuple(ranking.plain_stems(ranking.join_spaced_models(FILTER_CLAUSE.sub(" ", text))))
     plain = Ranking(positive, positive, excluded, stems)
     if not options.expand:
         return plain
@@ -242,10 +304,16 @@ def _best(searcher: Searcher, plan: Ranking, hits) -> list:  # noqa: ANN001 - wh
     return sorted(hits, key=lambda hit: (-hit.score, hit.docnum))
 
 
-def run_ranked(
-    searcher: Searcher, text: str, plan: Ranking, options: SearchOptions, restriction: wq.Query | None
+def run_ranked(  # noqa: PLR0913
+    searcher: Searcher,
+    text: str,
+    plan: Ranking,
+    options: SearchOptions,
+    restriction: wq.Query | None,
+    inline: tuple[wq.Query, ...] = (),
 ) -> SearchResult:
-    """Runs a prepared query: one page of hits (copies collapsed), counts, facets and timeline."""
+    """Runs a prepared query: one page of hits (copies collapsed), counts, facets and timeline.
+    `restriction` combines the options' filters with the query's own (`inline`)."""
     grouped = _facets(options)
     first = (options.page - 1) * options.limit
     results, ordered = _ranked_window(searcher, plan, options, restriction, grouped)
@@ -258,7 +326,7 @@ def run_ranked(
         for rank, (hit, hit_copies) in enumerate(zip(docs, copies, strict=True), start=first + 1)
     )
     matching = plan.matches
-    undated = count_matches(searcher, matching, _filter(options, undated=True)) if options.date_filtered else 0
+    undated = count_matches(searcher, matching, _filter(options, True, inline)) if options.date_filtered else 0
     years = _buckets(results, "years", 1000, 9999) if grouped else {}
     total = count_matches(searcher, matching, restriction)
     return SearchResult(
@@ -350,9 +418,10 @@ def _relevance(searcher: Searcher, plan: Ranking, page) -> dict[int, float]:  # 
     return {docnum: 0.0 for docnum in docnums} | {hit.docnum: hit.score for hit in scored}
 
 
-def _filter(options: SearchOptions, undated: bool = False) -> wq.Query | None:
-    """Topic and date restrictions; with undated=True, the articles a date filter leaves out for lack of a date."""
-    parts: list[wq.Query] = []
+def _filter(options: SearchOptions, undated: bool = False, inline: tuple[wq.Query, ...] = ()) -> wq.Query | None:
+    """Topic and date restrictions, the options' and the query's own (`inline`); with undated=True,
+    the articles the options' date filter leaves out for lack of a date."""
+    parts: list[wq.Query] = list(inline)
     if options.topics:
         parts.append(wq.Or([wq.Term("topics", topic.strip().lower()) for topic in options.topics]))
     if undated:

@@ -100,6 +100,23 @@ def test_query_language_dates_and_topics(runner: CliRunner, corpus_index):
     assert sorted(short_ids(search_json(runner, "topic:conflict"))) == ["001", "002", "004", "rec-talks-2017"]
 
 
+def test_topics_and_dates_in_a_query_narrow_its_words(runner: CliRunner, corpus_index):
+    turkey = set(short_ids(search_json(runner, "Turkey")))
+    conflict = set(short_ids(search_json(runner, "topic:conflict")))
+    in_2019 = set(short_ids(search_json(runner, "date:2019")))
+    assert sorted(short_ids(search_json(runner, "topic:conflict Turkey"))) == sorted(turkey & conflict)
+    assert sorted(short_ids(search_json(runner, "Turkey date:2019"))) == sorted(turkey & in_2019)
+    assert len(turkey & in_2019) < len(turkey)
+    both = search_json(runner, "topic:conflict date:2019 Turkey")
+    assert short_ids(both) == ["004"] and both["total"] == 1 == len(turkey & conflict & in_2019)
+    # Two topics are alternatives; a filter does not change the words' scores.
+    either = set(short_ids(search_json(runner, "topic:conflict topic:energy Turkey")))
+    energy = set(short_ids(search_json(runner, "topic:energy")))
+    assert either == turkey & (conflict | energy)
+    scores = {h["id"]: h["score"] for h in search_json(runner, "Turkey")["hits"]}
+    assert all(h["score"] == scores[h["id"]] for h in search_json(runner, "topic:conflict Turkey")["hits"])
+
+
 def test_facets_count_the_whole_matching_set(runner: CliRunner, corpus_index):
     data = search_json(runner, "Turkey", "--facets", "-n", "1")
     assert len(data["hits"]) == 1
