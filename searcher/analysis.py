@@ -132,26 +132,37 @@ def find_terms(text: str, stems: set[str]) -> list[tuple[int, int]]:
     Porter stemming rewrites only a word's ending, so all but the last letter of a stem begin the
     word it came from.
     """
-    prefixes = {stem[: max(1, min(3, len(stem) - 1))] for stem in stems}
+    prefixes = frozenset(stem[: max(1, min(3, len(stem) - 1))] for stem in stems)
     lengths = sorted({len(p) for p in prefixes})
+    starts_like_a_stem = _prefix_pattern(prefixes).match
     known: dict[str, list[tuple[int, int]]] = {}
     spans = []
     for match in WORD_GROUP.finditer(text):
         group = match.group(0)
         found = known.get(group)
         if found is None:
-            found = known[group] = [
-                (start, end)
-                for part, start, end in _split_group(group, 0)
-                if _starts_like(part, prefixes, lengths) and _stem_unless_stopped(fold(part)) in stems
-            ]
+            if group.isascii() and group.isalnum():  # most words: no hyphen, apostrophe or accent
+                hit = starts_like_a_stem(group) and _stem_unless_stopped(group.lower()) in stems
+                found = known[group] = [(0, len(group))] if hit else []
+            else:
+                found = known[group] = [
+                    (start, end)
+                    for part, start, end in _split_group(group, 0)
+                    if _starts_like(part, prefixes, lengths) and _stem_unless_stopped(fold(part)) in stems
+                ]
         if found:
             offset = match.start()
             spans.extend((offset + start, offset + end) for start, end in found)
     return spans
 
 
-def _starts_like(word: str, prefixes: set[str], lengths: list[int]) -> bool:
+@lru_cache(maxsize=256)
+def _prefix_pattern(prefixes: frozenset[str]) -> re.Pattern[str]:
+    """Matches an ASCII word starting, in any case, like one of the (ASCII or not) prefixes."""
+    return re.compile("|".join(map(re.escape, sorted(prefixes))) or "(?!)", re.IGNORECASE)
+
+
+def _starts_like(word: str, prefixes: frozenset[str], lengths: list[int]) -> bool:
     head = word[:3]
     head = head.lower() if head.isascii() and "'" not in head else fold(word)[:3]
     return any(head[:n] in prefixes for n in lengths)
