@@ -11,6 +11,7 @@ import logging
 import re
 import warnings
 from dataclasses import dataclass, field
+from itertools import islice
 
 from bs4 import (
     BeautifulSoup,
@@ -23,6 +24,7 @@ from bs4 import (
     XMLParsedAsHTMLWarning,
 )
 
+from searcher import boilerplate as bp
 from searcher.clean import Block, normalize, text_blocks
 from searcher.models import DroppedBlock
 
@@ -102,6 +104,8 @@ CLIMB_LEVELS = 3
 # itself a paragraph this long.
 SIBLING_SHARE = 0.2
 SIBLING_PARAGRAPH_CHARS = 80
+# A comment section's heading box holds at most this many pieces of text ("12", "Comments").
+COMMENT_HEADING_PIECES = 3
 # A block with this share of its text in links is a list of links, not a paragraph.
 MAX_PARAGRAPH_LINK_SHARE = 0.5
 # Paragraphs shorter than this are not evidence of where the story is.
@@ -401,8 +405,14 @@ def _with_siblings(soup: BeautifulSoup, root: Tag, totals: dict[int, int]) -> Ta
     if not isinstance(root.parent, Tag) or root.name in ("body", "html"):
         return root
     own = totals.get(id(root), 0)
-    siblings = [s for s in root.parent.contents if isinstance(s, Tag)]
-    joined = [s for s in siblings if s is root or _holds_story(s, totals.get(id(s), 0), own)]
+    joined, seen_root = [], False
+    for sibling in (s for s in root.parent.contents if isinstance(s, Tag)):
+        if sibling is root:
+            seen_root = True
+        elif seen_root and _heads_comments(sibling):
+            break  # below a "Comments" heading are readers' words, however story-like
+        if sibling is root or _holds_story(sibling, totals.get(id(sibling), 0), own):
+            joined.append(sibling)
     if len(joined) == 1:
         return root
     container = soup.new_tag("div")
@@ -410,6 +420,14 @@ def _with_siblings(soup: BeautifulSoup, root: Tag, totals: dict[int, int]) -> Ta
     for element in joined:
         container.append(element.extract())
     return container
+
+
+def _heads_comments(element: Tag) -> bool:
+    """A box holding only a comment section's heading ("Kommentare", "12 Comments")."""
+    pieces = list(islice(element.stripped_strings, COMMENT_HEADING_PIECES + 1))
+    if not pieces or len(pieces) > COMMENT_HEADING_PIECES:
+        return False
+    return bool(bp.COMMENT_SECTION_START.match(normalize(" ".join(pieces))))
 
 
 def _holds_story(sibling: Tag, text: int, story: int) -> bool:

@@ -97,6 +97,27 @@ def test_html_page_keeps_story_and_drops_furniture_and_comments():
     assert result.site_name == "Example News"
 
 
+def test_html_story_box_is_not_joined_by_comments_below_a_comments_heading():
+    # An old news page: the story, a "Kommentare" title bar, then each reader comment in a plain
+    # box with a paragraph, the same markup as the story's (love-hina.ch, 2004).
+    story = (
+        "Kapitel 121 ist nun auch online. Wie immer können die Bilder nur von Eingeloggten Usern "
+        "betrachtet werden. Am Freitag folgt Kapitel 122."
+    )
+    comment = "Danke für dieses Kapitel Genesis^o^"
+    html = (
+        '<html><body><div id="content"><h1>News</h1>'
+        f"<div><h2>Site Update - Kapitel 121</h2>24. März 2004 | Genesis<p>{story}<br>Viel Spass</p></div>"
+        '<div class="titlebar">Kommentare</div>'
+        f'<div style="padding-top: 10px;"><h3>#1 Kommentar von Naru-chan</h3>26. März 2004<p>{comment}</p></div>'
+        '<div class="titlebar">Kommentare schreiben</div></div></body></html>'
+    )
+    result = clean_text(html, kind="html")
+    assert story in result.paragraphs
+    assert not any("Danke" in paragraph for paragraph in result.paragraphs)
+    assert any("Danke" in block.text for block in result.dropped)
+
+
 def test_html_title_without_og_title_drops_the_site_name():
     html = (
         "<html><head><title>Gas talks stall in Ankara | Example News</title></head><body><p>"
