@@ -260,7 +260,10 @@ def search_command(
         return
     if not query:
         raise click.UsageError("give a QUERY, or --batch FILE")
-    result = search(index_dir, " ".join(query), _search_settings(match=match, expand=expand, **shared))
+    settings = _search_settings(
+        match=match, expand=expand, copy_ids=None if as_json else output.COPY_IDS_SHOWN, **shared
+    )
+    result = search(index_dir, " ".join(query), settings)
     _print_result(result, as_json, colour)
 
 
@@ -296,7 +299,8 @@ def similar_command(index_dir: Path, doc_id: str, as_json: bool, colour: str, **
     """
     from searcher.search import similar
 
-    _print_result(similar(index_dir, doc_id, _search_settings(**shared)), as_json, colour)
+    settings = _search_settings(copy_ids=None if as_json else output.COPY_IDS_SHOWN, **shared)
+    _print_result(similar(index_dir, doc_id, settings), as_json, colour)
 
 
 @cli.command("stats")

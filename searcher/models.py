@@ -97,7 +97,8 @@ class Hit:
     score: float
     snippet: str
     highlights: tuple[tuple[int, int], ...] = ()  # character spans of matched terms in the snippet
-    duplicates: tuple[str, ...] = ()  # ids of near-identical copies, shown once under this hit
+    duplicates: tuple[str, ...] = ()  # ids of near-identical copies, shown once under this hit (maybe the first few)
+    copies: int = 0  # how many near-identical copies there are
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,7 @@ class SearchOptions:
     snippets: bool = True  # batch runs need none
     expand: bool = False  # pseudo-relevance feedback (RM3)
     collapse: bool = True  # show near-identical copies of one story once
+    copy_ids: int | None = None  # ids of a hit's copies to list (each costs a stored-document read); None: all
 
     @property
     def date_filtered(self) -> bool:

@@ -19,6 +19,8 @@ from searcher.models import Article, ArticleDate, Hit, IndexReport, IndexStats, 
 UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # Widest bar of a timeline, in characters.
 TIMELINE_WIDTH = 40
+# Ids of a story's near-identical copies listed under its hit in the terminal (JSON lists them all).
+COPY_IDS_SHOWN = 3
 DATE_SOURCES = {"metadata": "", "dateline": " (dateline)", "text": " (inferred from text)"}
 
 
@@ -82,7 +84,7 @@ def search_json(result: SearchResult, qid: str | None = None) -> str:
         "hits": [
             {"rank": h.rank, "id": h.id, "path": h.path, "title": h.title, **date_json(h.date),
              "topics": list(h.topics), "score": h.score, "snippet": h.snippet,
-             "highlights": [list(span) for span in h.highlights], "duplicates": list(h.duplicates)}
+             "highlights": [list(span) for span in h.highlights], "duplicates": list(h.duplicates), "copies": h.copies}
             for h in result.hits
         ],
     })  # fmt: skip
@@ -110,11 +112,10 @@ def search_text(result: SearchResult, style: Callable[..., str]) -> str:
         lines.append(f"    {date_label(hit.date)} · {safe(topics)} · {safe(display_path(hit.path))}")
         if hit.snippet:
             lines.append(f"    {highlighted(hit, style)}")
-        if hit.duplicates:
-            shown = ", ".join(safe(d) for d in hit.duplicates[:3]) + (", ..." if len(hit.duplicates) > 3 else "")
-            lines.append(
-                f"    + {len(hit.duplicates)} near-identical cop{'ies' if len(hit.duplicates) > 1 else 'y'}: {shown}"
-            )
+        if hit.copies:
+            listed = ", ".join(safe(d) for d in hit.duplicates[:COPY_IDS_SHOWN])
+            shown = listed + (", ..." if hit.copies > COPY_IDS_SHOWN else "")
+            lines.append(f"    + {hit.copies} near-identical cop{'ies' if hit.copies > 1 else 'y'}: {shown}")
         lines.append("")
     return "\n".join(lines).rstrip("\n") + _summaries(result)
 

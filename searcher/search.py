@@ -318,7 +318,9 @@ def run_ranked(  # noqa: PLR0913
     first = (options.page - 1) * options.limit
     results, ordered = _ranked_window(searcher, plan, options, restriction, grouped)
     docs = ordered[first : first + options.limit]
-    copies = _copies(searcher, [hit.docnum for hit in docs]) if options.collapse else [() for _ in docs]
+    copies = (
+        _copies(searcher, [h.docnum for h in docs], options.copy_ids) if options.collapse else [(0, ())] * len(docs)
+    )
     terms = _query_terms(plan.matching, searcher.reader()) if options.snippets else set()
     scores = {h.docnum: h.score for h in docs} if options.sort == "relevance" else _relevance(searcher, plan, docs)
     hits = tuple(
@@ -360,18 +362,19 @@ def _ranked_window(
     return results, (_best(searcher, plan, results) if by_relevance else list(iter(results)))[:shown]
 
 
-def _copies(searcher: Searcher, docnums: list[int]) -> list[tuple[str, ...]]:
-    """For each document, the ids of the other articles with its story key, in index order."""
+def _copies(searcher: Searcher, docnums: list[int], wanted: int | None) -> list[tuple[int, tuple[str, ...]]]:
+    """For each document, how many other articles have its story key, and the ids of the first
+    `wanted` of them (all when None) in index order."""
     reader = searcher.reader()
     keys = reader.column_reader("story")
-    found = []
+    found: list[tuple[int, tuple[str, ...]]] = []
     for docnum in docnums:
         key = keys[docnum]
         if reader.doc_frequency("story", key) < 2:  # most keys, and every short body's own key
-            found.append(())
+            found.append((0, ()))
             continue
         others = sorted(docset(searcher, wq.Term("story", key)) - {docnum})
-        found.append(tuple(searcher.stored_fields(n)["id"] for n in others))
+        found.append((len(others), tuple(searcher.stored_fields(n)["id"] for n in others[:wanted])))
     return found
 
 
@@ -510,7 +513,7 @@ def _query_terms(parsed: wq.Query, reader) -> set[str]:  # noqa: ANN001 - whoosh
     return {value.decode("utf-8") if isinstance(value, bytes) else str(value) for _, value in terms}
 
 
-def _hit(rank: int, hit, score: float, terms: set[str], snippets: bool, copies: tuple[str, ...]) -> Hit:  # noqa: ANN001
+def _hit(rank: int, hit, score: float, terms: set[str], snippets: bool, copies: tuple[int, tuple[str, ...]]) -> Hit:  # noqa: ANN001
     fields = hit.fields()
     snippet, spans = make_snippet(fields.get("body", ""), terms) if snippets else ("", ())
     return Hit(
@@ -523,7 +526,8 @@ def _hit(rank: int, hit, score: float, terms: set[str], snippets: bool, copies: 
         score=round(float(score), 4),
         snippet=snippet,
         highlights=spans,
-        duplicates=copies,
+        copies=copies[0],
+        duplicates=copies[1],
     )
 
 

@@ -118,6 +118,18 @@ def test_near_identical_copies_are_shown_once_with_the_others_listed(runner: Cli
     assert f"+ 1 near-identical copy: {other}" in shown
 
 
+def test_a_story_with_many_copies_lists_a_few_in_the_terminal_and_all_in_json(runner: CliRunner, tmp_path: Path):
+    story = "Flood waters rose along the Danube on Monday, and the city of Passau closed its old town to traffic."
+    wire = tmp_path / "wire.jsonl"
+    wire.write_text("".join(json.dumps({"id": f"flood-{n}", "text": story}) + "\n" for n in range(5)))
+    assert runner.invoke(cli, ["index", str(wire)]).exit_code == 0
+    hit = search(runner, "Passau flood")["hits"][0]
+    others = sorted({f"flood-{n}" for n in range(5)} - {hit["id"]})
+    assert hit["copies"] == 4 and hit["duplicates"] == others
+    shown = runner.invoke(cli, ["search", "Passau flood"]).stdout
+    assert f"+ 4 near-identical copies: {', '.join(others[:3])}, ..." in shown
+
+
 def test_different_stories_are_not_collapsed(runner: CliRunner):
     assert len(ids(runner, "Turkey")) == len(ids(runner, "--no-collapse", "Turkey"))
 
