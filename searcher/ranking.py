@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
 
 from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
@@ -90,21 +93,45 @@ def _occurrences(
 ) -> dict[int, dict[str, Occurrence]]:
     """For each document (in increasing order), the query words it holds, field by field."""
     found: dict[int, dict[str, Occurrence]] = {docnum: {} for docnum in docnums}
-    reader = searcher.reader()
-    for field in FIELDS:
-        for stem in stems:
-            if (field, stem) not in reader:
-                continue
-            scorer = searcher.weighting.scorer(searcher, field, stem)
-            postings = reader.postings(field, stem)
-            for docnum in docnums:
-                postings.skip_to(docnum)
-                if not postings.is_active():
-                    break
-                if postings.id() == docnum:
-                    where = tuple(postings.value_as("positions")) if positions else ()
-                    found[docnum].setdefault(stem, {})[field] = (scorer.score(postings), where)
+    for segment, offset in searcher.leaf_searchers():
+        reader = segment.reader()
+        local = [docnum - offset for docnum in docnums if offset <= docnum < offset + reader.doc_count_all()]
+        for field in FIELDS if local else ():
+            for stem in stems:
+                if (field, stem) not in reader:
+                    continue
+                scorer = searcher.weighting.scorer(segment, field, stem)
+                postings = reader.postings(field, stem)
+                if isinstance(postings, FilterMatcher):  # deleted documents: none of them is asked for
+                    postings = postings.child
+                for docnum in local:
+                    if _seek(postings, docnum):
+                        where = tuple(postings.value_as("positions")) if positions else ()
+                        found[offset + docnum].setdefault(stem, {})[field] = (scorer.score(postings), where)
+                    elif not postings.is_active():
+                        break
     return found
+
+
+def _seek(postings, docnum: int) -> bool:  # noqa: ANN001 - a whoosh matcher
+    """Moves the postings to docnum (or past it) and says whether docnum is there: block by block,
+    then by bisection inside the block, where Whoosh's skip_to steps posting by posting (which cost
+    more than the search itself for two common words)."""
+    if not isinstance(postings, W3LeafMatcher):
+        if postings.is_active():
+            postings.skip_to(docnum)
+        return postings.is_active() and postings.id() == docnum
+    if not postings.is_active():
+        return False
+    if docnum > postings.block_max_id():
+        postings._skip_to_block(lambda: docnum > postings.block_max_id())  # noqa: SLF001
+        if not postings.is_active():
+            return False
+    if postings._ids is None:  # noqa: SLF001 - read a block's ids once, not once per step
+        postings._read_ids()  # noqa: SLF001
+    ids = postings._ids  # noqa: SLF001
+    postings._i = bisect_left(ids, docnum, postings._i)  # noqa: SLF001
+    return ids[postings._i] == docnum  # noqa: SLF001
 
 
 def _coordination(words: dict[str, Occurrence], query_words: int) -> float:
