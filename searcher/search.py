@@ -18,6 +18,8 @@ from pathlib import Path
 
 from whoosh import collectors, sorting
 from whoosh import query as wq
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader
+from whoosh.columns import NumericColumn
 from whoosh.qparser import AndGroup, FieldAliasPlugin, FuzzyTermPlugin, MultifieldParser, OrGroup
 from whoosh.searching import Searcher
 
@@ -400,8 +402,25 @@ def open_searcher(index_root: Path) -> Searcher:
         if store.locate(index_root).generation == location.generation:
             raise
         return open_searcher(index_root)
+    _lengths_in_memory(searcher)
     _open_searchers[key] = searcher
     return searcher
+
+
+def _lengths_in_memory(searcher: Searcher) -> None:
+    """Reads each segment's title and body lengths (a byte per document) into memory at once: BM25F
+    asks for a matching document's length on every score, and Whoosh reads each one from the file
+    (a seek and a read per scored match)."""
+    for leaf, _ in searcher.reader().leaf_readers():
+        perdoc = getattr(leaf, "_perdoc", None)
+        if not isinstance(perdoc, W3PerDocReader):
+            continue
+        for field in SEARCH_FIELDS:
+            column = perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)  # noqa: SLF001
+            if isinstance(column, NumericColumn.Reader) and column._fixedlen == 1:  # noqa: SLF001
+                stored = column._dbfile.get(column._basepos, column._count)  # noqa: SLF001
+                padding = bytes(max(0, perdoc.doc_count_all() + 1 - len(stored)))  # unset lengths are 0
+                perdoc._readers[f"_{field}_len"] = stored + padding  # noqa: SLF001 - bytes[docnum] is the length byte
 
 
 @atexit.register

@@ -97,3 +97,14 @@ def test_a_filtered_first_page_is_the_head_of_the_full_ranking(
     assert [hit.duplicates for hit in first_page.hits] == [hit.duplicates for hit in everything.hits[:5]]
     if not collapse:
         assert first_page.total == everything.total == len(everything.hits)
+
+
+def test_lengths_held_in_memory_are_the_ones_on_disk(collection: Path):
+    from searcher import store
+    from searcher.search import open_searcher
+
+    held = open_searcher(collection).reader()
+    with store.open_whoosh(store.locate(collection)).reader() as on_disk:
+        for docnum in range(on_disk.doc_count_all()):
+            for field in ("title", "body"):
+                assert held.doc_field_length(docnum, field) == on_disk.doc_field_length(docnum, field)
