@@ -103,19 +103,22 @@ def fts_runner(db: Path):  # noqa: ANN201
     return lambda query: connection.execute(sql, (fts_query(query),)).fetchall()
 
 
-def command_seconds(command: list[str], runs: int) -> float:
-    """Median wall time of a command, process start to last byte of output.
+def command_seconds(commands: list[list[str]], runs: int) -> list[float]:
+    """Median wall time of each command, process start to last byte of output, the commands taking
+    turns run by run (so that a slow spell of the machine falls on all of them alike).
 
     Bytecode caching is allowed (as after `pip install`), and one unmeasured run writes the caches.
     """
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    subprocess.run(command, capture_output=True, check=True, env=env)
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
+    samples: list[list[float]] = [[] for _ in commands]
+    for command in commands:
         subprocess.run(command, capture_output=True, check=True, env=env)
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
+    for _ in range(runs):
+        for command, times in zip(commands, samples, strict=True):
+            started = time.perf_counter()
+            subprocess.run(command, capture_output=True, check=True, env=env)
+            times.append(time.perf_counter() - started)
+    return [statistics.median(times) for times in samples]
 
 
 def main() -> None:
@@ -148,16 +151,11 @@ def main() -> None:
     print(table(["size", "engine", "p50 ms", "p95 ms", "p50 vs plain whoosh"], rows))
 
     first = min(int(c) for c in args.sizes.split(","))
-    bare = command_seconds([sys.executable, "-c", "import whoosh.index, whoosh.qparser, click"], args.runs)
-    ours = command_seconds(
+    index = str(args.work / f"searcher-parallel-{first}")
+    bare, ours = command_seconds(
         [
-            sys.executable,
-            "-m",
-            "searcher",
-            "--index",
-            str(args.work / f"searcher-parallel-{first}"),
-            "search",
-            "oil prices",
+            [sys.executable, "-c", "import whoosh.index, whoosh.qparser, click"],
+            [sys.executable, "-m", "searcher", "--index", index, "search", "oil prices"],
         ],
         args.runs,
     )
