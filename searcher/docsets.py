@@ -17,12 +17,10 @@ from whoosh.searching import Searcher
 EXPANDING = (wq.Prefix, wq.Wildcard, wq.FuzzyTerm, wq.Regex, wq.TermRange)
 
 
-def count_matches(searcher: Searcher, query: wq.Query, restriction: wq.Query | None = None) -> int:
-    """How many live documents match query (and restriction, when given)."""
+def count_matches(searcher: Searcher, query: wq.Query, allowed: set[int] | None = None) -> int:
+    """How many live documents match query (among the allowed ones, when given)."""
     matches = docset(searcher, query)
-    if restriction is not None:
-        matches &= docset(searcher, restriction)
-    return len(matches)
+    return len(matches if allowed is None else matches & allowed)
 
 
 def docset(searcher: Searcher, query: wq.Query) -> set[int]:
@@ -56,12 +54,16 @@ def _postings(reader, fieldname: str, text: str | bytes) -> set[int]:  # noqa: A
     for leaf, offset in reader.leaf_readers():
         if (fieldname, text) not in leaf:
             continue
-        matcher = leaf.postings(fieldname, text)
-        if isinstance(matcher, FilterMatcher):  # the segment has deleted documents
-            matcher = matcher.child
-        ids = _all_ids(matcher) - leaf.deleted_docs_set
+        ids = _all_ids(raw_postings(leaf, fieldname, text)) - leaf.deleted_docs_set
         found |= set(map(offset.__add__, ids)) if offset else ids
     return found
+
+
+def raw_postings(segment, fieldname: str, text: str | bytes):  # noqa: ANN001, ANN201 - whoosh reader, matcher
+    """A segment's postings of a term, deleted documents included: Whoosh wraps them in a matcher
+    checking every posting against the deletions, which callers do once or need not do at all."""
+    matcher = segment.postings(fieldname, text)
+    return matcher.child if isinstance(matcher, FilterMatcher) else matcher
 
 
 def _all_ids(matcher) -> set[int]:  # noqa: ANN001 - whoosh matcher

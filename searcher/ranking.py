@@ -16,11 +16,11 @@ from collections.abc import Iterable
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
 from searcher.analysis import news_analyzer
+from searcher.docsets import raw_postings
 
 FIELDS = ("title", "body")
 # Coordination: a document holding m of a query's n words has its score multiplied by
@@ -101,9 +101,7 @@ def _occurrences(
                 if (field, stem) not in reader:
                     continue
                 scorer = searcher.weighting.scorer(segment, field, stem)
-                postings = reader.postings(field, stem)
-                if isinstance(postings, FilterMatcher):  # deleted documents: none of them is asked for
-                    postings = postings.child
+                postings = raw_postings(reader, field, stem)  # deleted documents are never asked for
                 for docnum in local:
                     if _seek(postings, docnum):
                         where = tuple(postings.value_as("positions")) if positions else ()

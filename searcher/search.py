@@ -18,7 +18,7 @@ from pathlib import Path
 
 from whoosh import collectors, sorting
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader, _lenfield
 from whoosh.columns import NumericColumn
 from whoosh.qparser import AndGroup, FieldAliasPlugin, FuzzyTermPlugin, MultifieldParser, OrGroup
 from whoosh.searching import Searcher
@@ -134,9 +134,9 @@ def search(index_root: Path, text: str, options: SearchOptions | None = None) ->
 def _search(index_root: Path, text: str, parsed: wq.Query, options: SearchOptions) -> SearchResult:
     searcher = open_searcher(index_root)
     words, inline = split_filters(parsed)
-    restriction = _filter(options, inline=inline)
-    plan = _ranking(searcher, text, words, options, restriction)
-    return run_ranked(searcher, text, plan, options, restriction, inline)
+    allowed = _documents(searcher, _filter(options, inline=inline))
+    plan = _ranking(searcher, text, words, options, allowed)
+    return run_ranked(searcher, text, plan, options, allowed, inline)
 
 
 # Fields a query names to narrow the articles (`topic:energy`, `date:2019`) rather than to match words.
@@ -153,18 +153,19 @@ def split_filters(parsed: wq.Query) -> tuple[wq.Query, tuple[wq.Query, ...]]:
     positive, excluded = (parsed.a, parsed.b) if isinstance(parsed, wq.AndNot) else (parsed, None)
     if not isinstance(positive, wq.Or | wq.And):
         return parsed, ()
-    filters = [sub for sub in positive.subqueries if _is_filter(sub)]
-    words = [sub for sub in positive.subqueries if not _is_filter(sub)]
+    filters: list[wq.Query] = []
+    words: list[wq.Query] = []
+    for sub in positive.subqueries:
+        (filters if _is_filter(sub) else words).append(sub)
     if not filters or not words:
         return parsed, ()
     kept = words[0] if len(words) == 1 else positive.__class__(words, boost=positive.boost)
-    if isinstance(positive, wq.And):
-        return (kept if excluded is None else wq.AndNot(kept, excluded)), tuple(filters)
-    by_field: dict[str, list[wq.Query]] = {}
-    for clause in filters:
-        by_field.setdefault(next(clause.leaves()).field(), []).append(clause)
-    grouped = tuple(group[0] if len(group) == 1 else wq.Or(group) for group in by_field.values())
-    return (kept if excluded is None else wq.AndNot(kept, excluded)), grouped
+    if isinstance(positive, wq.Or):
+        by_field: dict[str, list[wq.Query]] = {}
+        for clause in filters:
+            by_field.setdefault(next(clause.leaves()).field(), []).append(clause)
+        filters = [group[0] if len(group) == 1 else wq.Or(group) for group in by_field.values()]
+    return (kept if excluded is None else wq.AndNot(kept, excluded)), tuple(filters)
 
 
 def _is_filter(clause: wq.Query) -> bool:
@@ -195,8 +196,7 @@ class Ranking:
         (in 2 of 3 queries with an exclusion, on Cranfield), so it is turned off for them. A top-level
         exclusion is a mask, which also keeps RM3's expansion terms from bringing excluded articles back."""
         fold = options.pop("collapse", None)
-        restriction = options.pop("filter", None)
-        allowed = restriction if isinstance(restriction, set | None) else docset(searcher, restriction)
+        allowed: set[int] | None = options.pop("filter", None)
         denied = docset(searcher, self.excluded) if self.excluded is not None else None
         collector = searcher.collector(**options)
         if denied is not None or _has_negation(self.scoring):
@@ -273,7 +273,7 @@ def _has_negation(query: wq.Query) -> bool:
 
 
 def _ranking(
-    searcher: Searcher, text: str, parsed: wq.Query, options: SearchOptions, restriction: wq.Query | None
+    searcher: Searcher, text: str, parsed: wq.Query, options: SearchOptions, allowed: set[int] | None
 ) -> Ranking:
     """The query's Ranking, with RM3's expansion from a first search when asked."""
     positive, excluded = (parsed.a, parsed.b) if isinstance(parsed, wq.AndNot) else (parsed, None)
@@ -281,7 +281,7 @@ def _ranking(
     plain = Ranking(positive, positive, excluded, stems)
     if not options.expand:
         return plain
-    first = _best(searcher, plain, plain.run(searcher, limit=_depth(plain, ranking.FEEDBACK_DOCS), filter=restriction))
+    first = _best(searcher, plain, plain.run(searcher, limit=_depth(plain, ranking.FEEDBACK_DOCS), filter=allowed))
     feedback = [(hit.get("body", ""), hit.score) for hit in first[: ranking.FEEDBACK_DOCS]]
     expansion = ranking.feedback_terms(feedback, _query_terms(positive, searcher.reader()))
     if expansion is None:
@@ -311,14 +311,14 @@ def run_ranked(  # noqa: PLR0913
     text: str,
     plan: Ranking,
     options: SearchOptions,
-    restriction: wq.Query | None,
+    allowed: set[int] | None,
     inline: tuple[wq.Query, ...] = (),
 ) -> SearchResult:
     """Runs a prepared query: one page of hits (copies collapsed), counts, facets and timeline.
-    `restriction` combines the options' filters with the query's own (`inline`)."""
+    `allowed` holds the documents the options' filters and the query's own (`inline`) let through."""
     grouped = _facets(options)
     first = (options.page - 1) * options.limit
-    results, ordered = _ranked_window(searcher, plan, options, restriction, grouped)
+    results, ordered = _ranked_window(searcher, plan, options, allowed, grouped)
     docs = ordered[first : first + options.limit]
     copies = (
         _copies(searcher, [h.docnum for h in docs], options.copy_ids) if options.collapse else [(0, ())] * len(docs)
@@ -330,9 +330,13 @@ def run_ranked(  # noqa: PLR0913
         for rank, (hit, hit_copies) in enumerate(zip(docs, copies, strict=True), start=first + 1)
     )
     matching = plan.matches
-    undated = count_matches(searcher, matching, _filter(options, True, inline)) if options.date_filtered else 0
+    undated = (
+        count_matches(searcher, matching, _documents(searcher, _filter(options, True, inline)))
+        if options.date_filtered
+        else 0
+    )
     years = _buckets(results, "years", 1000, 9999) if grouped else {}
-    total = count_matches(searcher, matching, restriction)
+    total = count_matches(searcher, matching, allowed)
     return SearchResult(
         query=text,
         total=total,
@@ -346,7 +350,7 @@ def run_ranked(  # noqa: PLR0913
 
 
 def _ranked_window(
-    searcher: Searcher, plan: Ranking, options: SearchOptions, restriction: wq.Query | None, grouped: dict
+    searcher: Searcher, plan: Ranking, options: SearchOptions, allowed: set[int] | None, grouped: dict
 ) -> tuple:
     """Whoosh's results, and the hits in order up to the end of the asked page. Near-identical
     copies are folded while Whoosh collects the hits, by their story key's column, so a page stays
@@ -356,7 +360,7 @@ def _ranked_window(
     results = plan.run(
         searcher,
         limit=_depth(plan, shown) if by_relevance else shown,
-        filter=restriction,
+        filter=allowed,
         sortedby=_sorting(options.sort),
         groupedby=grouped or None,
         collapse=sorting.FieldFacet("story") if options.collapse else None,
@@ -415,12 +419,12 @@ def _lengths_in_memory(searcher: Searcher) -> None:
         perdoc = getattr(leaf, "_perdoc", None)
         if not isinstance(perdoc, W3PerDocReader):
             continue
-        for field in SEARCH_FIELDS:
-            column = perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)  # noqa: SLF001
+        for name in map(_lenfield, SEARCH_FIELDS):
+            column = perdoc._cached_reader(name, LENGTHS_COLUMN)  # noqa: SLF001
             if isinstance(column, NumericColumn.Reader) and column._fixedlen == 1:  # noqa: SLF001
                 stored = column._dbfile.get(column._basepos, column._count)  # noqa: SLF001
                 padding = bytes(max(0, perdoc.doc_count_all() + 1 - len(stored)))  # unset lengths are 0
-                perdoc._readers[f"_{field}_len"] = stored + padding  # noqa: SLF001 - bytes[docnum] is the length byte
+                perdoc._readers[name] = stored + padding  # noqa: SLF001 - bytes[docnum] is the length byte
 
 
 @atexit.register
@@ -438,6 +442,11 @@ def _relevance(searcher: Searcher, plan: Ranking, page) -> dict[int, float]:  # 
     docnums = {hit.docnum for hit in page}
     scored = _best(searcher, plan, plan.run(searcher, filter=docnums, limit=len(docnums)))
     return {docnum: 0.0 for docnum in docnums} | {hit.docnum: hit.score for hit in scored}
+
+
+def _documents(searcher: Searcher, restriction: wq.Query | None) -> set[int] | None:
+    """The documents a restriction lets through, read once per search (None: all of them)."""
+    return None if restriction is None else docset(searcher, restriction)
 
 
 def _filter(options: SearchOptions, undated: bool = False, inline: tuple[wq.Query, ...] = ()) -> wq.Query | None:
@@ -667,7 +676,7 @@ def similar(index_root: Path, doc_id: str, options: SearchOptions | None = None)
             return SearchResult(query=f"similar:{article.id}", total=0, hits=())
         likeness = wq.Or([wq.Term("body", term, boost=weight) for term, weight in terms])
         plan = Ranking(likeness, likeness, excluded=wq.Term("id", article.id))
-        return run_ranked(searcher, f"similar:{article.id}", plan, options, _filter(options))
+        return run_ranked(searcher, f"similar:{article.id}", plan, options, _documents(searcher, _filter(options)))
 
 
 def key_terms(searcher: Searcher, text: str) -> list[tuple[str, float]]:
