@@ -308,16 +308,21 @@ def is_list_line(text: str) -> bool:
 def _story_value(block: Block) -> int:
     """Prose counts for its words; a line without a sentence's ending (a menu item, a teaser's
     headline) counts against, as much as its words."""
-    words = block.text.count(" ") + 1
-    if words >= bp.TEASER_MIN_WORDS and bp.TRUNCATED_EXCERPT.search(block.text):  # another article's teaser
-        return -max(bp.NON_PROSE_COST, int(bp.NON_PROSE_WEIGHT * words))
     text = block.text
+    words = text.count(" ") + 1
+    if words >= bp.TEASER_MIN_WORDS and bp.TRUNCATED_EXCERPT.search(text):  # another article's teaser
+        return _against(words)
     if words >= bp.PROSE_MIN_WORDS or (words >= bp.SENTENCE_MIN_WORDS and bp.SENTENCE_CLOSE.search(text)):
         return words
     if words >= bp.CONTINUED_MIN_WORDS and (text.endswith(",") or text[0].islower()):
         return words  # a hard-wrapped line of a paragraph
     if is_list_line(text):
         return -bp.NON_PROSE_COST  # a list or table (results, tour dates, earnings) may be the story's
+    return _against(words)
+
+
+def _against(words: int) -> int:
+    """What a line that is not the story's prose costs it: more the longer it is."""
     return -max(bp.NON_PROSE_COST, int(bp.NON_PROSE_WEIGHT * words))
 
 

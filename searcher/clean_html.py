@@ -104,6 +104,8 @@ CLIMB_LEVELS = 3
 # itself a paragraph this long.
 SIBLING_SHARE = 0.2
 SIBLING_PARAGRAPH_CHARS = 80
+# The page itself, above any container: never a paragraph, nor where a climb for the story goes.
+PAGE_LEVELS = frozenset({"body", "html", "[document]"})
 # A comment section's heading box holds at most this many pieces of text ("12", "Comments").
 COMMENT_HEADING_PIECES = 3
 # A block with this share of its text in links is a list of links, not a paragraph.
@@ -440,7 +442,7 @@ def _richer_ancestor(element: Tag, totals: dict[int, int]) -> Tag | None:
     """The nearest ancestor, at most CLIMB_LEVELS up, holding CLIMB_GAIN times the element's paragraph text."""
     own = totals.get(id(element), 0)
     for level, ancestor in enumerate(element.parents, start=1):
-        if level > CLIMB_LEVELS or ancestor.name in ("body", "html", "[document]"):
+        if level > CLIMB_LEVELS or ancestor.name in PAGE_LEVELS:
             return None
         if totals.get(id(ancestor), 0) >= CLIMB_GAIN * own:
             return ancestor
@@ -466,7 +468,7 @@ def _paragraphs(soup: BeautifulSoup) -> list[tuple[Tag, int]]:
         for key, length in lengths.items()
         if length >= MIN_PARAGRAPH_CHARS
         and linked[key] < MAX_PARAGRAPH_LINK_SHARE * length
-        and holders[key].name not in ("body", "html", "[document]")
+        and holders[key].name not in PAGE_LEVELS
         and not _inside_furniture(holders[key], furniture)
     ]
 
@@ -488,7 +490,7 @@ def _inside_furniture(element: Tag, known: dict[int, bool]) -> bool:
             verdict = known[id(ancestor)]
             break
         chain.append(ancestor)
-        if ancestor.name in ("body", "html", "[document]"):
+        if ancestor.name in PAGE_LEVELS:
             verdict = False
             break
         if _holds_no_story(ancestor):
