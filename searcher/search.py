@@ -12,9 +12,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import NamedTuple
 
 from whoosh import collectors, sorting
 from whoosh import query as wq
@@ -173,8 +173,7 @@ def _is_filter(clause: wq.Query) -> bool:
     return bool(leaves) and all(leaf.field() in FILTER_FIELDS for leaf in leaves) and not _has_negation(clause)
 
 
-@dataclass(frozen=True)
-class Ranking:
+class Ranking(NamedTuple):  # not a dataclass: see models.py
     """How a query's matches are found and ordered: `matching` decides what matches (less the
     articles matching `excluded`), `scoring` gives BM25F scores (with RM3's expansion terms), and
     the words in `stems` earn bonuses (ranking.py), weighted by `bonus_weight`."""

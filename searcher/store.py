@@ -15,9 +15,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from whoosh import index as whoosh_index
 from whoosh.columns import FixedBytesColumn
@@ -71,8 +71,7 @@ def build_schema() -> Schema:
     )
 
 
-@dataclass(frozen=True)
-class IndexLocation:
+class IndexLocation(NamedTuple):  # not a dataclass: see models.py
     """An index folder and its active generation."""
 
     root: Path
