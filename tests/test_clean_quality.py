@@ -146,3 +146,18 @@ def test_pages_bs4_warns_about_are_cleaned_quietly(page: str):
     """beautifulsoup4 warns when markup looks like XML, a URL or a file name; the tests run with
     warnings as errors, so a warning escaping the cleaner fails here."""
     assert isinstance(html_body(page), str)
+
+
+@pytest.mark.skipif(clean_html.PARSER != "lxml", reason="lxml is not installed")
+def test_lean_builder_cleans_real_pages_as_the_stock_lxml_builder(sample, monkeypatch: pytest.MonkeyPatch):
+    # The cleaner's own lxml builder leaves out what the cleaner never reads (scripts, comments,
+    # whitespace between blocks); on real pages the result must be what bs4's own builder gives.
+    pages, _ = sample
+    golden = Path(__file__).resolve().parent / "golden"
+    pages = {**pages, **{p.name: p.read_text(encoding="utf-8") for p in golden.glob("*.html")}}
+    pages["page.html"] = (SAMPLE.parent / "page.html").read_text(encoding="utf-8")
+    lean = {name: clean(SourceDocument("p", Path("p.html"), "html", html)) for name, html in pages.items()}
+    monkeypatch.setattr(clean_html, "LXMLTreeBuilder", None)
+    for name, html in pages.items():
+        stock = clean(SourceDocument("p", Path("p.html"), "html", html))
+        assert lean[name] == stock, name

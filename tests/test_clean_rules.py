@@ -118,6 +118,23 @@ def test_html_story_box_is_not_joined_by_comments_below_a_comments_heading():
     assert any("Danke" in block.text for block in result.dropped)
 
 
+def test_html_text_either_side_of_a_block_element_is_two_paragraphs_and_inline_spaces_stay():
+    # A recipe step ending in an empty clearing <div>, the next step: a browser shows two lines.
+    first = "Add the flour and the oil to the bowl with the yeast and the warm water."
+    second = "Stir until everything is mixed, then leave the bowl aside for five minutes."
+    html = (
+        "<html><body><article>"
+        f'<p><span>{first}<div style="clear:both"></div></span><span>{second}</span></p>'
+        "<p>Knead the dough on a floured board <b>for ten minutes</b> <i>until smooth</i>, "
+        "then shape it into a round loaf and let it rise.</p>"
+        "</article></body></html>"
+    )
+    paragraphs = clean_text(html, kind="html").paragraphs
+    assert first in paragraphs
+    assert second in paragraphs
+    assert any("board for ten minutes until smooth, then" in paragraph for paragraph in paragraphs)
+
+
 def test_html_title_without_og_title_drops_the_site_name():
     html = (
         "<html><head><title>Gas talks stall in Ankara | Example News</title></head><body><p>"
