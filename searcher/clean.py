@@ -327,17 +327,25 @@ def _against(words: int) -> int:
 
 
 def _drop_comment_section(blocks: list[Block], reasons: list[str | None]) -> None:
-    """Everything after a comment section's heading ("12 Comments", "Leave a Reply") goes, once a
-    story's worth of prose lies above it: below are readers' comments, not the story."""
+    """Everything after a comment section's heading ("12 Comments", "Leave a Reply") or its first
+    comment's signature ("Birgit sagt:" above the comment's date) goes, once a story's worth of
+    prose lies above it: below are readers' comments, not the story."""
     prose = [_story_value(block) if reason is None else 0 for block, reason in zip(blocks, reasons, strict=True)]
     total = sum(max(value, 0) for value in prose)
     above = 0
-    for i, block in enumerate(blocks):
-        if bp.COMMENT_SECTION_START.match(block.text) and above >= min(bp.STORY_WORDS_ABOVE_COMMENTS, total / 2):
+    for i in range(len(blocks)):
+        if _opens_comments(blocks, reasons, i) and above >= min(bp.STORY_WORDS_ABOVE_COMMENTS, total / 2):
             for j in range(i, len(blocks)):
                 reasons[j] = reasons[j] or "comment section"
             return
         above += max(prose[i], 0)
+
+
+def _opens_comments(blocks: list[Block], reasons: list[str | None], i: int) -> bool:
+    text = blocks[i].text
+    if bp.COMMENT_SECTION_START.match(text):
+        return True
+    return i + 1 < len(blocks) and reasons[i + 1] == "dateline" and bool(bp.COMMENT_AUTHOR.match(text))
 
 
 def is_headline(block: Block) -> bool:

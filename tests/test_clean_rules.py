@@ -71,6 +71,33 @@ def test_comment_excerpts_go_only_with_a_widget():
     assert dropped == ["maria in: Pipeline politics", "Thanks for sharing this article ..."]
 
 
+BLOG_POST = (
+    "Ein wenig lost, aber immer noch da\n"
+    + "Als ich mich eben an den Computer gesetzt habe, um diesen Artikel zu schreiben, habe ich bemerkt, "
+    "dass ich seit Monaten nichts mehr veröffentlicht habe, und das hat viele Gründe.\n"
+    * 8
+    + "Mein Job hat sich in den letzten zwei Jahren sehr verändert, und ich erzähle euch heute, wie.\n"
+)
+COMMENT = "Ich bin so froh, dass du diesen Text geschrieben hast! Ich lese dich seit Jahren."
+
+
+@pytest.mark.parametrize(
+    "thread",
+    [
+        # A WordPress theme's heading: "N replies to “the post's title”", in the blog's language.
+        f"11 Antworten zu “Ein wenig lost, aber immer noch da!”\nSarah sagt:\n20. November 2022 um 21:39\n{COMMENT}",
+        f"25 thoughts on “Ein wenig lost”\nSarah says:\nOctober 20, 2019 at 1:31 pm\n{COMMENT}\nReply",
+        # No heading at all: the first comment's signature, an author line above a date.
+        f"Sarah says:\nOctober 20, 2019 at 1:31 pm\n{COMMENT}\nReply",
+    ],
+)
+def test_text_dump_loses_a_blog_comment_thread_below_the_post(thread: str):
+    result = clean_text(BLOG_POST + thread + "\n")
+    assert "Mein Job hat sich in den letzten zwei Jahren sehr verändert" in result.body
+    assert COMMENT not in result.body
+    assert COMMENT in [d.text for d in result.dropped]
+
+
 def test_control_characters_never_reach_the_body():
     result = clean_text("Title line here\n\nThe \x1b[31mred\x1b[0m story goes on.\x07\n")
     assert "\x1b" not in result.body and "\x07" not in result.body
