@@ -17,9 +17,13 @@ from whoosh.searching import Searcher
 EXPANDING = (wq.Prefix, wq.Wildcard, wq.FuzzyTerm, wq.Regex, wq.TermRange)
 
 
-def count_matches(searcher: Searcher, query: wq.Query, allowed: set[int] | None = None) -> int:
-    """How many live documents match query (among the allowed ones, when given)."""
+def count_matches(
+    searcher: Searcher, query: wq.Query, allowed: set[int] | None = None, denied: set[int] | None = None
+) -> int:
+    """How many live documents match query (among the allowed ones and not the denied ones, when given)."""
     matches = docset(searcher, query)
+    if denied:
+        matches -= denied
     return len(matches if allowed is None else matches & allowed)
 
 

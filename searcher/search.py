@@ -175,19 +175,15 @@ def _is_filter(clause: wq.Query) -> bool:
 
 class Ranking(NamedTuple):  # not a dataclass: see models.py
     """How a query's matches are found and ordered: `matching` decides what matches (less the
-    articles matching `excluded`), `scoring` gives BM25F scores (with RM3's expansion terms), and
-    the words in `stems` earn bonuses (ranking.py), weighted by `bonus_weight`."""
+    documents in `excluded`, read once when the plan is made), `scoring` gives BM25F scores (with
+    RM3's expansion terms), and the words in `stems` earn bonuses (ranking.py), weighted by
+    `bonus_weight`."""
 
     matching: wq.Query
     scoring: wq.Query
-    excluded: wq.Query | None = None
+    excluded: set[int] | None = None
     stems: tuple[str, ...] = ()
     bonus_weight: float = 1.0
-
-    @property
-    def matches(self) -> wq.Query:
-        """The query whose matches are the results."""
-        return self.matching if self.excluded is None else wq.AndNot(self.matching, self.excluded)
 
     def run(self, searcher: Searcher, **options: object):  # noqa: ANN201 - whoosh Results
         """Whoosh's search, made exact under negations: with a negation in the query (or a mask), the
@@ -196,7 +192,7 @@ class Ranking(NamedTuple):  # not a dataclass: see models.py
         exclusion is a mask, which also keeps RM3's expansion terms from bringing excluded articles back."""
         fold = options.pop("collapse", None)
         allowed: set[int] | None = options.pop("filter", None)
-        denied = docset(searcher, self.excluded) if self.excluded is not None else None
+        denied = self.excluded
         collector = searcher.collector(**options)
         if denied is not None or _has_negation(self.scoring):
             _innermost(collector).replace = 0
@@ -275,8 +271,9 @@ def _ranking(
     searcher: Searcher, text: str, parsed: wq.Query, options: SearchOptions, allowed: set[int] | None
 ) -> Ranking:
     """The query's Ranking, with RM3's expansion from a first search when asked."""
-    positive, excluded = (parsed.a, parsed.b) if isinstance(parsed, wq.AndNot) else (parsed, None)
+    positive, negative = (parsed.a, parsed.b) if isinstance(parsed, wq.AndNot) else (parsed, None)
     stems = tuple(ranking.plain_stems(ranking.join_spaced_models(FILTER_CLAUSE.sub(" ", text))))
+    excluded = _documents(searcher, negative)
     plain = Ranking(positive, positive, excluded, stems)
     if not options.expand:
         return plain
@@ -328,14 +325,13 @@ def run_ranked(  # noqa: PLR0913
         _hit(rank, hit, scores[hit.docnum], terms, options.snippets, hit_copies)
         for rank, (hit, hit_copies) in enumerate(zip(docs, copies, strict=True), start=first + 1)
     )
-    matching = plan.matches
     undated = (
-        count_matches(searcher, matching, _documents(searcher, _filter(options, True, inline)))
+        count_matches(searcher, plan.matching, _documents(searcher, _filter(options, True, inline)), plan.excluded)
         if options.date_filtered
         else 0
     )
     years = _buckets(results, "years", 1000, 9999) if grouped else {}
-    total = count_matches(searcher, matching, allowed)
+    total = count_matches(searcher, plan.matching, allowed, plan.excluded)
     return SearchResult(
         query=text,
         total=total,
@@ -674,7 +670,7 @@ def similar(index_root: Path, doc_id: str, options: SearchOptions | None = None)
         if not terms:
             return SearchResult(query=f"similar:{article.id}", total=0, hits=())
         likeness = wq.Or([wq.Term("body", term, boost=weight) for term, weight in terms])
-        plan = Ranking(likeness, likeness, excluded=wq.Term("id", article.id))
+        plan = Ranking(likeness, likeness, excluded=_documents(searcher, wq.Term("id", article.id)))
         return run_ranked(searcher, f"similar:{article.id}", plan, options, _documents(searcher, _filter(options)))
 
 
