@@ -42,17 +42,16 @@ RELATED_MARKERS_CAPS_ONLY = re.compile(r"^(?:more|watch|listen)\b", re.IGNORECAS
 # Recent-comments widgets list "AUTHOR in: POST TITLE" (WordPress) or "AUTHOR on POST TITLE".
 COMMENT_WIDGET_LINE = re.compile(r"^(?P<author>\S(?:[^:]{0,80}?\S)?)\s+(?:in|on):\s+\S")
 COMMENT_AUTHOR_MAX_WORDS = 5
-# A comment's author line, as blogs print it: "Birgit sagt:", "Roberta says:".
-COMMENT_AUTHOR = re.compile(
-    r"^\S[\w .'@-]{0,40}\s+(?:says|sagt|schreibt|meint|dit|dice|diz|disse|pisze|napisa[łl]a?)\s*:\s*$", re.IGNORECASE
-)
+# A comment's author line, as blogs print it: "Birgit sagt:", "Roberta says:" (six languages).
+_COMMENT_AUTHOR = r"\S[\w .'@-]{0,40}\s+(?:says|sagt|schreibt|meint|dit|dice|diz|disse|pisze|napisa[łl]a?)\s*:"
+COMMENT_AUTHOR = re.compile(rf"^{_COMMENT_AUTHOR}\s*$", re.IGNORECASE)
 COMMENT_FURNITURE = re.compile(
-    r"""^(?:\d+\s+comments?|comments?\s*\(\d+\)|leave\s+a\s+(?:comment|reply)|post\s+a\s+comment|add\s+(?:a\s+)?comment
+    rf"""^(?:\d+\s+comments?|comments?\s*\(\d+\)|leave\s+a\s+(?:comment|reply)|post\s+a\s+comment|add\s+(?:a\s+)?comment
         |comments?\s+are\s+closed|log\s*in\s+to\s+(?:comment|reply)|report(?:\s+abuse)?|show\s+more\s+comments
         |reply|antworten|r[ée]pondre|responder|odpowiedz
-        |\S[\w .'@-]{0,40}\s+(?:says|said|wrote|sagt|schreibt|schrieb|meint|dit|dice|diz|disse|pisze|napisa[łl]a?)\s*:
-        |posted\s+by\s+\S.{0,60}
-        |\S.{0,40}\s+(?:on|am)\s+.{4,40}\d{4}.{0,20}\s(?:says|said|wrote):?)\s*$""",
+        |{_COMMENT_AUTHOR}|\S[\w .'@-]{{0,40}}\s+(?:said|wrote|schrieb)\s*:
+        |posted\s+by\s+\S.{{0,60}}
+        |\S.{{0,40}}\s+(?:on|am)\s+.{{4,40}}\d{{4}}.{{0,20}}\s(?:says|said|wrote):?)\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
 # Phrases that belong to comments about a page, not to a news story.
@@ -144,14 +143,16 @@ LIST_ITEM = re.compile(
     rf"^(?:[*•·▪]\s*|\d{{1,3}}[.)]\s|\d{{1,3}}[ªºa°]?\s+\w|\(?\d{{1,3}}\)\s|{_MONTH}\s+\d{{1,2}}\b)",
     re.IGNORECASE,
 )
+# "... on/to/zu “the post's title”", in a comment section's WordPress heading.
+_ABOUT = r"(?:to|on|zu|auf|f[üu]r|sur|à|a|para|en|do|na)"
 # The heading of a comment section; what follows it is comments, once a story's worth of prose
 # (this many words, or half the page's) lies above it (English, German, French, Spanish, Polish, Portuguese headings).
 COMMENT_SECTION_START = re.compile(
-    r"""^(?:\[?\s*\d+\s+(?:comments?|responses?|replies|kommentare?|commentaires?|comentarios?|komentarz[ey]?)\b.{0,30}
+    rf"""^(?:\[?\s*\d+\s+(?:comments?|responses?|replies|kommentare?|commentaires?|comentarios?|komentarz[ey]?)\b.{{0,30}}
         |(?!.*\.$)\d+\s+(?:thoughts|responses|replies|comments|antworten|gedanken|kommentare|reaktionen|commentaires|r[ée]ponses
-            |comentarios|respuestas|coment[áa]rios|komentarz[ey]|odpowiedzi)\s+(?:to|on|zu|auf|f[üu]r|sur|à|a|para|en|do|na)\s+\S.*
+            |comentarios|respuestas|coment[áa]rios|komentarz[ey]|odpowiedzi)\s+{_ABOUT}\s+\S.*
         |(?:one|an?|eine?|un[ae]?|uma?|jeden)\s+(?:thought|response|reply|comment|antwort|gedanke|kommentar|reaktion|commentaire
-            |r[ée]ponse|comentario|respuesta|coment[áa]rio|komentarz|odpowied[źz])\s+(?:to|on|zu|auf|f[üu]r|sur|à|a|para|en|do|na)\s+[“"„«'‘‚].*
+            |r[ée]ponse|comentario|respuesta|coment[áa]rio|komentarz|odpowied[źz])\s+{_ABOUT}\s+[“"„«'‘‚].*
         |(?:top\s+rated|newest|latest|recent|reader)\s+comments
         |comments?(?:\s*\(\d+\))?|leave\s+a\s+(?:comment|reply)|post\s+a\s+comment|add\s+(?:a\s+|your\s+)?comment
         |join\s+the\s+(?:conversation|discussion)|what\s+do\s+you\s+think\??|show\s+comments
