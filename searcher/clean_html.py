@@ -97,12 +97,13 @@ FURNITURE_CLASS = [
     (re.compile(r"caption|credit", re.I), "photo caption"),
     (re.compile(r"byline|author|dateline", re.I), "byline"),
 ]
-CONTENT_CLASS = re.compile(r"article|story|content|entry|post-body|main|text", re.I)
-# The patterns above as one, to rule out most elements with a single search. They take class and
-# id words lowercased: the patterns are lowercase, and a case-blind search took four times as long.
+# Class or id words of a story's container.
+CONTENT_CLASS = re.compile(r"article|story|content|entry|post-body|main|text")
+# The patterns above as one, to rule out most elements with a single search. These and CONTENT_CLASS
+# take class and id words lowercased: the patterns are lowercase, and a case-blind search took four
+# times as long.
 ANY_ALWAYS_FURNITURE_CLASS = re.compile("|".join(p.pattern for p, _ in ALWAYS_FURNITURE_CLASS))
 ANY_FURNITURE_CLASS = re.compile("|".join(p.pattern for p, _ in FURNITURE_CLASS))
-CONTENT_WORDS = re.compile(CONTENT_CLASS.pattern)
 NO_STORY_CLASS = re.compile(f"{COMMENT_CLASS.pattern}|{NOTICE_CLASS.pattern}")
 NEVER_REMOVED = {"html", "body", "article", "main"}
 PARAGRAPH_TAGS = {"p", "pre", "blockquote", "li", "h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt", "td", "th"}
@@ -452,7 +453,7 @@ def furniture_reason(tag: Tag) -> str | None:
         return None
     if ANY_ALWAYS_FURNITURE_CLASS.search(names):  # one search to rule out most elements, then which
         return next(reason for pattern, reason in ALWAYS_FURNITURE_CLASS if pattern.search(names))
-    if CONTENT_WORDS.search(names):
+    if CONTENT_CLASS.search(names):
         return "navigation" if tag.attrs.get("role") == "navigation" else None
     if ANY_FURNITURE_CLASS.search(names):
         return next(reason for pattern, reason in FURNITURE_CLASS if pattern.search(names))
