@@ -8,10 +8,10 @@ from pathlib import Path
 
 from searcher.clean import clean
 from searcher.enrich import enrich
+from searcher.enrich.topics import Taxonomy, load_taxonomy
 from searcher.errors import SearcherError
 from searcher.models import Article, SourceDocument
 from searcher.sources import find_files, read_documents
-from searcher.topics import Taxonomy, load_taxonomy
 
 # Pathological input (HTML nested beyond Python's recursion limit, a malformed page that trips the
 # parser) fails that one document, never the run.

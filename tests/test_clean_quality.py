@@ -16,8 +16,8 @@ from extraction import aeb_scores, flatten, full_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from searcher import clean_html
 from searcher.clean import clean
+from searcher.clean import html as clean_html
 from searcher.models import CleanedDocument, SourceDocument
 
 SAMPLE = Path(__file__).resolve().parent / "fixtures" / "aeb-sample"

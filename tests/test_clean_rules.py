@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from searcher.clean import clean, drop_reason, text_blocks
+from searcher.clean import clean
+from searcher.clean.blocks import text_blocks
+from searcher.clean.classify import drop_reason
 from searcher.models import SourceDocument
 from tests.conftest import FIXTURES
 

@@ -122,7 +122,7 @@ def test_colour_only_when_asked_or_on_a_terminal(runner: CliRunner, seed_index):
 
 
 def test_no_color_env_wins_on_a_terminal(monkeypatch: pytest.MonkeyPatch):
-    from searcher.output import use_colour
+    from searcher.cli.output import use_colour
 
     assert use_colour("auto", is_tty=True)
     monkeypatch.setenv("NO_COLOR", "1")

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from searcher.clean import clean
-from searcher.dates import infer_date, parse_date
 from searcher.enrich import best_date
+from searcher.enrich.dates import infer_date, parse_date
 from searcher.models import SourceDocument
 
 

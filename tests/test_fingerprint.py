@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import seed_path
 
-from searcher.fingerprint import story_key
+from searcher.engine.fingerprint import story_key
 
 
 def body(number: str) -> str:

@@ -89,7 +89,7 @@ def test_a_failed_rebuild_leaves_the_old_index_searchable(monkeypatch: pytest.Mo
         raise KeyboardInterrupt
 
     with monkeypatch.context() as patched, pytest.raises(KeyboardInterrupt):
-        patched.setattr("searcher.index._Job._apply", crash)
+        patched.setattr("searcher.index.update._Job._apply", crash)
         update_index(INDEX, rebuild=True)
     assert len(ids("S-400")) == 3
     assert [p.name for p in INDEX.glob("gen-*")] == [(INDEX / "CURRENT").read_text().strip()]
@@ -124,8 +124,8 @@ def test_a_changed_taxonomy_asks_for_a_rebuild(tmp_path: Path):
 @pytest.fixture
 def parallel_always(monkeypatch: pytest.MonkeyPatch) -> None:
     """Worker processes even for the seeds, which are far below the size that normally needs them."""
-    monkeypatch.setattr("searcher.index.PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr("searcher.index.PARALLEL_MIN_DOCUMENTS", 0)
+    monkeypatch.setattr("searcher.index.update.PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr("searcher.index.update.PARALLEL_MIN_DOCUMENTS", 0)
 
 
 def test_parallel_build_indexes_the_same_as_serial(parallel_always):
@@ -141,20 +141,20 @@ def test_parallel_build_indexes_the_same_as_serial(parallel_always):
 
 
 def test_parallel_workers_report_documents_that_cannot_be_cleaned(parallel_always, monkeypatch: pytest.MonkeyPatch):
-    import searcher.writers
+    import searcher.engine.whoosh.writers
 
-    real = searcher.writers.process
+    real = searcher.engine.whoosh.writers.process
 
     def fragile(document, taxonomy):
         if "004" in document.id:
             raise SearcherError("cannot be cleaned (RecursionError)")
         return real(document, taxonomy)
 
-    monkeypatch.setattr(searcher.writers, "process", fragile)
+    monkeypatch.setattr(searcher.engine.whoosh.writers, "process", fragile)
     report = update_index(INDEX, [Path("seeds")], procs=2)
     assert counts(report) == (4, 0, 0, 0, 1)
     assert report.failed[0][1] == "cannot be cleaned (RecursionError)"
-    monkeypatch.setattr(searcher.writers, "process", real)
+    monkeypatch.setattr(searcher.engine.whoosh.writers, "process", real)
     assert counts(update_index(INDEX)) == (1, 0, 0, 4, 0)  # the failed one is tried again
 
 
@@ -191,7 +191,7 @@ def test_a_record_moved_between_files_is_not_lost():
      "topic:energy", "date:[2016 to 2017]", "*", "(Putin OR Erdogan) AND NOT topic:conflict"],
 )  # fmt: skip
 def test_fast_counts_equal_whooshs_own_after_updates(query: str):
-    from searcher.docsets import count_matches
+    from searcher.engine.whoosh.docsets import count_matches
     from searcher.search import open_searcher, parse_query
 
     update_index(INDEX, [Path("seeds")])

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from searcher import writers
 from searcher.cli import cli
+from searcher.cli.output import progress_line
+from searcher.engine.whoosh import writers
 from searcher.index import update_index, writer_lock
 from searcher.models import Progress
-from searcher.output import progress_line
 from searcher.search import index_stats
 
 INDEX = Path("index")

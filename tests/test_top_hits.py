@@ -100,7 +100,7 @@ def test_a_filtered_first_page_is_the_head_of_the_full_ranking(
 
 
 def test_lengths_held_in_memory_are_the_ones_on_disk(collection: Path):
-    from searcher import store
+    from searcher.engine.whoosh import store
     from searcher.search import open_searcher
 
     held = open_searcher(collection).reader()

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from searcher.enrich.topics import load_taxonomy
 from searcher.errors import TaxonomyError
 from searcher.pipeline import articles_from
-from searcher.topics import load_taxonomy
 
 
 def seed_topics() -> dict[str, set[str]]:

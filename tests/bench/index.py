@@ -63,10 +63,10 @@ def cleaned_fields(corpus: Path, cache: Path) -> list[dict]:
     if cache.exists():
         with cache.open("rb") as handle:
             return pickle.load(handle)
+    from searcher.engine.whoosh.writers import article_fields
+    from searcher.enrich.topics import load_taxonomy
     from searcher.pipeline import process
     from searcher.sources import find_files, read_documents
-    from searcher.topics import load_taxonomy
-    from searcher.writers import article_fields
 
     taxonomy = load_taxonomy()
     found, _ = find_files([corpus])
@@ -79,7 +79,7 @@ def cleaned_fields(corpus: Path, cache: Path) -> list[dict]:
 def run_whoosh(fields: list[dict], target: Path, procs: int) -> dict:
     from whoosh import index as whoosh_index
 
-    from searcher.store import build_schema
+    from searcher.engine.whoosh.store import build_schema
 
     target.mkdir(parents=True)
     ix = whoosh_index.create_in(str(target), build_schema())
@@ -186,7 +186,7 @@ def main() -> None:
         if not corpus.exists():
             convert(args.data, corpus, copies)
         megabytes = disk_size(corpus) / 1e6
-        from searcher.store import SCHEMA_VERSION
+        from searcher.engine.whoosh.store import SCHEMA_VERSION
 
         cache = args.work / f"cleaned-{copies}-schema{SCHEMA_VERSION}.pickle"  # fields change with the schema
         numbers = {}

@@ -131,7 +131,8 @@ def main() -> None:
     if not (args.data / "cran.all.1400").exists():
         print(f"skipped: no Cranfield collection at {args.data}")
         return
-    from searcher import ranking, search
+    from searcher import search
+    from searcher.engine.whoosh import ranking
     from searcher.index import update_index
 
     documents = read_documents(args.data / "cran.all.1400")

@@ -18,14 +18,14 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from searcher.analysis import news_analyzer
+from searcher.enrich.topics import load_taxonomy
 from searcher.pipeline import process
 from searcher.sources import FoundFile, read_documents
-from searcher.topics import load_taxonomy
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import table, write_json  # noqa: E402
 
-EXAMPLE_TAXONOMY = Path(__file__).resolve().parents[2] / "searcher" / "data" / "examples" / "bbc-news.toml"
+EXAMPLE_TAXONOMY = Path(__file__).resolve().parents[2] / "searcher" / "enrich" / "data" / "examples" / "bbc-news.toml"
 FOLDS = 5
 
 

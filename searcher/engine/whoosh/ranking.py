@@ -20,7 +20,7 @@ from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
 from searcher.analysis import news_analyzer
-from searcher.docsets import raw_postings
+from searcher.engine.whoosh.docsets import raw_postings
 
 FIELDS = ("title", "body")
 # Coordination: a document holding m of a query's n words has its score multiplied by

@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from searcher import store
+from searcher.engine.whoosh import store
+from searcher.engine.whoosh.writers import ParallelWriter, SerialWriter
+from searcher.enrich.topics import Taxonomy, default_taxonomy_path, load_taxonomy
 from searcher.errors import (
     IndexLockedError,
     IndexMissingError,
@@ -30,8 +32,6 @@ from searcher.errors import (
 )
 from searcher.models import IndexReport, Progress
 from searcher.sources import DEFAULT_MAX_BYTES, FoundFile, find_files, read_documents
-from searcher.topics import Taxonomy, default_taxonomy_path, load_taxonomy
-from searcher.writers import ParallelWriter, SerialWriter
 
 # How long a second writer waits for the first before giving up.
 DEFAULT_LOCK_TIMEOUT = 30.0

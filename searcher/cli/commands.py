@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, TextIO
 
 import click
 
-from searcher import __version__, output
+from searcher import __version__
+from searcher.cli import output
 from searcher.errors import QueryError, SearcherError
 
 if TYPE_CHECKING:
@@ -145,7 +146,7 @@ class Period(click.ParamType):
     name = "YYYY[-MM[-DD]]"
 
     def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> tuple:
-        from searcher.dates import period_bounds
+        from searcher.enrich.dates import period_bounds
 
         if isinstance(value, tuple):
             return value
@@ -193,7 +194,7 @@ def _print_result(result: SearchResult, as_json: bool, colour: str) -> None:
 
 
 def _ensure_index(index_dir: Path) -> None:
-    from searcher.store import index_exists
+    from searcher.engine.whoosh.store import index_exists
 
     if not index_exists(index_dir):  # the indexing pipeline is only loaded when there is work for it
         from searcher.index import ensure_index

@@ -18,11 +18,11 @@ from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.reading import SegmentReader
 from whoosh.writing import MERGE_SMALL, OPTIMIZE, SegmentWriter
 
+from searcher.engine.fingerprint import own_story, story_key
+from searcher.enrich.topics import Taxonomy, load_taxonomy
 from searcher.errors import SearcherError
-from searcher.fingerprint import own_story, story_key
 from searcher.models import Article, SourceDocument
 from searcher.pipeline import process
-from searcher.topics import Taxonomy, load_taxonomy
 
 # Whoosh's in-memory posting buffer, per writing process; larger means fewer, bigger runs to merge.
 WRITER_LIMIT_MB = 256

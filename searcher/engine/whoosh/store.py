@@ -25,8 +25,8 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from searcher import __version__
 from searcher.analysis import ANALYZER_VERSION, news_analyzer
+from searcher.engine.fingerprint import STORY_KEY_CHARS
 from searcher.errors import IndexCorruptError, IndexMissingError, IndexOutdatedError, NotAnIndexError
-from searcher.fingerprint import STORY_KEY_CHARS
 
 CURRENT_FILE = "CURRENT"
 MANIFEST_FILE = "searcher.json"

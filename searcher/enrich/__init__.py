@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from searcher.dates import infer_date, parse_date
+from searcher.enrich.dates import infer_date, parse_date
+from searcher.enrich.topics import Taxonomy
 from searcher.models import Article, ArticleDate, CleanedDocument
-from searcher.topics import Taxonomy
 
 
 def enrich(cleaned: CleanedDocument, taxonomy: Taxonomy) -> Article:

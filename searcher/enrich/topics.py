@@ -65,7 +65,7 @@ def topic_score(topic: Topic, counts: Counter[tuple[str, ...]]) -> float:
 
 
 def default_taxonomy_path() -> Path:
-    return Path(str(resources.files("searcher") / "data" / "taxonomy.toml"))
+    return Path(str(resources.files("searcher.enrich") / "data" / "taxonomy.toml"))
 
 
 def load_taxonomy(path: Path | None = None) -> Taxonomy:

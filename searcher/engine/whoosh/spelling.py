@@ -12,7 +12,7 @@ import re
 from whoosh.searching import Searcher
 
 from searcher.analysis import find_terms, news_analyzer
-from searcher.ranking import QUERY_SYNTAX
+from searcher.engine.whoosh.ranking import QUERY_SYNTAX
 
 WORD = re.compile(r"[^\W_]+(?:[-'\u2019][^\W_]+)*")
 # Edit distance allowed: one for short words, where two would turn any word into any other.

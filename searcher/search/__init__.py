@@ -23,9 +23,10 @@ from whoosh.columns import NumericColumn
 from whoosh.qparser import AndGroup, FieldAliasPlugin, FuzzyTermPlugin, MultifieldParser, OrGroup
 from whoosh.searching import Searcher
 
-from searcher import ranking, store
 from searcher.analysis import news_analyzer
-from searcher.docsets import count_matches, docset
+from searcher.engine.whoosh import ranking, store
+from searcher.engine.whoosh.docsets import count_matches, docset
+from searcher.engine.whoosh.spelling import suggest
 from searcher.errors import DocumentNotFoundError, IndexCorruptError, QueryError, SearcherError
 from searcher.models import (
     Article,
@@ -37,8 +38,7 @@ from searcher.models import (
     SearchResult,
     TopicCount,
 )
-from searcher.snippets import make_snippet
-from searcher.spelling import suggest
+from searcher.search.snippets import make_snippet
 
 SEARCH_FIELDS = ["title", "body"]
 # A timeline spanning fewer years than this is drawn per month, so a short story still has a shape.

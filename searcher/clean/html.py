@@ -1,6 +1,7 @@
-"""HTML pages into blocks for the classifier in ``clean``, with the page's own metadata.
+"""HTML pages into blocks for the classifier (classify.py), with the page's own metadata.
 
-Kept apart from ``clean`` so that beautifulsoup4 is imported only when a page is HTML.
+Imported only when a page is HTML, so that beautifulsoup4 is loaded only then; the tags and class
+words it judges elements by are data in rules.py.
 """
 
 from __future__ import annotations
@@ -24,8 +25,34 @@ from bs4 import (
     XMLParsedAsHTMLWarning,
 )
 
-from searcher import boilerplate as bp
-from searcher.clean import Block, normalize, text_blocks
+from searcher.clean import rules as bp
+from searcher.clean.blocks import Block, normalize, text_blocks
+from searcher.clean.rules import (
+    ALWAYS_FURNITURE_CLASS,
+    ANY_ALWAYS_FURNITURE_CLASS,
+    ANY_FURNITURE_CLASS,
+    BLOCK_TAGS,
+    CLIMB_GAIN,
+    CLIMB_LEVELS,
+    COMMENT_HEADING_PIECES,
+    CONTENT_CLASS,
+    DATE_META,
+    DECLARED_BODY_SHARE,
+    FURNITURE_CLASS,
+    FURNITURE_TAGS,
+    INVISIBLE_SET,
+    INVISIBLE_SKIPPED,
+    MAX_PARAGRAPH_LINK_SHARE,
+    MIN_DECLARED_WORDS,
+    MIN_PARAGRAPH_CHARS,
+    NEVER_REMOVED,
+    NO_STORY_CLASS,
+    PAGE_LEVELS,
+    PARAGRAPH_TAGS,
+    SIBLING_PARAGRAPH_CHARS,
+    SIBLING_SHARE,
+    TITLE_SEPARATORS,
+)
 from searcher.models import DroppedBlock
 
 log = logging.getLogger(__name__)
@@ -38,108 +65,7 @@ except ImportError:  # pragma: no cover - depends on the environment
     LXMLTreeBuilder = None
     PARSER = "html.parser"
 
-INVISIBLE_TAGS = [
-    "script",
-    "style",
-    "noscript",
-    "template",
-    "svg",
-    "canvas",
-    "iframe",
-    "object",
-    "embed",
-    "head",
-    "button",
-    "select",
-    "input",
-    "textarea",
-]
-INVISIBLE_SET = set(INVISIBLE_TAGS)
-# Of those, the ones lxml's builder need not build: the head holds the page's metadata.
-INVISIBLE_SKIPPED = INVISIBLE_SET - {"head"}
 SKIPPED_STRINGS = (Comment, Doctype, ProcessingInstruction)
-BLOCK_TAGS = {
-    "p", "div", "section", "article", "main", "li", "ul", "ol", "dl", "dd", "dt", "blockquote", "pre",
-    "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td", "th", "figure", "figcaption", "header",
-    "footer", "nav", "aside", "form", "address", "body", "html", "hr", "br",
-}  # fmt: skip
-# Elements that are furniture by their tag alone, with the reason reported for them.
-FURNITURE_TAGS = {
-    "nav": "navigation",
-    "footer": "page footer",
-    "aside": "sidebar",
-    "form": "form",
-    "figure": "photo caption",
-    "figcaption": "photo caption",
-}
-# Class or id words of furniture that no story container carries ("article-comments" is comments).
-# Comment sections, and readers' reviews on shop and product pages ("reviews", a review widget).
-COMMENT_CLASS = re.compile(
-    r"comment|disqus|respond|replies|discussion|review[-_]?widg|jdgm-rev|(?:product|customer|user)[-_]?reviews", re.I
-)
-# Cookie and privacy notices: never a story's container, however much they say.
-NOTICE_CLASS = re.compile(r"cookie|consent|gdpr|privacy", re.I)
-ALWAYS_FURNITURE_CLASS = [
-    (COMMENT_CLASS, "comment section"),
-    (
-        re.compile(r"related|recommend|more-stories|read-more|readmore|also-read|outbrain|taboola", re.I),
-        "related links",
-    ),
-    (re.compile(r"share|social|sharing|follow-us", re.I), "share/navigation furniture"),
-]
-# Class or id words of furniture; an element whose class also names the content is kept.
-FURNITURE_CLASS = [
-    (re.compile(r"(?<![a-z])(?:nav|menu|breadcrumbs?|masthead|topbar)(?![a-z])|navigation|navbar", re.I), "navigation"),
-    (re.compile(r"footer|copyright", re.I), "page footer"),
-    (re.compile(r"sidebar|widget|popular|trending|most-read", re.I), "sidebar"),
-    (re.compile(r"cookie|consent|gdpr|subscribe|newsletter|signup|paywall|modal|popup", re.I), "banner"),
-    (re.compile(r"(?<![a-z])(?:ads?|advert\w*|sponsor\w*|promo\w*|banner)(?![a-z])", re.I), "advertisement"),
-    (re.compile(r"caption|credit", re.I), "photo caption"),
-    (re.compile(r"byline|author|dateline", re.I), "byline"),
-]
-# Class or id words of a story's container.
-CONTENT_CLASS = re.compile(r"article|story|content|entry|post-body|main|text")
-# The patterns above as one, to rule out most elements with a single search. These and CONTENT_CLASS
-# take class and id words lowercased: the patterns are lowercase, and a case-blind search took four
-# times as long.
-ANY_ALWAYS_FURNITURE_CLASS = re.compile("|".join(p.pattern for p, _ in ALWAYS_FURNITURE_CLASS))
-ANY_FURNITURE_CLASS = re.compile("|".join(p.pattern for p, _ in FURNITURE_CLASS))
-NO_STORY_CLASS = re.compile(f"{COMMENT_CLASS.pattern}|{NOTICE_CLASS.pattern}")
-NEVER_REMOVED = {"html", "body", "article", "main"}
-PARAGRAPH_TAGS = {"p", "pre", "blockquote", "li", "h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt", "td", "th"}
-# Climb from the best element to an ancestor holding this many times its paragraph text.
-CLIMB_GAIN = 1.5
-CLIMB_LEVELS = 3
-# A sibling of the story's container joins it with this share of its paragraph text, or when it is
-# itself a paragraph this long.
-SIBLING_SHARE = 0.2
-SIBLING_PARAGRAPH_CHARS = 80
-# The page itself, above any container: never a paragraph, nor where a climb for the story goes.
-PAGE_LEVELS = frozenset({"body", "html", "[document]"})
-# A comment section's heading box holds at most this many pieces of text ("12", "Comments").
-COMMENT_HEADING_PIECES = 3
-# A block with this share of its text in links is a list of links, not a paragraph.
-MAX_PARAGRAPH_LINK_SHARE = 0.5
-# Paragraphs shorter than this are not evidence of where the story is.
-MIN_PARAGRAPH_CHARS = 25
-# A page's declared article text (JSON-LD articleBody) replaces what was found in its HTML when that
-# holds less than this share of its words: the story is then rendered by scripts, or hidden.
-DECLARED_BODY_SHARE = 0.5
-MIN_DECLARED_WORDS = 30
-DATE_META = [
-    ("property", "article:published_time"),
-    ("name", "article:published_time"),
-    ("itemprop", "datePublished"),
-    ("name", "pubdate"),
-    ("name", "publishdate"),
-    ("name", "publish-date"),
-    ("name", "date"),
-    ("name", "dc.date"),
-    ("name", "DC.date.issued"),
-    ("name", "sailthru.date"),
-    ("property", "og:published_time"),
-]
-TITLE_SEPARATORS = re.compile(r"\s+[|–—·:»-]\s+")
 # Real pages nest a few dozen levels; far deeper HTML is an attack or a broken generator, and both
 # parsers take time that grows with depth squared on it, so such a page is read as flat text.
 MAX_DEPTH = 1000

@@ -1,0 +1,184 @@
+"""The block classifier shared by text dumps and HTML: each block gets a reason to drop it, from its
+own shape (caption, credit, related link, comment widget, link spam, share furniture), then runs of
+comment-like blocks and whatever follows a comment section's heading go, and the title is settled.
+"""
+
+from __future__ import annotations
+
+import re
+
+from searcher.clean import rules as bp
+from searcher.clean.blocks import Block, normalize
+from searcher.clean.text import crop_to_story, headline_above, is_headline, story_value
+from searcher.models import CleanedDocument, DroppedBlock, SourceDocument
+
+FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(?:\s+[A-Z\"“‘']|\s*$)")
+
+
+def classify(
+    source: SourceDocument,
+    blocks: list[Block],
+    title: str,
+    title_is_headline: bool,
+    date_candidates: tuple[tuple[str, str], ...],
+    url: str | None,
+    site_name: str | None,
+    already_dropped: tuple[DroppedBlock, ...],
+    page_like: bool = False,
+) -> CleanedDocument:
+    reasons = [drop_reason(block) for block in blocks]
+    _drop_comment_runs(blocks, reasons)
+    _drop_comment_section(blocks, reasons)
+    if page_like:
+        start = crop_to_story(blocks, reasons)
+        headline = headline_above(blocks, reasons, start) if not title else None
+        if headline is not None:
+            reasons[headline] = None
+    datelines = tuple(
+        (m.group("date"), "dateline")
+        for b, r in zip(blocks, reasons, strict=True)
+        if r == "dateline" and (m := bp.DATELINE.match(b.text) or bp.DATE_ONLY.match(b.text))
+    )
+    kept = [b.text for b, r in zip(blocks, reasons, strict=True) if r is None]
+    dropped = already_dropped + tuple(
+        DroppedBlock(b.text, r) for b, r in zip(blocks, reasons, strict=True) if r is not None
+    )
+    if not title and kept and is_headline(blocks[_first_kept(reasons)]):
+        title, title_is_headline = kept.pop(0), True
+    if title:  # pages repeat their headline (above the story, in breadcrumbs, in a share box)
+        repeated = normalize(title).casefold()
+        dropped += tuple(DroppedBlock(k, "repeats the title") for k in kept if k.casefold() == repeated)
+        kept = [k for k in kept if k.casefold() != repeated]
+    if not title:
+        title = lead_title(kept[0]) if kept else ""
+    return CleanedDocument(
+        source=source,
+        title=normalize(title),
+        title_is_headline=title_is_headline,
+        paragraphs=tuple(kept),
+        dropped=dropped,
+        date_candidates=date_candidates + datelines,
+        url=url,
+        site_name=site_name,
+    )
+
+
+def _first_kept(reasons: list[str | None]) -> int:
+    return next(i for i, reason in enumerate(reasons) if reason is None)
+
+
+def drop_reason(block: Block) -> str | None:
+    """Why a block is not part of the story, judged from its own shape; None keeps it."""
+    text = block.text
+    words = text.count(" ") + 1
+    if text.endswith(")") and bp.CAPTION_CREDIT_SUFFIX.search(text):
+        return "photo caption"
+    if words <= bp.CREDIT_MAX_WORDS and bp.CREDIT_LINE.match(text) and not bp.SENTENCE_END.search(text):
+        return "photo credit"
+    if is_related_link(text):
+        return "related link"
+    if is_link_spam(text):
+        return "link spam"
+    if is_comment_widget(text, words):
+        return "comment widget"
+    if words <= bp.FURNITURE_MAX_WORDS and bp.SHARE_FURNITURE.match(text):
+        return "share/navigation furniture"
+    if words <= bp.FURNITURE_MAX_WORDS and (bp.DATELINE.match(text) or bp.DATE_ONLY.match(text)):
+        return "dateline"
+    if words <= bp.SITE_NOTICE_MAX_WORDS and bp.SITE_NOTICE.match(text):
+        return "share/navigation furniture"
+    if block.tag and block.link_density > 0.5 and words < 40:
+        return "link list"
+    return None
+
+
+def is_related_link(text: str) -> bool:
+    """A "READ MORE: ..." or "Related: ..." pointer to another article."""
+    match = bp.RELATED_MARKER.match(text)
+    if not match:
+        return False
+    if bp.RELATED_MARKERS_CAPS_ONLY.match(text):
+        return text.split()[0].isupper()
+    return True
+
+
+def is_link_spam(text: str) -> bool:
+    """Mostly URLs, or a link or short pitch selling pills, casinos and the like (a story about a
+    casino is neither)."""
+    lowered = text.lower()
+    linked = "http" in lowered or "www." in lowered
+    if linked and sum(len(m.group(0)) for m in bp.URL.finditer(text)) / len(text) > bp.URL_DENSITY_SPAM:
+        return True
+    pitch = text.count(" ") < bp.SPAM_PITCH_MAX_WORDS and not bp.SENTENCE_CLOSE.search(text)
+    return (linked or pitch) and bool(bp.SPAM_WORDS.search(text))
+
+
+def is_comment_widget(text: str, words: int) -> bool:
+    """A line of a comments widget: "AUTHOR in: POST", "12 Comments", "Leave a reply"."""
+    if words <= bp.FURNITURE_MAX_WORDS and bp.COMMENT_FURNITURE.match(text):
+        return True
+    match = bp.COMMENT_WIDGET_LINE.match(text) if ("in:" in text or "on:" in text) else None
+    if not match:
+        return False
+    author = match.group("author")
+    return bool(bp.URL.fullmatch(author)) or len(author.split()) <= bp.COMMENT_AUTHOR_MAX_WORDS
+
+
+ANCHORS = ("comment widget", "link spam")
+
+
+def _comment_like(block: Block, reason: str | None) -> bool:
+    """Could belong to a comments section: widget lines, spam, truncated excerpts, talk about the page."""
+    return reason in ANCHORS or bool(bp.TRUNCATED_EXCERPT.search(block.text) or bp.COMMENT_PHRASES.search(block.text))
+
+
+def _drop_comment_runs(blocks: list[Block], reasons: list[str | None]) -> None:
+    """Drops each run of comment-like blocks from its first widget or spam line on.
+
+    Before that line only blocks that talk like comments go: a story's last sentence may end in
+    "..." just above a widget without being part of it.
+    """
+    if not any(reason in ANCHORS for reason in reasons):
+        return
+    start = 0
+    while start < len(blocks):
+        end = start
+        while end < len(blocks) and _comment_like(blocks[end], reasons[end]):
+            end += 1
+        anchor = next((i for i in range(start, end) if reasons[i] in ANCHORS), None)
+        if anchor is not None:
+            for i in range(start, end):
+                if i >= anchor or bp.COMMENT_PHRASES.search(blocks[i].text):
+                    reasons[i] = reasons[i] or "comment widget"
+        start = end + 1
+
+
+def _drop_comment_section(blocks: list[Block], reasons: list[str | None]) -> None:
+    """Everything after a comment section's heading ("12 Comments", "Leave a Reply") or its first
+    comment's signature ("Birgit sagt:" above the comment's date) goes, once a story's worth of
+    prose lies above it: below are readers' comments, not the story."""
+    prose = [story_value(block) if reason is None else 0 for block, reason in zip(blocks, reasons, strict=True)]
+    total = sum(max(value, 0) for value in prose)
+    above = 0
+    for i in range(len(blocks)):
+        if _opens_comments(blocks, reasons, i) and above >= min(bp.STORY_WORDS_ABOVE_COMMENTS, total / 2):
+            for j in range(i, len(blocks)):
+                reasons[j] = reasons[j] or "comment section"
+            return
+        above += max(prose[i], 0)
+
+
+def _opens_comments(blocks: list[Block], reasons: list[str | None], i: int) -> bool:
+    text = blocks[i].text
+    if bp.COMMENT_SECTION_START.match(text):
+        return True
+    return i + 1 < len(blocks) and reasons[i + 1] == "dateline" and bool(bp.COMMENT_AUTHOR.match(text))
+
+
+def lead_title(paragraph: str) -> str:
+    """A display title for an article without a headline: its first sentence, cut at a word."""
+    match = FIRST_SENTENCE.match(paragraph)
+    sentence = match.group(1) if match else paragraph
+    if len(sentence) <= bp.LEAD_TITLE_MAX_CHARS:
+        return sentence
+    return sentence[: bp.LEAD_TITLE_MAX_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"

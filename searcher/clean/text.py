@@ -1,0 +1,140 @@
+"""Text dumps: where a scraped page's story lies among its lines, and which line is its headline.
+
+A scraped page's text holds menus and footers around the story; the story is the stretch of lines
+with the most prose (Finn's Body Text Extraction), and its headline the short line just above it.
+"""
+
+from __future__ import annotations
+
+from searcher.clean import rules as bp
+from searcher.clean.blocks import Block
+
+OUTSIDE = "outside the story"
+
+
+def crop_to_story(blocks: list[Block], reasons: list[str | None]) -> int:
+    """Drops what lies outside the story's stretch of a scraped page; returns where the story starts.
+
+    The stretch is the run of blocks with the greatest sum of values, prose counting for its words
+    and every other block against (the idea of Finn's Body Text Extraction): menus and footers
+    around a story are short lines, and a short line inside it (a subheading) is outweighed by the
+    paragraphs on both sides. A text with no prose at all is left whole.
+    """
+    values = _line_values(blocks, reasons)
+    best = (0, 0, 0)  # (sum, start, end)
+    total, start = 0, 0
+    for i, value in enumerate(values):
+        if total <= 0:
+            total, start = 0, i
+        total += value
+        if total > best[0]:
+            best = (total, start, i + 1)
+    _, first, end = best
+    if end == 0:
+        return 0
+    first, end = _main_stretch(values, reasons, first, end)
+    while end < len(blocks) and reasons[end] is None and is_list_line(blocks[end].text):
+        end += 1  # a list or table closing the story (results, dates, figures) is part of it
+    while first > 0 and reasons[first - 1] is None and is_list_line(blocks[first - 1].text):
+        first -= 1  # and one opening it (a company's results, then a note on them)
+    for i in [*range(first), *range(end, len(blocks))]:
+        reasons[i] = reasons[i] or OUTSIDE
+    return first
+
+
+def _line_values(blocks: list[Block], reasons: list[str | None]) -> list[int]:
+    """Each line's value for the story (see story_value); the lines of a hard-wrapped paragraph
+    (long lines running on without a sentence's end, the last one ending it, as in newswire text)
+    all count as the prose they are."""
+    values = [
+        story_value(block) if reason is None else -bp.NON_PROSE_COST
+        for block, reason in zip(blocks, reasons, strict=True)
+    ]
+    start = 0
+    for i, block in enumerate(blocks):
+        if i + 1 < len(blocks) and _runs_on(block, reasons[i]) and reasons[i + 1] is None:
+            continue
+        if i > start and reasons[i] is None and bp.SENTENCE_CLOSE.search(block.text):
+            for j in range(start, i + 1):
+                values[j] = blocks[j].text.count(" ") + 1
+        start = i + 1
+    return values
+
+
+def _runs_on(block: Block, reason: str | None) -> bool:
+    """A line that a hard-wrapped paragraph continues: long, unfinished, no blank line after it."""
+    return (
+        reason is None
+        and not block.followed_by_blank
+        and len(block.text) >= bp.WRAPPED_MIN_CHARS
+        and not bp.SENTENCE_CLOSE.search(block.text)
+    )
+
+
+def _main_stretch(values: list[int], reasons: list[str | None], first: int, end: int) -> tuple[int, int]:
+    """The story's part of the stretch: split where GAP_LINES lines in a row are not prose, the part
+    with the most prose, joined by the parts beside it holding a good share as much."""
+    parts, start, run = [], first, 0
+    for i in range(first, end):
+        run = run + 1 if values[i] < 0 or reasons[i] is not None else 0
+        if run == bp.GAP_LINES:
+            parts.append((start, i - run + 1))
+            start = i + 1
+        elif run > bp.GAP_LINES:
+            start = i + 1
+    parts.append((start, end))
+    prose = [sum(max(values[i], 0) for i in range(a, b) if reasons[i] is None) for a, b in parts]
+    main = max(range(len(parts)), key=prose.__getitem__)
+    low = high = main
+    while low > 0 and prose[low - 1] >= bp.PART_SHARE * prose[main]:
+        low -= 1
+    while high + 1 < len(parts) and prose[high + 1] >= bp.PART_SHARE * prose[main]:
+        high += 1
+    return parts[low][0], parts[high][1]
+
+
+def headline_above(blocks: list[Block], reasons: list[str | None], start: int) -> int | None:
+    """The headline just above the story, past any caption, credit or dateline between them."""
+    for i in range(start - 1, max(start - 1 - bp.HEADLINE_LOOKBACK, -1), -1):
+        if reasons[i] == OUTSIDE:
+            return i if is_headline(blocks[i]) else None
+    return None
+
+
+def is_list_line(text: str) -> bool:
+    """A list item (numbered, bulleted, dated) or a row of figures ("Shr 34 cts vs 1.19 dlrs")."""
+    if bp.LIST_ITEM.match(text):
+        return True
+    words = text.split()
+    return len(words) <= bp.DATA_ROW_MAX_WORDS and sum(any(c.isdigit() for c in w) for w in words) >= len(words) / 3
+
+
+def story_value(block: Block) -> int:
+    """Prose counts for its words; a line without a sentence's ending (a menu item, a teaser's
+    headline) counts against, as much as its words."""
+    text = block.text
+    words = text.count(" ") + 1
+    if words >= bp.TEASER_MIN_WORDS and bp.TRUNCATED_EXCERPT.search(text):  # another article's teaser
+        return _against(words)
+    if words >= bp.PROSE_MIN_WORDS or (words >= bp.SENTENCE_MIN_WORDS and bp.SENTENCE_CLOSE.search(text)):
+        return words
+    if words >= bp.CONTINUED_MIN_WORDS and (text.endswith(",") or text[0].islower()):
+        return words  # a hard-wrapped line of a paragraph
+    if is_list_line(text):
+        return -bp.NON_PROSE_COST  # a list or table (results, tour dates, earnings) may be the story's
+    return _against(words)
+
+
+def _against(words: int) -> int:
+    """What a line that is not the story's prose costs it: more the longer it is."""
+    return -max(bp.NON_PROSE_COST, int(bp.NON_PROSE_WEIGHT * words))
+
+
+def is_headline(block: Block) -> bool:
+    """A first line that reads as a headline: short, and not closed like a sentence."""
+    words = len(block.text.split())
+    if not bp.HEADLINE_MIN_WORDS <= words <= bp.HEADLINE_MAX_WORDS or bp.SENTENCE_END.search(block.text):
+        return False
+    if block.text.rstrip().endswith(("?", "!")):
+        return block.followed_by_blank
+    return True

@@ -1,0 +1,5 @@
+"""Stage 5, cli: the `searcher` command."""
+
+from searcher.cli.commands import cli, main
+
+__all__ = ["cli", "main"]

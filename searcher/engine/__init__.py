@@ -1,0 +1,1 @@
+"""The search engines behind the index and search stages."""

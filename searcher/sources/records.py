@@ -1,0 +1,71 @@
+"""JSONL exports: one article per line, each line checked on its own and bad ones named by number."""
+
+from __future__ import annotations
+
+import json
+
+from searcher.errors import UnreadableDocumentError
+from searcher.models import SourceDocument
+from searcher.sources.decode import content_hash
+
+
+def read_records(text: str, common: dict) -> tuple[list[SourceDocument], list[str]]:
+    """One SourceDocument per valid JSONL line; bad lines are reported by number and skipped."""
+    documents: list[SourceDocument] = []
+    problems: list[str] = []
+    seen: set[str] = set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            document = _record(line, common)
+        except ValueError as error:
+            problems.append(f"line {number}: {error}")
+            continue
+        if document.id in seen:
+            problems.append(f"line {number}: duplicate id {document.id!r}")
+            continue
+        seen.add(document.id)
+        documents.append(document)
+    if not documents and not problems:
+        raise UnreadableDocumentError("empty file")
+    return documents, problems
+
+
+def _record(line: str, common: dict) -> SourceDocument:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"invalid JSON ({error.msg})") from None
+    if not isinstance(record, dict):
+        raise ValueError("not a JSON object")
+    doc_id = record.get("id")
+    if not isinstance(doc_id, str | int) or not str(doc_id).strip():
+        raise ValueError("missing 'id'")
+    html, text = record.get("html"), record.get("text")
+    content = html if isinstance(html, str) and html.strip() else text
+    if not isinstance(content, str) or not content.strip():
+        raise ValueError("missing 'text' or 'html'")
+    topics = record.get("topics")
+    if topics is not None and not (isinstance(topics, list) and all(isinstance(t, str) for t in topics)):
+        raise ValueError("'topics' must be a list of strings")
+    return SourceDocument(
+        id=str(doc_id).strip(),
+        kind="html" if content is html else "record",
+        content=content,
+        title=_optional_str(record, "title"),
+        date=_optional_str(record, "date"),
+        topics=tuple(topics) if topics is not None else None,
+        url=_optional_str(record, "url"),
+        content_hash=content_hash(line.encode("utf-8")),
+        **common,
+    )
+
+
+def _optional_str(record: dict, key: str) -> str | None:
+    value = record.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"{key!r} must be a string")
+    return value.strip() or None
