@@ -34,6 +34,26 @@ def process(document: SourceDocument, taxonomy: Taxonomy) -> Article:
         raise SearcherError(f"cannot be cleaned ({type(error).__name__})") from error
 
 
+class Preparer:
+    """process() with one taxonomy, as the index stage hands it to an engine's writers. Picklable:
+    a worker process that receives it loads the taxonomy from its file on first use."""
+
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        self.source = taxonomy.source
+        self._taxonomy: Taxonomy | None = taxonomy
+
+    def __getstate__(self) -> dict:
+        return {"source": self.source}
+
+    def __setstate__(self, state: dict) -> None:
+        self.source, self._taxonomy = state["source"], None
+
+    def __call__(self, document: SourceDocument) -> Article:
+        if self._taxonomy is None:
+            self._taxonomy = load_taxonomy(Path(self.source))
+        return process(document, self._taxonomy)
+
+
 def articles_from(paths: list[Path], taxonomy_path: Path | None = None) -> Iterator[Article | Failure]:
     """Every article under paths, in order, with a Failure for each file or record that could not be used."""
     taxonomy = load_taxonomy(taxonomy_path)

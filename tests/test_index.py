@@ -141,20 +141,20 @@ def test_parallel_build_indexes_the_same_as_serial(parallel_always):
 
 
 def test_parallel_workers_report_documents_that_cannot_be_cleaned(parallel_always, monkeypatch: pytest.MonkeyPatch):
-    import searcher.engine.whoosh.writers
+    import searcher.pipeline
 
-    real = searcher.engine.whoosh.writers.process
+    real = searcher.pipeline.process
 
     def fragile(document, taxonomy):
         if "004" in document.id:
             raise SearcherError("cannot be cleaned (RecursionError)")
         return real(document, taxonomy)
 
-    monkeypatch.setattr(searcher.engine.whoosh.writers, "process", fragile)
+    monkeypatch.setattr(searcher.pipeline, "process", fragile)
     report = update_index(INDEX, [Path("seeds")], procs=2)
     assert counts(report) == (4, 0, 0, 0, 1)
     assert report.failed[0][1] == "cannot be cleaned (RecursionError)"
-    monkeypatch.setattr(searcher.engine.whoosh.writers, "process", real)
+    monkeypatch.setattr(searcher.pipeline, "process", real)
     assert counts(update_index(INDEX)) == (1, 0, 0, 4, 0)  # the failed one is tried again
 
 
@@ -192,7 +192,9 @@ def test_a_record_moved_between_files_is_not_lost():
 )  # fmt: skip
 def test_fast_counts_equal_whooshs_own_after_updates(query: str):
     from searcher.engine.whoosh.docsets import count_matches
-    from searcher.search import open_searcher, parse_query
+    from searcher.engine.whoosh.searching import open_searcher
+    from searcher.engine.whoosh.translate import to_whoosh
+    from searcher.search.query import query_tree
 
     update_index(INDEX, [Path("seeds")])
     changed = seed_path("000")
@@ -200,7 +202,7 @@ def test_fast_counts_equal_whooshs_own_after_updates(query: str):
     seed_path("002").unlink()
     update_index(INDEX)  # leaves deleted documents in the old segment
     searcher = open_searcher(INDEX)
-    parsed = parse_query(query)
+    parsed = to_whoosh(query_tree(query), searcher.schema)
     assert count_matches(searcher, parsed) == len(searcher.search(parsed, limit=None))
 
 

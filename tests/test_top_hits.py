@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from searcher.engine import close_engines
 from searcher.index import update_index
 from searcher.models import SearchOptions
-from searcher.search import close_searchers, search
+from searcher.search import search
 
 WORDS = [
     "pressure",
@@ -62,7 +63,7 @@ def collection(tmp_path_factory: pytest.TempPathFactory) -> Path:
         out.writelines(json.dumps(record) + "\n" for record in records)
     update_index(folder / "index", [folder / "articles.jsonl"], procs=1)
     yield folder / "index"
-    close_searchers()
+    close_engines()
 
 
 @pytest.mark.parametrize("expand", [False, True], ids=["plain", "expanded"])
@@ -101,7 +102,7 @@ def test_a_filtered_first_page_is_the_head_of_the_full_ranking(
 
 def test_lengths_held_in_memory_are_the_ones_on_disk(collection: Path):
     from searcher.engine.whoosh import store
-    from searcher.search import open_searcher
+    from searcher.engine.whoosh.searching import open_searcher
 
     held = open_searcher(collection).reader()
     with store.open_whoosh(store.locate(collection)).reader() as on_disk:

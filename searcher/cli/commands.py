@@ -194,9 +194,9 @@ def _print_result(result: SearchResult, as_json: bool, colour: str) -> None:
 
 
 def _ensure_index(index_dir: Path) -> None:
-    from searcher.engine.whoosh.store import index_exists
+    from searcher.engine import open_engine
 
-    if not index_exists(index_dir):  # the indexing pipeline is only loaded when there is work for it
+    if not open_engine(index_dir).exists():  # the indexing pipeline is only loaded when there is work for it
         from searcher.index import ensure_index
 
         _warn(output.index_summary(ensure_index(index_dir, on_build=_warn)))

@@ -1,29 +1,26 @@
-"""Stage 3, index: bring a Whoosh index up to date with the article files under some paths.
+"""Stage 3, index: bring an index up to date with the article files under some paths.
 
 An update costs what changed: a file whose size and mtime are unchanged is skipped, then each of its
 documents whose content hash is unchanged; JSONL records are compared one by one. A rebuild writes a
 complete new generation beside the active one and switches to it atomically, so searches never see
 half an index, and an interrupted rebuild leaves the old one in place.
+
+The index lives in an engine (engine/base.py): this stage decides what to add, replace and remove,
+and the engine's generations and writers store it.
 """
 
 from __future__ import annotations
 
-import fcntl
-import json
 import os
-import shutil
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from searcher.engine.whoosh import store
-from searcher.engine.whoosh.writers import ParallelWriter, SerialWriter
+from searcher.engine import Engine, Generation, open_engine
 from searcher.enrich.topics import Taxonomy, default_taxonomy_path, load_taxonomy
 from searcher.errors import (
-    IndexLockedError,
     IndexMissingError,
     IndexOutdatedError,
     IndexWriteError,
@@ -31,16 +28,15 @@ from searcher.errors import (
     SearcherError,
 )
 from searcher.models import IndexReport, Progress
+from searcher.pipeline import Preparer
 from searcher.sources import DEFAULT_MAX_BYTES, FoundFile, find_files, read_documents
 
 # How long a second writer waits for the first before giving up.
 DEFAULT_LOCK_TIMEOUT = 30.0
-LOCK_POLL_SECONDS = 0.2
 # Below this much work, starting worker processes costs more than it saves: documents to clean in
 # an update, or bytes of files to read in a new build (whose document count is not known up front).
 PARALLEL_MIN_DOCUMENTS = 2000
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
-STATE_FILE = "files.json"
 
 
 ProgressCallback = Callable[[Progress], None]
@@ -59,15 +55,21 @@ def ensure_index(
     root: Path, default_corpus: Path = Path("seeds"), on_build: Callable[[str], None] | None = None
 ) -> IndexReport | None:
     """Builds a missing index from the default corpus; None when the index already exists."""
-    if (root / store.CURRENT_FILE).exists():
+    engine = open_engine(root)
+    if engine.exists():
         return None
-    if store.looks_foreign(root):
-        raise NotAnIndexError(f"{root} is not a searcher index (no {store.CURRENT_FILE} file); refusing to open it")
+    if engine.looks_foreign():
+        raise NotAnIndexError(f"{root} is not a searcher index (no CURRENT file); refusing to open it")
     if not default_corpus.is_dir():
         raise IndexMissingError(f"no index at {root}/; build one with: searcher index PATH")
     if on_build:
         on_build(f"no index at {root}/ yet; building it from {default_corpus}/ ...")
     return update_index(root, [default_corpus], on_wait=on_build)
+
+
+def writer_lock(root: Path, timeout: float, on_wait: Callable[[str], None] | None = None):  # noqa: ANN201
+    """The index's one-writer lock (a context manager), as update_index takes it."""
+    return open_engine(root).writer_lock(timeout, on_wait)
 
 
 def update_index(
@@ -90,12 +92,13 @@ def update_index(
     """
     started = time.monotonic()
     root.mkdir(parents=True, exist_ok=True)
-    if store.looks_foreign(root) and not (root / store.CURRENT_FILE).exists():
+    engine = open_engine(root)
+    if engine.looks_foreign() and not engine.exists():
         raise NotAnIndexError(f"{root} is not a searcher index and is not empty; refusing to write into it")
     settings = _Settings(procs or os.cpu_count() or 1, optimize, max_bytes, progress or (lambda _: None))
     try:
-        with writer_lock(root, lock_timeout, on_wait):
-            report = _Job(root, rebuild, settings).run(paths, taxonomy_path)
+        with engine.writer_lock(lock_timeout, on_wait):
+            report = _Job(engine, rebuild, settings).run(paths, taxonomy_path)
     except OSError as error:  # source files' errors are per-file failures; this is the index's own storage
         reason = error.strerror or str(error)
         raise IndexWriteError(
@@ -118,31 +121,30 @@ class _Settings:
 class _Job:
     """One locked indexing run: choose the generation, plan from the file state, write, switch."""
 
-    def __init__(self, root: Path, rebuild: bool, settings: _Settings) -> None:
-        self.root, self.rebuild, self.settings = root, rebuild, settings
+    def __init__(self, engine: Engine, rebuild: bool, settings: _Settings) -> None:
+        self.engine, self.rebuild, self.settings = engine, rebuild, settings
         self.report = IndexReport()
 
     def run(self, paths: list[Path] | None, taxonomy_path: Path | None) -> IndexReport:
-        active = _existing_location(self.root)
+        active = self.engine.active()
         fresh = active is None or self.rebuild
-        manifest = _old_manifest(active) if fresh else store.check_compatible(active)
+        manifest = _old_manifest(active) if fresh else active.compatible_manifest()
         taxonomy = load_taxonomy(taxonomy_path or _custom_taxonomy(manifest, active))
         if not fresh and manifest["taxonomy"]["fingerprint"] != taxonomy.fingerprint:
             raise IndexOutdatedError(
                 "the taxonomy has changed since the index was built; rebuild it with: searcher index --rebuild"
             )
-        store.remove_stale_generations(self.root, keep=active.generation if active else None)
+        self.engine.remove_stale_generations(keep=active)
         roots = _roots(paths, manifest)
-        generation = store.new_generation(self.root, _stamp()) if fresh else active.generation
+        generation = self.engine.new_generation() if fresh else active
         try:
             self._apply(generation, roots, taxonomy, fresh)
         except BaseException:
             if fresh:
-                shutil.rmtree(generation, ignore_errors=True)  # a half-built index is never left behind
+                generation.discard()  # a half-built index is never left behind
             raise
-        if Path(taxonomy.source) != generation / store.TAXONOMY_FILE:
-            shutil.copyfile(taxonomy.source, generation / store.TAXONOMY_FILE)
-        store.write_manifest(generation, {
+        generation.keep_taxonomy(Path(taxonomy.source))
+        generation.write_manifest({
             "roots": [str(r) for r in roots],
             "taxonomy": {"path": taxonomy.source, "fingerprint": taxonomy.fingerprint,
                          "custom": taxonomy.source != str(default_taxonomy_path())},
@@ -150,11 +152,11 @@ class _Job:
             "updated": _now(),
         })  # fmt: skip
         if fresh:
-            store.activate(self.root, generation)
-            store.remove_stale_generations(self.root, keep=generation)
+            generation.activate()
+            self.engine.remove_stale_generations(keep=generation)
         return self.report
 
-    def _apply(self, generation: Path, roots: list[Path], taxonomy: Taxonomy, fresh: bool) -> None:
+    def _apply(self, generation: Generation, roots: list[Path], taxonomy: Taxonomy, fresh: bool) -> None:
         """Adds, updates and removes documents so the index matches the files under roots."""
         found, self.report.failed = find_files(roots)
         settings = self.settings
@@ -163,11 +165,8 @@ class _Job:
         if not fresh:
             actions = iter(list(actions))  # incremental: count the work first, to pick the writer
         big = planner.bytes_total >= PARALLEL_MIN_BYTES if fresh else planner.planned >= PARALLEL_MIN_DOCUMENTS
-        parallel = settings.procs > 1 and big
-        ix = store.open_whoosh(store.IndexLocation(generation.parent, generation))
-        on_failure = planner.failed_document
-        writer = (ParallelWriter(ix, taxonomy, on_failure, settings.procs, generation) if parallel
-                  else SerialWriter(ix, taxonomy, on_failure))  # fmt: skip
+        procs = settings.procs if big else 1
+        writer = generation.writer(Preparer(taxonomy), planner.failed_document, procs)
         try:
             for action, item in actions:
                 if action == ADD:
@@ -286,44 +285,31 @@ def _same_on_disk(path: Path, entry: FileEntry) -> bool:
     return stat.st_size == entry.size and stat.st_mtime == entry.mtime
 
 
-def load_state(generation: Path) -> dict[str, FileEntry]:
+def load_state(generation: Generation) -> dict[str, FileEntry]:
     """The file state saved after the last commit; missing or damaged means every file is looked at again."""
     try:
-        raw = json.loads((generation / STATE_FILE).read_text(encoding="utf-8"))
+        raw = generation.load_state()
         return {key: FileEntry(size, mtime, documents) for key, (size, mtime, documents) in raw.items()}
-    except (OSError, ValueError, TypeError):
+    except (ValueError, TypeError):
         return {}
 
 
-def save_state(generation: Path, state: dict[str, FileEntry]) -> None:
-    """Written after Whoosh commits: a crash in between only makes the next run re-check files."""
-    temporary = generation / (STATE_FILE + ".tmp")
-    data = {key: [e.size, e.mtime, e.documents] for key, e in state.items()}
-    temporary.write_text(json.dumps(data), encoding="utf-8")
-    os.replace(temporary, generation / STATE_FILE)
+def save_state(generation: Generation, state: dict[str, FileEntry]) -> None:
+    """Saved after the engine commits: a crash in between only makes the next run re-check files."""
+    generation.save_state({key: [e.size, e.mtime, e.documents] for key, e in state.items()})
 
 
-def _stamp() -> str:
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-
-
-def _existing_location(root: Path) -> store.IndexLocation | None:
-    if not (root / store.CURRENT_FILE).exists():
-        return None
-    return store.locate(root)
-
-
-def _old_manifest(active: store.IndexLocation | None) -> dict:
+def _old_manifest(active: Generation | None) -> dict:
     """What a rebuild keeps of the index it replaces (its paths, its taxonomy), if it can be read."""
     if active is None:
         return {}
     try:
-        return active.manifest
+        return active.manifest()
     except SearcherError:
         return {}
 
 
-def _custom_taxonomy(manifest: dict, active: store.IndexLocation | None) -> Path | None:
+def _custom_taxonomy(manifest: dict, active: Generation | None) -> Path | None:
     """The user's taxonomy that built the index: their file if it is still there (so edits are
     noticed), else the copy kept in the index. None for the built-in one."""
     taxonomy = manifest.get("taxonomy", {})
@@ -331,7 +317,7 @@ def _custom_taxonomy(manifest: dict, active: store.IndexLocation | None) -> Path
         return None
     if Path(taxonomy["path"]).is_file() or active is None:
         return Path(taxonomy["path"])
-    return active.generation / store.TAXONOMY_FILE
+    return active.taxonomy_copy()
 
 
 def _roots(paths: list[Path] | None, manifest: dict) -> list[Path]:
@@ -346,28 +332,3 @@ def _roots(paths: list[Path] | None, manifest: dict) -> list[Path]:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-@contextmanager
-def writer_lock(root: Path, timeout: float, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
-    """One writer at a time, across processes; the lock dies with its process, so a crash never leaves it stuck."""
-    handle = os.open(root / "LOCK", os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        deadline = time.monotonic() + timeout
-        told = False
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise IndexLockedError(
-                        f"another searcher is writing to {root}; gave up after {timeout:.0f}s (try again later)"
-                    ) from None
-                if on_wait and not told:
-                    on_wait(f"waiting for another searcher writing to {root} (up to {timeout:.0f}s)...")
-                    told = True
-                time.sleep(LOCK_POLL_SECONDS)
-        yield
-    finally:
-        os.close(handle)

@@ -78,11 +78,12 @@ def without_source(runs: dict[str, list[str]], source: dict[str, str]) -> dict[s
 def searcher_runs(
     index: Path, queries: dict[str, str], expand: bool = False, limit: int = DEPTH
 ) -> dict[str, list[str]]:
+    from searcher.engine import close_engines
     from searcher.errors import QueryError
     from searcher.models import SearchOptions
-    from searcher.search import close_searchers, search
+    from searcher.search import search
 
-    close_searchers()  # settings may have changed since the last run
+    close_engines()  # settings may have changed since the last run
     options = SearchOptions(limit=limit + 1, snippets=False, collapse=False, expand=expand)
     runs = {}
     for qid, text in queries.items():
@@ -131,8 +132,7 @@ def main() -> None:
     if not (args.data / "cran.all.1400").exists():
         print(f"skipped: no Cranfield collection at {args.data}")
         return
-    from searcher import search
-    from searcher.engine.whoosh import ranking
+    from searcher.engine.whoosh import ranking, searching
     from searcher.index import update_index
 
     documents = read_documents(args.data / "cran.all.1400")
@@ -177,12 +177,12 @@ def main() -> None:
     print(table(["run", "nDCG@10", "MAP", "P@10", "R@100", "nDCG@10 vs best peer"], rows))
 
     grid = {}
-    original = dict(search.BM25_PARAMETERS)
+    original = dict(searching.BM25_PARAMETERS)
     for k1 in GRID_K1:
         for b in GRID_B:
-            search.BM25_PARAMETERS.update(K1=k1, B=b)
+            searching.BM25_PARAMETERS.update(K1=k1, B=b)
             grid[f"K1={k1} B={b}"] = scored(searcher_runs(index, queries))
-    search.BM25_PARAMETERS.update(original)
+    searching.BM25_PARAMETERS.update(original)
     print()
     print(table(["BM25F (default bonuses)", "nDCG@10", "MAP"],
                 [[k, round(v["ndcg@10"], 4), round(v["map"], 4)] for k, v in grid.items()]))  # fmt: skip

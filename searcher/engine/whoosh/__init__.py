@@ -1,1 +1,142 @@
-"""The embedded Whoosh engine: the on-disk index, its writers, BM25F ranking and exact counts."""
+"""The embedded Whoosh engine: an index folder of generations (store.py), its writers (writers.py),
+BM25F ranking with bonuses and RM3 (ranking.py), exact counts (docsets.py), did-you-mean
+(spelling.py) and the query tree in Whoosh's terms (translate.py), behind engine/base.py's seam.
+
+Whoosh-private API is used only in this package, each use commented with why.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from searcher.engine.base import DocumentWriter, FailureCallback, Matches, Prepare
+from searcher.engine.query import SearchQuery
+from searcher.engine.whoosh import searching, store
+from searcher.engine.whoosh.spelling import suggest
+from searcher.models import Article, IndexStats, SearchOptions, TopicCount
+
+# File state of the index stage (which files and documents a generation holds), kept beside it.
+STATE_FILE = "files.json"
+
+
+class WhooshGeneration:
+    """One generation folder: a complete Whoosh index, its manifest and the index stage's file state."""
+
+    def __init__(self, location: store.IndexLocation) -> None:
+        self.location = location
+        self.path = location.generation
+
+    def manifest(self) -> dict:
+        return self.location.manifest
+
+    def compatible_manifest(self) -> dict:
+        return store.check_compatible(self.location)
+
+    def write_manifest(self, manifest: dict) -> None:
+        store.write_manifest(self.path, manifest)
+
+    def keep_taxonomy(self, source: Path) -> None:
+        """A copy of the taxonomy that built the generation, to list and describe its topics later."""
+        if source != self.taxonomy_copy():
+            shutil.copyfile(source, self.taxonomy_copy())
+
+    def taxonomy_copy(self) -> Path:
+        return self.path / store.TAXONOMY_FILE
+
+    def load_state(self) -> dict:
+        """The file state saved after the last commit; {} when missing or damaged (every file is looked at again)."""
+        try:
+            state = json.loads((self.path / STATE_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return state if isinstance(state, dict) else {}
+
+    def save_state(self, state: dict) -> None:
+        """Written after Whoosh commits, by a rename: a crash in between only makes the next run re-check files."""
+        temporary = self.path / (STATE_FILE + ".tmp")
+        temporary.write_text(json.dumps(state), encoding="utf-8")
+        os.replace(temporary, self.path / STATE_FILE)
+
+    def writer(self, prepare: Prepare, on_failure: FailureCallback, procs: int) -> DocumentWriter:
+        """A writer preparing documents in this process (procs 1) or in `procs` worker processes."""
+        from searcher.engine.whoosh.writers import ParallelWriter, SerialWriter
+
+        ix = store.open_whoosh(self.location)
+        if procs > 1:
+            return ParallelWriter(ix, prepare, on_failure, procs, self.path)
+        return SerialWriter(ix, prepare, on_failure)
+
+    def activate(self) -> None:
+        store.activate(self.location.root, self.path)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+class WhooshEngine:
+    """The index in a folder on this machine (`searcher --index DIR`)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def __repr__(self) -> str:
+        return f"WhooshEngine({str(self.root)!r})"
+
+    # Lifecycle, for the index stage.
+
+    def exists(self) -> bool:
+        return store.index_exists(self.root)
+
+    def looks_foreign(self) -> bool:
+        return store.looks_foreign(self.root)
+
+    def writer_lock(self, timeout: float, on_wait: Callable[[str], None] | None = None) -> AbstractContextManager:
+        return store.writer_lock(self.root, timeout, on_wait)
+
+    def active(self) -> WhooshGeneration | None:
+        """The generation searches use; None for a new index (raises when the index is damaged)."""
+        if not (self.root / store.CURRENT_FILE).exists():
+            return None
+        return WhooshGeneration(store.locate(self.root))
+
+    def new_generation(self) -> WhooshGeneration:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+        return WhooshGeneration(store.IndexLocation(self.root, store.new_generation(self.root, stamp)))
+
+    def remove_stale_generations(self, keep: WhooshGeneration | None) -> None:
+        store.remove_stale_generations(self.root, keep=keep.path if keep else None)
+
+    # Reading, for the search stage.
+
+    def search(self, query: SearchQuery, options: SearchOptions) -> Matches:
+        return searching.search(self.root, query, options)
+
+    def similar(self, article: Article, options: SearchOptions) -> Matches | None:
+        return searching.similar(self.root, article, options)
+
+    def article(self, doc_id: str) -> Article | None:
+        return searching.article(self.root, doc_id)
+
+    def ids(self) -> Iterator[str]:
+        return iter(searching.ids(self.root))
+
+    def suggest(self, text: str) -> str | None:
+        with searching.damage_reported(self.root):
+            return suggest(searching.open_searcher(self.root), text)
+
+    def stats(self) -> IndexStats:
+        return searching.index_stats(self.root)
+
+    def topic_counts(self) -> list[TopicCount]:
+        return searching.topic_counts(self.root)
+
+
+def close_searchers() -> None:
+    """Closes the searchers this process keeps open (tests and benchmarks switch indexes)."""
+    searching.close_searchers()

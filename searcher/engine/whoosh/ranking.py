@@ -9,7 +9,6 @@ they never change which documents match, only the order of the first ones.
 from __future__ import annotations
 
 import math
-import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
@@ -36,10 +35,6 @@ NEAR_SLOP = 4
 MAX_NEAR_WORDS = 3
 # Longer queries are pasted text, where pairs and the all-words clause stop meaning much.
 MAX_BONUS_WORDS = 12
-# A query with any of these is written in the query language; bonuses are for plain words.
-QUERY_SYNTAX = re.compile(r'["():*?~\[\]{}^]|(?:^|\s)[-+]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b')
-# "S 400" in a query means the model S400 (the analyzer joins it in articles too).
-SPACED_MODEL = re.compile(r"(?<![^\W_])([B-HJ-Z]) (\d{2,4})(?![^\W_])")
 # The best BM25F matches re-scored with the bonuses; a document further down is unlikely to climb
 # into the first page, since the bonuses add at most 1.6 times a score.
 RERANK_DEPTH = 50
@@ -47,18 +42,6 @@ RERANK_DEPTH = 50
 FEEDBACK_DOCS = 10
 FEEDBACK_TERMS = 10
 ORIGINAL_WEIGHT = 0.6
-
-
-def join_spaced_models(text: str) -> str:
-    """ "S 400" becomes "S400", so a spaced model number is one term, as in indexed text."""
-    return SPACED_MODEL.sub(r"\1\2", text)
-
-
-def plain_stems(text: str) -> list[str]:
-    """The distinct stems of a query of plain words, in order; empty when it uses query syntax."""
-    if QUERY_SYNTAX.search(text):
-        return []
-    return list(dict.fromkeys(token.text for token in news_analyzer()(text)))
 
 
 def earns_bonuses(stems: list[str]) -> bool:

@@ -12,7 +12,6 @@ import re
 from whoosh.searching import Searcher
 
 from searcher.analysis import find_terms, news_analyzer
-from searcher.engine.whoosh.ranking import QUERY_SYNTAX
 
 WORD = re.compile(r"[^\W_]+(?:[-'\u2019][^\W_]+)*")
 # Edit distance allowed: one for short words, where two would turn any word into any other.
@@ -21,9 +20,7 @@ SHORT_WORD = 5
 
 def suggest(searcher: Searcher, text: str) -> str | None:
     """The query with each word the index does not know replaced by the closest word it does; None
-    when there is nothing to correct (or the query uses query syntax)."""
-    if QUERY_SYNTAX.search(text):
-        return None
+    when there is nothing to correct. Meant for plain words (the search stage asks only for those)."""
     reader = searcher.reader()
     corrected, changed = text, False
     for match in reversed(list(WORD.finditer(text))):

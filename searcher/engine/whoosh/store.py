@@ -12,9 +12,13 @@ contents, so only an index searcher wrote itself, with its manifest beside it, i
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import NamedTuple
@@ -26,7 +30,13 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from searcher import __version__
 from searcher.analysis import ANALYZER_VERSION, news_analyzer
 from searcher.engine.fingerprint import STORY_KEY_CHARS
-from searcher.errors import IndexCorruptError, IndexMissingError, IndexOutdatedError, NotAnIndexError
+from searcher.errors import (
+    IndexCorruptError,
+    IndexLockedError,
+    IndexMissingError,
+    IndexOutdatedError,
+    NotAnIndexError,
+)
 
 CURRENT_FILE = "CURRENT"
 MANIFEST_FILE = "searcher.json"
@@ -39,6 +49,8 @@ SCHEMA_VERSION = 4
 HARMLESS_NAMES = {"README.md", "LOCK", ".gitignore"}
 # A title is worth more than any one sentence of the body; 2.0 is Whoosh's usual title boost.
 TITLE_BOOST = 2.0
+LOCK_FILE = "LOCK"
+LOCK_POLL_SECONDS = 0.2
 
 
 @cache
@@ -204,3 +216,28 @@ def taxonomy_descriptions(location: IndexLocation) -> dict[str, str]:
         for t in topics
         if isinstance(t, dict) and isinstance(t.get("name"), str)
     }
+
+
+@contextmanager
+def writer_lock(root: Path, timeout: float, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """One writer at a time, across processes; the lock dies with its process, so a crash never leaves it stuck."""
+    handle = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + timeout
+        told = False
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IndexLockedError(
+                        f"another searcher is writing to {root}; gave up after {timeout:.0f}s (try again later)"
+                    ) from None
+                if on_wait and not told:
+                    on_wait(f"waiting for another searcher writing to {root} (up to {timeout:.0f}s)...")
+                    told = True
+                time.sleep(LOCK_POLL_SECONDS)
+        yield
+    finally:
+        os.close(handle)

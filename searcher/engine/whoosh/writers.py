@@ -1,8 +1,9 @@
-"""Writing articles into Whoosh: in this process, or cleaned and indexed in worker processes.
+"""Writing articles into Whoosh: in this process, or prepared and indexed in worker processes.
 
 The parallel writer is Whoosh's own multi-process writer (MpWriter), with one change: its workers
-receive source documents, not finished fields, and clean and enrich them before indexing. So the
-pipeline's stages 1 to 3 all run on every core, and the main process only reads files and plans.
+receive source documents, not finished fields, and prepare them (the index stage's callable: clean
+and enrich) before indexing. So the pipeline's stages 1 to 3 all run on every core, and the main
+process only reads files and plans.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -18,11 +18,10 @@ from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.reading import SegmentReader
 from whoosh.writing import MERGE_SMALL, OPTIMIZE, SegmentWriter
 
+from searcher.engine.base import FailureCallback, Prepare
 from searcher.engine.fingerprint import own_story, story_key
-from searcher.enrich.topics import Taxonomy, load_taxonomy
 from searcher.errors import SearcherError
 from searcher.models import Article, SourceDocument
-from searcher.pipeline import process
 
 # Whoosh's in-memory posting buffer, per writing process; larger means fewer, bigger runs to merge.
 WRITER_LIMIT_MB = 256
@@ -37,10 +36,6 @@ FAILURES_GLOB = "failures-*.json"
 # Segments with fewer documents than this are merged into the one an incremental update writes: each
 # segment costs every query term a lookup, and daily updates would otherwise leave one more each day.
 SMALL_SEGMENT_DOCS = 2_000
-
-# Called with (document id, path, reason) when a document cannot be cleaned.
-FailureCallback = Callable[[str, str, str], None]
-
 
 # What the index keeps of dropped blocks, for `searcher show`: enough to see what went and why, not a
 # second copy of every page's menus and footers (`searcher clean PATH` shows them whole).
@@ -95,16 +90,16 @@ def merge_after_update(writer: SegmentWriter, segments: list) -> list:
 
 
 class SerialWriter:
-    """Cleans and indexes in this process: for small updates, where starting workers costs more."""
+    """Prepares and indexes in this process: for small updates, where starting workers costs more."""
 
-    def __init__(self, ix, taxonomy: Taxonomy, on_failure: FailureCallback) -> None:  # noqa: ANN001 - whoosh Index
+    def __init__(self, ix, prepare: Prepare, on_failure: FailureCallback) -> None:  # noqa: ANN001 - whoosh Index
         self.writer = SegmentWriter(ix, limitmb=WRITER_LIMIT_MB, compound=COMPOUND_SEGMENTS)
-        self.taxonomy = taxonomy
+        self.prepare = prepare
         self.on_failure = on_failure
 
     def add(self, document: SourceDocument) -> None:
         try:
-            article = process(document, self.taxonomy)
+            article = self.prepare(document)
         except SearcherError as error:
             self.on_failure(document.id, str(document.path), str(error))
             return
@@ -121,25 +116,22 @@ class SerialWriter:
 
 
 class _CleaningTask(SubWriterTask):
-    """A Whoosh sub-writer process that cleans and enriches each source document it indexes."""
+    """A Whoosh sub-writer process that prepares (cleans and enriches) each source document it indexes."""
 
-    taxonomy_path: str = ""
+    prepare: Prepare | None = None
     failures_dir: str = ""
-    _taxonomy: Taxonomy | None = None
 
     def _process_file(self, filename: str, doc_count: int) -> None:
         import pickle
 
-        if self._taxonomy is None:
-            self._taxonomy = load_taxonomy(Path(self.taxonomy_path))
-        taxonomy = self._taxonomy
+        prepare = self.prepare
         tempstorage = self.writer.temp_storage()
         failures = []
         with tempstorage.open_file(filename).raw_file() as handle:
             for _ in range(doc_count):
                 _code, document = pickle.load(handle)
                 try:
-                    article = process(document, taxonomy)
+                    article = prepare(document)
                 except SearcherError as error:
                     failures.append([document.id, str(document.path), str(error)])
                     continue
@@ -153,8 +145,8 @@ class _CleaningTask(SubWriterTask):
 class _CleaningMpWriter(MpWriter):
     """Whoosh's MpWriter, starting cleaning tasks instead of plain sub-writers."""
 
-    def __init__(self, ix, taxonomy_path: str, failures_dir: str, **kwargs: object) -> None:  # noqa: ANN001
-        self.taxonomy_path = taxonomy_path
+    def __init__(self, ix, prepare: Prepare, failures_dir: str, **kwargs: object) -> None:  # noqa: ANN001
+        self.prepare = prepare
         self.failures_dir = failures_dir
         super().__init__(ix, **kwargs)
 
@@ -162,7 +154,7 @@ class _CleaningMpWriter(MpWriter):
         task = _CleaningTask(
             self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, self.multisegment
         )
-        task.taxonomy_path = self.taxonomy_path
+        task.prepare = self.prepare
         task.failures_dir = self.failures_dir
         self.tasks.append(task)
         task.start()
@@ -170,24 +162,26 @@ class _CleaningMpWriter(MpWriter):
 
 
 class ParallelWriter:
-    """Cleans, enriches and indexes in `procs` worker processes (Whoosh's multi-process writer)."""
+    """Prepares and indexes in `procs` worker processes (Whoosh's multi-process writer)."""
 
-    def __init__(self, ix, taxonomy: Taxonomy, on_failure: FailureCallback, procs: int, generation: Path) -> None:  # noqa: ANN001
+    def __init__(self, ix, prepare: Prepare, on_failure: FailureCallback, procs: int, generation: Path) -> None:  # noqa: ANN001
         self.generation = generation
         self.on_failure = on_failure
         self.paths: dict[str, str] = {}  # document id -> path, to name a failure a worker reports
         self.writer = _CleaningMpWriter(
-            ix, taxonomy.source, str(generation), procs=procs, batchsize=BATCH_SIZE,
+            ix, prepare, str(generation), procs=procs, batchsize=BATCH_SIZE,
             multisegment=True, limitmb=WRITER_LIMIT_MB // procs, compound=COMPOUND_SEGMENTS,
         )  # fmt: skip
 
     def add(self, document: SourceDocument) -> None:
         """Queues a source document for a worker, as MpWriter.add_document queues fields."""
         self.paths[document.id] = str(document.path)
+        # MpWriter's own add_document takes finished fields; its buffer, job queue (_enqueue) and
+        # "something was added" flag (_added_sub) are private, and used here as add_document does.
         self.writer.docbuffer.append((0, document))
         if len(self.writer.docbuffer) >= self.writer.batchsize:
-            self.writer._enqueue()
-        self.writer._added_sub = True
+            self.writer._enqueue()  # noqa: SLF001
+        self.writer._added_sub = True  # noqa: SLF001
 
     def delete(self, doc_id: str) -> int:
         return self.writer.delete_by_term("id", doc_id)

@@ -1,0 +1,107 @@
+"""searcher's query tree (engine/query.py) as Whoosh queries.
+
+Each leaf is analyzed by its field, as Whoosh's own parser does: a word giving several terms
+("wing-flutter", "S-400 missiles") becomes a phrase, a stopword nothing; date and number fields
+parse their own values (`date:2019-04` is that month). An unfielded leaf searches title and body.
+"""
+
+from __future__ import annotations
+
+from whoosh import query as wq
+from whoosh.fields import FieldType, Schema
+from whoosh.qparser.common import QueryParserError
+
+from searcher.engine import query as q
+from searcher.errors import QueryError
+
+
+def to_whoosh(query: q.Query, schema: Schema) -> wq.Query:
+    """The Whoosh query for a tree, normalized; QueryError when a clause cannot be built."""
+    try:
+        built = _query(query, schema)
+        return (built if built else wq.NullQuery).normalize()
+    except QueryError:
+        raise
+    except Exception as error:  # Whoosh's fields raise assorted errors on odd values
+        raise QueryError(f"cannot understand the query ({error})") from error
+
+
+def _query(node: q.Query, schema: Schema) -> wq.Query | None:
+    if isinstance(node, q.All | q.Any):
+        subs = [sub for sub in (_query(clause, schema) for clause in node.clauses) if sub is not None]
+        return (wq.And if isinstance(node, q.All) else wq.Or)(subs, boost=node.boost)
+    if isinstance(node, q.Not):
+        sub = _query(node.clause, schema)
+        return wq.Not(sub) if sub else None
+    if isinstance(node, q.AndNot | q.AndMaybe | q.Require):
+        return _binary(node, schema)
+    if isinstance(node, q.Everything):
+        return wq.Every()
+    if node.field is None:  # the default fields, each clause unboosted and the group boosted
+        subs = [sub for sub in (_leaf(node, name, 1.0, schema) for name in q.TEXT_FIELDS) if sub is not None]
+        return wq.Or(subs, boost=node.boost)
+    return _leaf(node, node.field, node.boost, schema)
+
+
+BINARY = {q.AndNot: wq.AndNot, q.AndMaybe: wq.AndMaybe, q.Require: wq.Require}
+
+
+def _binary(node: q.AndNot | q.AndMaybe | q.Require, schema: Schema) -> wq.Query:
+    first, second = _query(node[0], schema), _query(node[1], schema)
+    if first is None and second is None:
+        return wq.NullQuery
+    if first is None or second is None:
+        return second if first is None else first
+    return BINARY[type(node)](first, second)
+
+
+def _leaf(node: q.Leaf, name: str, boost: float, schema: Schema) -> wq.Query | None:
+    field = schema[name]
+    if isinstance(node, q.Word):
+        return _term(field, name, node.text, wq.Term, boost, tokenize=True)
+    if isinstance(node, q.Phrase):
+        if getattr(field, "analyzer", None):
+            words = [token.text for token in field.tokenize(node.text, mode="query")]
+        else:
+            words = list(field.process_text(node.text, mode="query"))
+        return wq.Phrase(name, words, slop=node.slop, boost=boost)
+    if isinstance(node, q.Range):
+        return _range(field, name, node, boost)
+    kind = {q.Prefix: wq.Prefix, q.Wildcard: wq.Wildcard, q.Fuzzy: wq.FuzzyTerm}[type(node)]
+    built = _term(field, name, node.text, kind, boost, tokenize=False)
+    if isinstance(node, q.Fuzzy):
+        if built is None:
+            raise QueryError(f"cannot understand the query (nothing to match in {node.text!r}~)")
+        built.maxdist, built.prefixlength = node.distance, node.prefix
+    return built
+
+
+def _term(field: FieldType, name: str, text: str, kind: type, boost: float, tokenize: bool) -> wq.Query | None:
+    """One clause's text analyzed by its field: a term, a phrase of several, or None (a stopword)."""
+    if field.self_parsing():
+        try:
+            return field.parse_query(name, text, boost=boost)
+        except Exception as error:  # a value the field cannot read matches nothing, as in Whoosh
+            return wq.error_query(error)
+    texts = list(field.process_text(text, mode="query", tokenize=tokenize, removestops=tokenize))
+    if len(texts) > 1:
+        if field.multitoken_query == "phrase":
+            return wq.Phrase(name, texts, boost=boost)
+        return wq.Or([kind(name, t, boost=boost) for t in texts])
+    return kind(name, texts[0], boost=boost) if texts else None
+
+
+def _range(field: FieldType, name: str, node: q.Range, boost: float) -> wq.Query:
+    start, end = node.start, node.end
+    if field.self_parsing():
+        try:
+            parsed = field.parse_range(name, start, end, node.exclude_start, node.exclude_end, boost=boost)
+        except QueryParserError as error:
+            return wq.error_query(error)
+        if parsed is not None:
+            return parsed
+    if start:
+        start = next(iter(field.process_text(start, mode="query", tokenize=False, removestops=False)), None)
+    if end:
+        end = next(iter(field.process_text(end, mode="query", tokenize=False, removestops=False)), None)
+    return wq.TermRange(name, start, end, node.exclude_start, node.exclude_end, boost=boost)
