@@ -7,6 +7,11 @@ passes, the engines taking turns. End to end: the `searcher search`
 command from process start to last byte, against bare `python -c "import whoosh.index, whoosh.qparser, click"`.
 
     python tests/bench/query.py [--work /tmp/searcher-bench] [--sizes 1,10] [--runs 15] [--rounds 5]
+        [--checkout DIR ...]
+
+`--checkout DIR` (repeatable) adds the same command run from another checkout of searcher (for
+example `git worktree add /tmp/before HEAD~3`), taking turns with the others: a change's effect on
+start-up, measured in one run.
 """
 
 from __future__ import annotations
@@ -103,18 +108,20 @@ def fts_runner(db: Path):  # noqa: ANN201
     return lambda query: connection.execute(sql, (fts_query(query),)).fetchall()
 
 
-def command_seconds(commands: list[list[str]], runs: int) -> list[float]:
+def command_seconds(commands: list[list[str]], runs: int, paths: list[str | None] | None = None) -> list[float]:
     """Median wall time of each command, process start to last byte of output, the commands taking
-    turns run by run (so that a slow spell of the machine falls on all of them alike).
+    turns run by run (so that a slow spell of the machine falls on all of them alike). `paths`
+    gives each command a PYTHONPATH (another checkout of searcher), or None for the installed one.
 
     Bytecode caching is allowed (as after `pip install`), and one unmeasured run writes the caches.
     """
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    base = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH")}
+    envs = [base if path is None else {**base, "PYTHONPATH": path} for path in (paths or [None] * len(commands))]
     samples: list[list[float]] = [[] for _ in commands]
-    for command in commands:
+    for command, env in zip(commands, envs, strict=True):
         subprocess.run(command, capture_output=True, check=True, env=env)
     for _ in range(runs):
-        for command, times in zip(commands, samples, strict=True):
+        for command, env, times in zip(commands, envs, samples, strict=True):
             started = time.perf_counter()
             subprocess.run(command, capture_output=True, check=True, env=env)
             times.append(time.perf_counter() - started)
@@ -127,6 +134,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="1,10")
     parser.add_argument("--runs", type=int, default=15, help="Runs of each end-to-end command.")
     parser.add_argument("--rounds", type=int, default=5, help="Passes over the query list per engine (fastest).")
+    parser.add_argument(
+        "--checkout", type=Path, action="append", default=[], help="Also time another checkout's command."
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     queries = load_queries()
@@ -152,17 +162,21 @@ def main() -> None:
 
     first = min(int(c) for c in args.sizes.split(","))
     index = str(args.work / f"searcher-parallel-{first}")
-    bare, ours = command_seconds(
-        [
-            [sys.executable, "-c", "import whoosh.index, whoosh.qparser, click"],
-            [sys.executable, "-m", "searcher", "--index", index, "search", "oil prices"],
-        ],
+    command = [sys.executable, "-m", "searcher", "--index", index, "search", "oil prices"]
+    others = [str(c.resolve()) for c in args.checkout]
+    bare, ours, *theirs = command_seconds(
+        [[sys.executable, "-c", "import whoosh.index, whoosh.qparser, click"], command, *([command] * len(others))],
         args.runs,
+        [None, None, *others],
     )
     results["end_to_end"] = {"bare_imports_s": bare, "searcher_search_s": ours, "ratio": ours / bare}
+    timed = list(zip(others, theirs, strict=True))
+    results["end_to_end"]["checkouts"] = {path: {"searcher_search_s": t, "ratio": t / bare} for path, t in timed}
+    rows = [["python -c 'import whoosh.index, whoosh.qparser, click'", round(bare, 3), "1.00x"],
+            ["searcher search 'oil prices'", round(ours, 3), f"{ours / bare:.2f}x"]]  # fmt: skip
+    rows += [[f"  the same, from {path}", round(t, 3), f"{t / bare:.2f}x"] for path, t in timed]
     print()
-    print(table(["command", "median s"], [["python -c 'import whoosh.index, whoosh.qparser, click'", round(bare, 3)],
-                                          ["searcher search 'oil prices'", round(ours, 3)]]))  # fmt: skip
+    print(table(["command", "median s", "vs bare imports"], rows))
     print(f"end to end: {ours / bare:.2f}x the bare imports")
     print(f"wrote {write_json('query', results, args.json)}")
 
