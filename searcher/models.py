@@ -26,6 +26,7 @@ class SourceDocument(NamedTuple):
     content_hash: str = ""
     size: int = 0
     mtime: float = 0.0
+    archived: str | None = None  # when a web archive saved the page (WARC-Date), ISO 8601
 
 
 class DroppedBlock(NamedTuple):
@@ -58,7 +59,7 @@ class ArticleDate(NamedTuple):
 
     value: date
     precision: str  # "day", "month" or "year"
-    source: str  # "metadata", "dateline" or "text"
+    source: str  # "metadata", "dateline", "archive" (when a web archive saved the page) or "text"
 
     def display(self) -> str:
         """The date to the precision it is known: 2019, 2019-04 or 2019-04-26."""
@@ -179,3 +180,5 @@ class IndexReport:
     unchanged: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     seconds: float = 0.0
+    # Files and records passed over, not articles: (path, reason, kind), e.g. ("a.pdf", "not an article format", ".pdf")
+    skipped: list[tuple[str, str, str]] = field(default_factory=list)

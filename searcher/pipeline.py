@@ -54,14 +54,18 @@ class Preparer:
         return process(document, self._taxonomy)
 
 
-def articles_from(paths: list[Path], taxonomy_path: Path | None = None) -> Iterator[Article | Failure]:
-    """Every article under paths, in order, with a Failure for each file or record that could not be used."""
+def articles_from(
+    paths: list[Path], taxonomy_path: Path | None = None, skipped: list[tuple[str, str, str]] | None = None
+) -> Iterator[Article | Failure]:
+    """Every article under paths, in order, with a Failure for each file or record that could not be
+    used; files and records that are not articles are added to `skipped`."""
     taxonomy = load_taxonomy(taxonomy_path)
-    found, failed = find_files(paths)
+    skipped = [] if skipped is None else skipped
+    found, failed = find_files(paths, skipped)
     yield from (Failure(path, reason) for path, reason in failed)
     for item in found:
         try:
-            documents, problems = read_documents(item)
+            documents, problems = read_documents(item, skipped=skipped)
         except SearcherError as error:
             yield Failure(str(item.path), str(error))
             continue

@@ -24,7 +24,9 @@ def clean(source: SourceDocument) -> CleanedDocument:
         from searcher.clean.html import html_blocks  # beautifulsoup4 is only loaded for HTML
 
         page = html_blocks(source.content)
-        title, headline = (page.title, True) if page.title else ("", False)
+        # A record's own title wins over the page's (a JSONL export names its articles).
+        title = source.title or page.title
+        headline = bool(title)
         return classify(
             source, page.blocks, title, headline, page.date_candidates, page.url, page.site_name, page.dropped
         )

@@ -78,6 +78,7 @@ def cli(ctx: click.Context, index_dir: Path, verbose: bool) -> None:
       searcher search S-400 Turkey   # best matching articles first
     """
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(name)s: %(message)s")
+    ctx.meta["searcher.verbose"] = verbose
     ctx.obj = index_dir
 
 
@@ -135,6 +136,9 @@ def index_command(
         bar.finish()
     for path, reason in report.failed:
         _warn(f"failed: {output.display_path(path)}: {reason}")
+    if _verbose():
+        for path, reason, kind in report.skipped:
+            _warn(f"skipped: {output.display_path(path)}: {reason} ({kind})")
     _warn(output.index_summary(report))
     if report.failed:
         sys.exit(1)
@@ -353,15 +357,31 @@ def clean_command(paths: tuple[Path, ...], taxonomy: Path | None, as_json: bool,
     """
     from searcher.pipeline import Failure, articles_from
 
-    style, failed = _styler(colour), False
-    for item in articles_from(list(paths), taxonomy):
+    style, failed, skipped = _styler(colour), False, []
+    for item in articles_from(list(paths), taxonomy, skipped):
         if isinstance(item, Failure):
             _warn(f"failed: {output.display_path(item.path)}: {item.reason}")
             failed = True
         else:
             click.echo(output.article_json(item) if as_json else output.article_text(item, style) + "\n", color=True)
+    _report_skipped(skipped)
     if failed:
         sys.exit(1)
+
+
+def _report_skipped(skipped: list[tuple[str, str, str]]) -> None:
+    """Files and records passed over: counted by kind, and each named with -v."""
+    if not skipped:
+        return
+    if _verbose():
+        for path, reason, kind in skipped:
+            _warn(f"skipped: {output.display_path(path)}: {reason} ({kind})")
+    _warn(output.skipped_summary(skipped))
+
+
+def _verbose() -> bool:
+    context = click.get_current_context(silent=True)
+    return bool(context and context.find_root().meta.get("searcher.verbose"))
 
 
 @cli.command("show")

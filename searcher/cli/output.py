@@ -10,6 +10,7 @@ import json
 import os
 import re
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,7 +22,7 @@ UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 TIMELINE_WIDTH = 40
 # Ids of a story's near-identical copies listed under its hit in the terminal (JSON lists them all).
 COPY_IDS_SHOWN = 3
-DATE_SOURCES = {"metadata": "", "dateline": " (dateline)", "text": " (inferred from text)"}
+DATE_SOURCES = {"metadata": "", "dateline": " (dateline)", "archive": " (archived)", "text": " (inferred from text)"}
 
 
 def safe(text: str) -> str:
@@ -203,10 +204,23 @@ def article_text(article: Article, style: Callable[..., str], with_dropped: bool
 
 
 def index_summary(report: IndexReport) -> str:
-    return (
+    summary = (
         f"{report.added} added, {report.updated} updated, {report.removed} removed, "
         f"{report.unchanged} unchanged, {len(report.failed)} failed in {report.seconds:.1f}s"
     )
+    return summary + (f"; {skipped_summary(report.skipped)}" if report.skipped else "")
+
+
+def skipped_summary(skipped: list[tuple[str, str, str]]) -> str:
+    """ "12 skipped: not an article format (.pdf 7, .png 5)", most common kinds first."""
+    by_reason: dict[str, Counter[str]] = {}
+    for _, reason, kind in skipped:
+        by_reason.setdefault(reason, Counter())[kind] += 1
+    parts = [
+        f"{reason} ({', '.join(f'{kind} {count}' for kind, count in kinds.most_common())})"
+        for reason, kinds in by_reason.items()
+    ]
+    return f"{len(skipped)} skipped: " + "; ".join(parts)
 
 
 class TerminalProgress:

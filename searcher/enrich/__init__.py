@@ -19,7 +19,7 @@ def enrich(cleaned: CleanedDocument, taxonomy: Taxonomy) -> Article:
         body=cleaned.body,
         date=best_date(cleaned),
         topics=tuple(dict.fromkeys(t.strip().lower() for t in topics if t.strip())),
-        url=cleaned.url or source.url,
+        url=source.url or cleaned.url,  # a record's own URL wins over the page's
         dropped=cleaned.dropped,
         content_hash=source.content_hash,
         size=source.size,
@@ -29,12 +29,14 @@ def enrich(cleaned: CleanedDocument, taxonomy: Taxonomy) -> Article:
 
 
 def best_date(cleaned: CleanedDocument) -> ArticleDate | None:
-    """The most trusted date: the record's own, page metadata, a dateline, then the story's text.
+    """The most trusted date: the record's own, page metadata, a dateline, the day a web archive
+    saved the page (news is archived within days of publication), then the story's text.
 
     Dropped blocks (captions, comments) never count: their dates are not the story's.
     """
     stated = [(cleaned.source.date, "metadata")] if cleaned.source.date else []
-    for text, source in stated + list(cleaned.date_candidates):
+    archived = [(cleaned.source.archived, "archive")] if cleaned.source.archived else []
+    for text, source in stated + list(cleaned.date_candidates) + archived:
         parsed = parse_date(text, source)
         if parsed:
             return parsed

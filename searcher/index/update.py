@@ -158,7 +158,7 @@ class _Job:
 
     def _apply(self, generation: Generation, roots: list[Path], taxonomy: Taxonomy, fresh: bool) -> None:
         """Adds, updates and removes documents so the index matches the files under roots."""
-        found, self.report.failed = find_files(roots)
+        found, self.report.failed = find_files(roots, self.report.skipped)
         settings = self.settings
         planner = _Planner({} if fresh else load_state(generation), self.report, settings, found)
         actions = planner.actions(found, roots)
@@ -226,7 +226,7 @@ class _Planner:
             self.report.unchanged += len(entry.documents)
             return
         try:
-            documents, problems = read_documents(item, self.max_bytes)
+            documents, problems = read_documents(item, self.max_bytes, self.report.skipped)
         except SearcherError as error:
             self.report.failed.append((str(item.path), str(error)))
             if entry:

@@ -43,8 +43,12 @@ def _record(line: str, common: dict) -> SourceDocument:
     if not isinstance(doc_id, str | int) or not str(doc_id).strip():
         raise ValueError("missing 'id'")
     html, text = record.get("html"), record.get("text")
-    content = html if isinstance(html, str) and html.strip() else text
-    if not isinstance(content, str) or not content.strip():
+    for key, value in (("html", html), ("text", text)):
+        if value is not None and not isinstance(value, str):
+            raise ValueError(f"{key!r} must be a string")
+    content = html if html and html.strip() else (text or "")
+    title = _optional_str(record, "title")
+    if not content.strip() and not title:  # a headline alone is an article (a wire brief), nothing is not
         raise ValueError("missing 'text' or 'html'")
     topics = record.get("topics")
     if topics is not None and not (isinstance(topics, list) and all(isinstance(t, str) for t in topics)):
@@ -53,7 +57,7 @@ def _record(line: str, common: dict) -> SourceDocument:
         id=str(doc_id).strip(),
         kind="html" if content is html else "record",
         content=content,
-        title=_optional_str(record, "title"),
+        title=title,
         date=_optional_str(record, "date"),
         topics=tuple(topics) if topics is not None else None,
         url=_optional_str(record, "url"),
