@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from searcher.analysis import news_analyzer
 from searcher.engine import query as q
@@ -226,87 +225,75 @@ def _searchable(text: str, field_name: str | None) -> bool:
 # Syntax: tokens, then passes over them.
 
 
-@dataclass
 class _Node:
-    has_field = False
-    has_text = False
-    has_boost = False
-    start: int = 0
-    end: int = 0
+    """A syntax token, or a group of them. Plain classes with defaults, set by keyword: a dataclass
+    compiles its methods when defined, and every `searcher search` imports this module."""
+
+    has_field = has_text = has_boost = False
+    start = end = 0
+
+    def __init__(self, **attributes: object) -> None:
+        self.__dict__.update(attributes)
 
 
-@dataclass
 class _Mark(_Node):
-    kind: str = ""  # "space", "open", "close"
+    kind = ""  # "space", "open", "close"
 
 
-@dataclass
 class _FieldName(_Node):
     has_field = True
     field: str | None = None
-    original: str = ""
+    original = ""
 
 
-@dataclass
 class _Text(_Node):
-    has_field = True
-    has_text = True
-    has_boost = True
-    text: str = ""
-    kind: str = "word"  # "word", "phrase", "prefix", "wildcard", "fuzzy"
+    has_field = has_text = has_boost = True
+    text = ""
+    kind = "word"  # "word", "phrase", "prefix", "wildcard", "fuzzy"
     field: str | None = None
-    boost: float = 1.0
-    slop: int = 1
-    distance: int = 1
-    prefix: int = 0
+    boost = 1.0
+    slop = 1
+    distance = 1
+    prefix = 0
 
 
-@dataclass
 class _RangeNode(_Node):
-    has_field = True
-    has_boost = True
+    has_field = has_boost = True
     low: str | None = None
     high: str | None = None
-    exclude_start: bool = False
-    exclude_end: bool = False
+    exclude_start = exclude_end = False
     field: str | None = None
-    boost: float = 1.0
+    boost = 1.0
 
 
-@dataclass
 class _Every(_Node):
     pass
 
 
-@dataclass
 class _Operator(_Node):
-    original: str = ""
-    kind: str = ""  # the group it makes: "and", "or", "not", "andnot", "andmaybe", "require"
+    original = ""
+    kind = ""  # the group it makes: "and", "or", "not", "andnot", "andmaybe", "require"
 
 
-@dataclass
 class _BoostMark(_Node):
-    original: str = ""
-    value: float = 1.0
+    original = ""
+    value = 1.0
 
 
-@dataclass
 class _Fuzziness(_Node):
-    original: str = ""
-    distance: int = 1
-    prefix: int = 0
+    original = ""
+    distance = 1
+    prefix = 0
 
 
-@dataclass
 class _Group(_Node):
     has_boost = True
-    kind: str = "or"  # "and", "or", "not", or a binary kind
-    nodes: list[_Node] = field(default_factory=list)
-    boost: float = 1.0
+    kind = "or"  # "and", "or", "not", or a binary kind
+    boost = 1.0
 
-    @property
-    def merging(self) -> bool:
-        return self.kind in ("and", "or")
+    def __init__(self, nodes: list[_Node] | None = None, **attributes: object) -> None:
+        super().__init__(**attributes)
+        self.nodes = list(nodes or [])
 
 
 _BINARY: dict[str, Callable] = {"andnot": q.AndNot, "andmaybe": q.AndMaybe, "require": q.Require}
@@ -461,8 +448,8 @@ def _fuzzy_terms(group: _Group) -> _Group:
         node = group.nodes[i]
         following = group.nodes[i + 1] if i + 1 < len(group.nodes) else None
         if isinstance(node, _Text) and node.kind == "word" and isinstance(following, _Fuzziness):
-            node = _Text(node.start, node.end, text=node.text, kind="fuzzy", field=node.field, boost=node.boost,
-                         distance=following.distance, prefix=following.prefix)  # fmt: skip
+            node = _Text(start=node.start, end=node.end, text=node.text, kind="fuzzy", field=node.field,
+                         boost=node.boost, distance=following.distance, prefix=following.prefix)  # fmt: skip
             i += 1
         if isinstance(node, _Fuzziness):
             node = _to_word(node)
