@@ -84,7 +84,10 @@ def whoosh_runner(index_dir: Path):  # noqa: ANN201
     from whoosh.qparser import MultifieldParser, OrGroup
     from whoosh.scoring import BM25F
 
-    ix = whoosh_index.open_dir(str(index_dir))
+    from searcher.engine.whoosh.store import build_schema
+
+    # The same schema Whoosh would unpickle; searcher, loaded in this process, refuses to unpickle one.
+    ix = whoosh_index.open_dir(str(index_dir), schema=build_schema())
     searcher = ix.searcher(weighting=BM25F())
     parser = MultifieldParser(["title", "body"], ix.schema, group=OrGroup)
     return lambda query: [hit["id"] for hit in searcher.search(parser.parse(query), limit=10)]

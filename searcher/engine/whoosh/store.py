@@ -30,6 +30,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from searcher import __version__
 from searcher.analysis import ANALYZER_VERSION, news_analyzer
 from searcher.engine.fingerprint import STORY_KEY_CHARS
+from searcher.engine.whoosh.pickles import restrict_whoosh
 from searcher.errors import (
     IndexCorruptError,
     IndexLockedError,
@@ -37,6 +38,8 @@ from searcher.errors import (
     IndexOutdatedError,
     NotAnIndexError,
 )
+
+restrict_whoosh()  # before any index is read: see pickles.py
 
 CURRENT_FILE = "CURRENT"
 MANIFEST_FILE = "searcher.json"
@@ -168,7 +171,8 @@ def open_whoosh(location: IndexLocation) -> whoosh_index.Index:
     """The Whoosh index of the active generation; damage becomes one clear error."""
     check_compatible(location)
     try:
-        return whoosh_index.open_dir(str(location.generation))
+        # With searcher's own schema, Whoosh never unpickles the one in the table of contents.
+        return whoosh_index.open_dir(str(location.generation), schema=build_schema())
     except Exception as error:  # Whoosh raises many kinds for a damaged folder
         raise IndexCorruptError(
             f"index at {location.root} is damaged ({type(error).__name__}); rebuild it with: searcher index --rebuild"
@@ -218,10 +222,16 @@ def taxonomy_descriptions(location: IndexLocation) -> dict[str, str]:
     }
 
 
+# Descriptors of the locks this process holds: a worker process forked while they are held closes
+# its copies at once, so that the lock dies with the process that took it (flock locks belong to the
+# open file, which every copy keeps alive).
+HELD_LOCKS: set[int] = set()
+
+
 @contextmanager
 def writer_lock(root: Path, timeout: float, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
     """One writer at a time, across processes; the lock dies with its process, so a crash never leaves it stuck."""
-    handle = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    handle = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     try:
         deadline = time.monotonic() + timeout
         told = False
@@ -238,6 +248,8 @@ def writer_lock(root: Path, timeout: float, on_wait: Callable[[str], None] | Non
                     on_wait(f"waiting for another searcher writing to {root} (up to {timeout:.0f}s)...")
                     told = True
                 time.sleep(LOCK_POLL_SECONDS)
+        HELD_LOCKS.add(handle)
         yield
     finally:
+        HELD_LOCKS.discard(handle)
         os.close(handle)

@@ -8,19 +8,28 @@ process only reads files and plans.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
 import json
 import os
+import pickle
+import queue
+import signal
 import uuid
 from datetime import datetime
 from pathlib import Path
 
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.reading import SegmentReader
+from whoosh.util import random_name
 from whoosh.writing import MERGE_SMALL, OPTIMIZE, SegmentWriter
 
 from searcher.engine.base import FailureCallback, Prepare
 from searcher.engine.fingerprint import own_story, story_key
-from searcher.errors import SearcherError
+from searcher.engine.whoosh import store
+from searcher.engine.whoosh.store import build_schema
+from searcher.errors import IndexWriteError, SearcherError
 from searcher.models import Article, SourceDocument
 
 # Whoosh's in-memory posting buffer, per writing process; larger means fewer, bigger runs to merge.
@@ -32,6 +41,9 @@ COMPOUND_SEGMENTS = False
 # Documents handed to a worker at a time: large enough that pickling to a job file is cheap per document.
 BATCH_SIZE = 200
 FAILURES_GLOB = "failures-*.json"
+# How often a waiting writer looks whether its workers are still alive.
+WORKER_CHECK_SECONDS = 1.0
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 # Segments with fewer documents than this are merged into the one an incremental update writes: each
 # segment costs every query term a lookup, and daily updates would otherwise leave one more each day.
@@ -116,14 +128,30 @@ class SerialWriter:
 
 
 class _CleaningTask(SubWriterTask):
-    """A Whoosh sub-writer process that prepares (cleans and enriches) each source document it indexes."""
+    """A Whoosh sub-writer process that prepares (cleans and enriches) each source document it indexes.
+
+    It dies with the process that started it, holds none of its locks, and leaves Ctrl-C to it: a
+    killed or interrupted run never leaves workers behind holding the index."""
 
     prepare: Prepare | None = None
     failures_dir: str = ""
+    inherited_locks: tuple[int, ...] = ()
+    parent_pid: int = 0
+
+    def run(self) -> None:
+        for handle in self.inherited_locks:
+            with contextlib.suppress(OSError):
+                os.close(handle)
+        _die_with_parent(self.parent_pid)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        # Whoosh's task opens the index by name, which unpickles its schema: searcher's own is given
+        # instead (see pickles.py). This is the task's own copy of the storage, in this process.
+        opened = self.storage.open_index
+        self.storage.open_index = lambda name, **options: opened(name, schema=build_schema(), **options)
+        super().run()
 
     def _process_file(self, filename: str, doc_count: int) -> None:
-        import pickle
-
         prepare = self.prepare
         tempstorage = self.writer.temp_storage()
         failures = []
@@ -143,7 +171,9 @@ class _CleaningTask(SubWriterTask):
 
 
 class _CleaningMpWriter(MpWriter):
-    """Whoosh's MpWriter, starting cleaning tasks instead of plain sub-writers."""
+    """Whoosh's MpWriter, starting cleaning tasks instead of plain sub-writers, and failing the run
+    when one of them dies: Whoosh's own commit skips a task whose result never comes, so the
+    documents it held were lost while the run reported success."""
 
     def __init__(self, ix, prepare: Prepare, failures_dir: str, **kwargs: object) -> None:  # noqa: ANN001
         self.prepare = prepare
@@ -156,9 +186,85 @@ class _CleaningMpWriter(MpWriter):
         )
         task.prepare = self.prepare
         task.failures_dir = self.failures_dir
+        lock = getattr(self.writelock, "fd", None)  # Whoosh's own write lock, taken by this writer
+        task.inherited_locks = (*store.HELD_LOCKS, *([lock] if lock is not None else []))
+        task.parent_pid = os.getpid()
         self.tasks.append(task)
         task.start()
         return task
+
+    def _enqueue(self) -> None:
+        """Whoosh's _enqueue (a batch to a job file, its name on the job queue), waiting for room on
+        the queue only while the workers are alive: with every worker dead, Whoosh's put blocked forever."""
+        filename = f"{random_name()}.doclist"
+        with self.temp_storage().create_file(filename).raw_file() as handle:
+            for item in self.docbuffer:
+                pickle.dump(item, handle, 2)
+        if len(self.tasks) < self.procs:
+            self._new_task()
+        self._put((filename, len(self.docbuffer)))
+        self.docbuffer = []
+
+    def _put(self, job: object) -> None:
+        while True:
+            self.check_workers()
+            try:
+                self.jobqueue.put(job, timeout=WORKER_CHECK_SECONDS)
+                return
+            except queue.Full:
+                continue
+
+    def check_workers(self) -> None:
+        """Raises IndexWriteError when a worker has died (killed, out of memory, crashed)."""
+        dead = [task for task in self.tasks if task.exitcode not in (None, 0)]
+        if dead:
+            raise IndexWriteError(
+                f"a worker process {_how_it_ended(dead[0].exitcode)} while indexing; nothing was written, "
+                "and searches still use the last complete index"
+            )
+
+    def _commit(self, mergetype, optimize, merge) -> None:  # noqa: ANN001 - Whoosh's merge policies
+        """Whoosh's commit, once every worker has finished its work and ended well."""
+        if self.docbuffer:
+            self._enqueue()
+        for _ in self.tasks:
+            self._put(None)
+        for task in self.tasks:
+            while task.is_alive():
+                task.join(WORKER_CHECK_SECONDS)
+                self.check_workers()
+        self.check_workers()
+        super()._commit(mergetype, optimize, merge)  # its own stop signals and joins find the workers done
+
+    def cancel(self) -> None:
+        """Ends the workers (Whoosh's cancel only flags them, in this process), then drops the segment."""
+        for task in self.tasks:
+            if task.is_alive():
+                task.terminate()
+        for task in self.tasks:
+            task.join(WORKER_CHECK_SECONDS)
+        SegmentWriter.cancel(self)
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Asks Linux to kill this process when its parent dies (a kill -9 of `searcher index` would
+    otherwise leave its workers running, re-parented to init)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the parent's cancel still ends its workers
+        return
+    if os.getppid() != parent_pid:  # the parent died before the request was made
+        os._exit(1)
+
+
+def _how_it_ended(exitcode: int) -> str:
+    if exitcode < 0:
+        try:
+            return f"was killed ({signal.Signals(-exitcode).name})"
+        except ValueError:
+            return f"was killed (signal {-exitcode})"
+    return f"failed (exit code {exitcode})"
 
 
 class ParallelWriter:
