@@ -29,6 +29,14 @@ class IndexLockedError(SearcherError):
     """Another process is writing to the index."""
 
 
+class IndexEmptyError(SearcherError):
+    """The index holds no articles, so there is nothing to search."""
+
+
+class PathNotFoundError(SearcherError):
+    """A path given to index does not exist; nothing was written."""
+
+
 class IndexOutdatedError(SearcherError):
     """The index was built by an incompatible version of searcher and needs a rebuild."""
 

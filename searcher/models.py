@@ -182,3 +182,7 @@ class IndexReport:
     seconds: float = 0.0
     # Files and records passed over, not articles: (path, reason, kind), e.g. ("a.pdf", "not an article format", ".pdf")
     skipped: list[tuple[str, str, str]] = field(default_factory=list)
+    # Files that failed on an earlier run and have not changed since: (path, reason); not failures again.
+    failed_before: list[tuple[str, str]] = field(default_factory=list)
+    forgotten: list[str] = field(default_factory=list)  # corpus paths dropped from the index
+    roots: list[str] = field(default_factory=list)  # the corpus paths the index now holds

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import gc
 import logging
+import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -13,10 +15,10 @@ import click
 
 from searcher import __version__
 from searcher.cli import output
-from searcher.errors import QueryError, SearcherError
+from searcher.errors import PathNotFoundError, QueryError, SearcherError
 
 if TYPE_CHECKING:
-    from searcher.models import SearchOptions, SearchResult
+    from searcher.models import IndexReport, SearchOptions, SearchResult
 
 DEFAULT_INDEX = Path("index")
 
@@ -26,7 +28,7 @@ class SearcherCLIError(click.ClickException):
 
     def __init__(self, error: SearcherError) -> None:
         super().__init__(output.safe(str(error)))
-        self.exit_code = 2 if isinstance(error, QueryError) else 1
+        self.exit_code = 2 if isinstance(error, QueryError | PathNotFoundError) else 1
 
 
 class SearcherGroup(click.Group):
@@ -84,7 +86,10 @@ def cli(ctx: click.Context, index_dir: Path, verbose: bool) -> None:
 
 @cli.command("index")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--rebuild", is_flag=True, help="Build a complete new index and switch to it atomically.")
+@click.option(
+    "--rebuild", is_flag=True,
+    help="Build a complete new index and switch to it atomically; PATHS given replace the index's paths.",
+)  # fmt: skip
 @taxonomy_option
 @click.option("--optimize", is_flag=True, help="Also merge the index into one segment (after many small updates).")
 @click.option("--jobs", type=click.IntRange(min=1), help="Worker processes for large runs (default: one per core).")
@@ -110,38 +115,97 @@ def index_command(
     max_size: float,
     quiet: bool,
 ) -> None:
-    """Index .txt, .html and .jsonl files under PATHS (folders are searched recursively).
+    """Index the articles under PATHS: text, HTML, Markdown, JSONL and WARC files, each maybe
+    gzip-compressed (folders are searched recursively).
 
-    With no PATHS, re-indexes the paths the index was built from (./seeds for a new index).
-    Unchanged files are skipped; changed ones re-indexed; deleted ones removed.
+    PATHS are added to the paths the index was built from; with none, those are indexed again
+    (./seeds for a new index). Unchanged files are skipped; changed ones re-indexed; deleted ones
+    removed. `searcher forget PATH` drops a path and its articles.
 
     A run that cannot take the index (another one is writing) waits, then gives up with an error.
-    Files that fail are named with the reason, the run goes on, and the exit code is 1.
+    Files that fail are named with the reason, the run goes on, and the exit code is 1; a file that
+    failed and has not changed since is not a failure again. Other files (a .pdf) are counted in the
+    summary, and named with -v.
 
     \b
     Example:
       searcher index seeds ~/news/2019
       searcher index --rebuild --taxonomy my-topics.toml
+      searcher index --rebuild ~/news        # ~/news only, from now on
     """
     from searcher.index import update_index
 
     bar = output.TerminalProgress(lambda text: click.echo(text, nl=False, err=True))
     show = not quiet and sys.stderr.isatty()
+    with _stopped_by_signals():
+        try:
+            report = update_index(
+                index_dir, list(paths) or None, taxonomy, rebuild, lock_timeout, on_wait=_warn,
+                progress=bar if show else None, procs=jobs, optimize=optimize, max_bytes=int(max_size * 1024 * 1024),
+            )  # fmt: skip
+        finally:
+            bar.finish()
+    _report_run(report, [p.resolve() for p in paths])
+
+
+class _Stopped(BaseException):
+    """SIGTERM, raised where the run is, so that it unwinds as after Ctrl-C."""
+
+
+@contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """Ctrl-C (SIGINT) or SIGTERM end an indexing run promptly: what it began is cancelled, its
+    workers ended, and one line says the last complete index still answers (exit 130 or 143)."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise _Stopped
+
+    previous = signal.signal(signal.SIGTERM, stop)
     try:
-        report = update_index(
-            index_dir, list(paths) or None, taxonomy, rebuild, lock_timeout, on_wait=_warn,
-            progress=bar if show else None, procs=jobs, optimize=optimize, max_bytes=int(max_size * 1024 * 1024),
-        )  # fmt: skip
+        yield
+    except (KeyboardInterrupt, _Stopped) as stopped:
+        _warn("stopped; nothing of this run was written, and searches still use the last complete index")
+        sys.exit(143 if isinstance(stopped, _Stopped) else 130)
     finally:
-        bar.finish()
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _report_run(report: IndexReport, given: list[Path]) -> None:
+    """What an indexing run did: each failure, with -v what was passed over, then the summary."""
     for path, reason in report.failed:
         _warn(f"failed: {output.display_path(path)}: {reason}")
     if _verbose():
+        for path, reason in report.failed_before:
+            _warn(f"failed before, unchanged: {output.display_path(path)}: {reason}")
         for path, reason, kind in report.skipped:
             _warn(f"skipped: {output.display_path(path)}: {reason} ({kind})")
+    for path in report.forgotten:
+        _warn(f"forgot {output.display_path(path)} and its articles")
+    seeds = Path("seeds").resolve()
+    if given and seeds not in given and str(seeds) in report.roots:
+        _warn("note: this index also holds ./seeds (the first search indexed it); drop it with: searcher forget seeds")
     _warn(output.index_summary(report))
     if report.failed:
         sys.exit(1)
+
+
+@cli.command("forget")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--lock-timeout", type=click.FloatRange(min=0), default=30.0, show_default=True,
+              help="Seconds to wait for another searcher writing to the same index.")  # fmt: skip
+@click.pass_obj
+def forget_command(index_dir: Path, paths: tuple[Path, ...], lock_timeout: float) -> None:
+    """Drop PATHS (paths the index was built from) and their articles from the index.
+
+    \b
+    Example:
+      searcher forget seeds
+    """
+    from searcher.index import update_index
+
+    with _stopped_by_signals():
+        report = update_index(index_dir, lock_timeout=lock_timeout, on_wait=_warn, forget=list(paths))
+    _report_run(report, [])
 
 
 class Period(click.ParamType):

@@ -204,9 +204,10 @@ def article_text(article: Article, style: Callable[..., str], with_dropped: bool
 
 
 def index_summary(report: IndexReport) -> str:
+    before = f" ({len(report.failed_before)} failed before and unchanged)" if report.failed_before else ""
     summary = (
         f"{report.added} added, {report.updated} updated, {report.removed} removed, "
-        f"{report.unchanged} unchanged, {len(report.failed)} failed in {report.seconds:.1f}s"
+        f"{report.unchanged} unchanged, {len(report.failed)} failed{before} in {report.seconds:.1f}s"
     )
     return summary + (f"; {skipped_summary(report.skipped)}" if report.skipped else "")
 

@@ -25,6 +25,7 @@ from searcher.errors import (
     IndexOutdatedError,
     IndexWriteError,
     NotAnIndexError,
+    PathNotFoundError,
     SearcherError,
 )
 from searcher.models import IndexReport, Progress
@@ -49,6 +50,7 @@ class FileEntry:
     size: int
     mtime: float
     documents: dict[str, str] = field(default_factory=dict)
+    failed: str | None = None  # why the whole file could not be read, when it could not
 
 
 def ensure_index(
@@ -83,14 +85,20 @@ def update_index(
     procs: int | None = None,
     optimize: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    forget: list[Path] | None = None,
 ) -> IndexReport:
     """Index the article files under paths (by default, the paths the index was built from).
 
-    A new index is built from ./seeds when no path is given. `procs` worker processes clean and
-    index large batches (default: one per core). Raises SearcherError subclasses for problems with
-    the index as a whole; problems with single files are in the report.
+    A new index is built from ./seeds when no path is given; paths are added to the ones the index
+    was built from, except in a rebuild, where they replace them. `forget` drops paths and their
+    articles. `procs` worker processes clean and index large batches (default: one per core).
+    Raises SearcherError subclasses for problems with the index as a whole (and for a given path
+    that does not exist, before anything is written); problems with single files are in the report.
     """
     started = time.monotonic()
+    missing = [path for path in paths or [] if not path.exists()]
+    if missing:
+        raise PathNotFoundError(f"no such file or folder: {missing[0]}; nothing was indexed")
     root.mkdir(parents=True, exist_ok=True)
     engine = open_engine(root)
     if engine.looks_foreign() and not engine.exists():
@@ -98,7 +106,7 @@ def update_index(
     settings = _Settings(procs or os.cpu_count() or 1, optimize, max_bytes, progress or (lambda _: None))
     try:
         with engine.writer_lock(lock_timeout, on_wait):
-            report = _Job(engine, rebuild, settings).run(paths, taxonomy_path)
+            report = _Job(engine, rebuild, settings).run(paths, taxonomy_path, forget or [])
     except OSError as error:  # source files' errors are per-file failures; this is the index's own storage
         reason = error.strerror or str(error)
         raise IndexWriteError(
@@ -125,7 +133,7 @@ class _Job:
         self.engine, self.rebuild, self.settings = engine, rebuild, settings
         self.report = IndexReport()
 
-    def run(self, paths: list[Path] | None, taxonomy_path: Path | None) -> IndexReport:
+    def run(self, paths: list[Path] | None, taxonomy_path: Path | None, forget: list[Path]) -> IndexReport:
         active = self.engine.active()
         fresh = active is None or self.rebuild
         manifest = _old_manifest(active) if fresh else active.compatible_manifest()
@@ -135,14 +143,18 @@ class _Job:
                 "the taxonomy has changed since the index was built; rebuild it with: searcher index --rebuild"
             )
         self.engine.remove_stale_generations(keep=active)
-        roots = _roots(paths, manifest)
+        roots, dropped = _roots(paths, manifest, self.rebuild, forget)
+        self.report.forgotten = [str(r) for r in dropped]
+        self.report.roots = [str(r) for r in roots]
         generation = self.engine.new_generation() if fresh else active
         try:
-            self._apply(generation, roots, taxonomy, fresh)
+            changed = self._apply(generation, roots, dropped, taxonomy, fresh)
         except BaseException:
             if fresh:
                 generation.discard()  # a half-built index is never left behind
             raise
+        if not fresh and not changed and [str(r) for r in roots] == manifest.get("roots"):
+            return self.report  # nothing to do, and nothing written
         generation.keep_taxonomy(Path(taxonomy.source))
         generation.write_manifest({
             "roots": [str(r) for r in roots],
@@ -156,14 +168,22 @@ class _Job:
             self.engine.remove_stale_generations(keep=generation)
         return self.report
 
-    def _apply(self, generation: Generation, roots: list[Path], taxonomy: Taxonomy, fresh: bool) -> None:
-        """Adds, updates and removes documents so the index matches the files under roots."""
+    def _apply(
+        self, generation: Generation, roots: list[Path], dropped: list[Path], taxonomy: Taxonomy, fresh: bool
+    ) -> bool:
+        """Adds, updates and removes documents so the index matches the files under roots (and holds
+        nothing from the dropped ones); False when there was nothing to change."""
         found, self.report.failed = find_files(roots, self.report.skipped)
         settings = self.settings
-        planner = _Planner({} if fresh else load_state(generation), self.report, settings, found)
-        actions = planner.actions(found, roots)
+        state = {} if fresh else load_state(generation)
+        planner = _Planner(state, self.report, settings, found)
+        actions = planner.actions(found, roots, dropped)
         if not fresh:
-            actions = iter(list(actions))  # incremental: count the work first, to pick the writer
+            actions = list(actions)  # incremental: count the work first, to pick the writer
+            if not actions and not settings.optimize:
+                if planner.state != state:
+                    save_state(generation, planner.state)  # touched files, read again: their new times
+                return planner.state != state
         big = planner.bytes_total >= PARALLEL_MIN_BYTES if fresh else planner.planned >= PARALLEL_MIN_DOCUMENTS
         procs = settings.procs if big else 1
         writer = generation.writer(Preparer(taxonomy), planner.failed_document, procs)
@@ -181,6 +201,7 @@ class _Job:
             writer.cancel()
             raise
         save_state(generation, planner.state)
+        return True
 
 
 # What the planner asks the writer to do with a document (or a document id).
@@ -203,13 +224,19 @@ class _Planner:
         self.owners = {doc_id: key for key, entry in state.items() for doc_id in entry.documents}
         self.replaced: set[str] = set()
 
-    def actions(self, found: list[FoundFile], roots: list[Path]) -> Iterator[tuple[str, object]]:
+    def actions(self, found: list[FoundFile], roots: list[Path], dropped: list[Path]) -> Iterator[tuple[str, object]]:
         """What to do, in order: first remove the documents of vanished files (so a renamed file's
-        ids are free again), then each file's new and changed documents."""
+        ids are free again) and of dropped paths, then each file's new and changed documents.
+
+        A root that is missing (an unmounted drive, a moved folder) has not lost its files: its
+        articles stay until it is back or forgotten."""
         keys = {str(item.path.resolve()) for item in found}
-        scanned = [str(r).rstrip("/") for r in roots]
-        for key in [k for k in self.state if k not in keys and any(k == r or k.startswith(r + "/") for r in scanned)]:
-            yield from self._forget(self.state.pop(key).documents, REMOVE)
+        scanned = [str(r).rstrip("/") for r in roots if r.exists()]
+        gone = [str(r).rstrip("/") for r in dropped]
+        for key in list(self.state):
+            vanished = key not in keys and _under(key, scanned)
+            if vanished or _under(key, gone):
+                yield from self._forget(self.state.pop(key).documents, REMOVE)
         for item in found:
             yield from self._file_actions(item, str(item.path.resolve()))
             self.bytes_done += _size(item.path)
@@ -223,6 +250,8 @@ class _Planner:
     def _file_actions(self, item: FoundFile, key: str) -> Iterator[tuple[str, object]]:
         entry = self.state.get(key)
         if entry and _same_on_disk(item.path, entry):
+            if entry.failed:  # reported when it failed; a daily run need not fail for it again
+                self.report.failed_before.append((str(item.path), entry.failed))
             self.report.unchanged += len(entry.documents)
             return
         try:
@@ -231,6 +260,9 @@ class _Planner:
             self.report.failed.append((str(item.path), str(error)))
             if entry:
                 yield from self._forget(self.state.pop(key).documents, REMOVE)
+            stat = _stat(item.path)
+            if stat is not None:  # remembered, so it is reported once until it changes
+                self.state[key] = FileEntry(stat.st_size, stat.st_mtime, {}, str(error))
             return
         self.report.failed.extend((str(item.path), problem) for problem in problems)
         known = entry.documents if entry else {}
@@ -270,33 +302,41 @@ class _Planner:
                 entry.size = -1  # so the next run reads the file again instead of skipping it
 
 
-def _size(path: Path) -> int:
+def _under(key: str, roots: list[str]) -> bool:
+    return any(key == root or key.startswith(root + "/") for root in roots)
+
+
+def _stat(path: Path) -> os.stat_result | None:
     try:
-        return path.stat().st_size
+        return path.stat()
     except OSError:
-        return 0
+        return None
+
+
+def _size(path: Path) -> int:
+    stat = _stat(path)
+    return stat.st_size if stat else 0
 
 
 def _same_on_disk(path: Path, entry: FileEntry) -> bool:
-    try:
-        stat = path.stat()
-    except OSError:
-        return False
-    return stat.st_size == entry.size and stat.st_mtime == entry.mtime
+    stat = _stat(path)
+    return stat is not None and stat.st_size == entry.size and stat.st_mtime == entry.mtime
 
 
 def load_state(generation: Generation) -> dict[str, FileEntry]:
     """The file state saved after the last commit; missing or damaged means every file is looked at again."""
     try:
         raw = generation.load_state()
-        return {key: FileEntry(size, mtime, documents) for key, (size, mtime, documents) in raw.items()}
+        return {key: FileEntry(*entry) for key, entry in raw.items()}
     except (ValueError, TypeError):
         return {}
 
 
 def save_state(generation: Generation, state: dict[str, FileEntry]) -> None:
     """Saved after the engine commits: a crash in between only makes the next run re-check files."""
-    generation.save_state({key: [e.size, e.mtime, e.documents] for key, e in state.items()})
+    generation.save_state(
+        {key: [e.size, e.mtime, e.documents, *([e.failed] if e.failed else [])] for key, e in state.items()}
+    )
 
 
 def _old_manifest(active: Generation | None) -> dict:
@@ -320,14 +360,23 @@ def _custom_taxonomy(manifest: dict, active: Generation | None) -> Path | None:
     return active.taxonomy_copy()
 
 
-def _roots(paths: list[Path] | None, manifest: dict) -> list[Path]:
-    """The paths given, else the ones the index was built from, else ./seeds."""
-    if paths:
-        known = [Path(p) for p in manifest.get("roots", [])]
-        return list(dict.fromkeys([*known, *(p.resolve() for p in paths)]))
-    if manifest.get("roots"):
-        return [Path(p) for p in manifest["roots"]]
-    return [Path("seeds").resolve()]
+def _roots(
+    paths: list[Path] | None, manifest: dict, rebuild: bool, forget: list[Path]
+) -> tuple[list[Path], list[Path]]:
+    """The corpus paths of this run, and the ones it drops: the paths given (added to the index's
+    own, or replacing them in a rebuild), else the index's own, else ./seeds; less `forget`."""
+    known = [Path(p) for p in manifest.get("roots", [])]
+    given = [p.resolve() for p in paths or []]
+    if given:
+        roots = given if rebuild else list(dict.fromkeys([*known, *given]))
+    else:
+        roots = known or ([] if forget else [Path("seeds").resolve()])
+    dropped = [p.resolve() for p in forget]
+    unknown = [str(p) for p in dropped if p not in roots]
+    if unknown:
+        listed = ", ".join(str(r) for r in roots) or "none"
+        raise PathNotFoundError(f"{unknown[0]} is not one of the index's paths ({listed}); nothing was changed")
+    return [r for r in roots if r not in dropped], dropped
 
 
 def _now() -> str:

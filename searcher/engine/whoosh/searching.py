@@ -28,7 +28,7 @@ from searcher.engine.base import Match, Matches
 from searcher.engine.whoosh import ranking, store
 from searcher.engine.whoosh.docsets import count_matches, docset
 from searcher.engine.whoosh.translate import to_whoosh
-from searcher.errors import IndexCorruptError, QueryError, SearcherError
+from searcher.errors import IndexCorruptError, IndexEmptyError, QueryError, SearcherError
 from searcher.models import Article, ArticleDate, DroppedBlock, IndexStats, SearchOptions, TopicCount
 
 SEARCH_FIELDS = list(q.TEXT_FIELDS)
@@ -58,6 +58,7 @@ def search(index_root: Path, request: q.SearchQuery, options: SearchOptions) -> 
     """The best matches for a parsed query, filtered and ordered as asked, with the total that match."""
     with damage_reported(index_root):
         searcher = open_searcher(index_root)
+        _holds_articles(index_root, searcher)
         schema = searcher.schema
         words = to_whoosh(request.words, schema)
         if _is_null(words):
@@ -68,6 +69,17 @@ def search(index_root: Path, request: q.SearchQuery, options: SearchOptions) -> 
         allowed = _documents(searcher, _filter(options, inline=inline))
         plan = _ranking(searcher, words, excluded, request.stems, options, allowed)
         return run_ranked(searcher, plan, options, allowed, inline)
+
+
+def _holds_articles(index_root: Path, searcher: Searcher) -> None:
+    """An index with no articles is empty, not damaged: say so, and what it was built from."""
+    if searcher.doc_count_all():
+        return
+    roots = store.locate(index_root).manifest.get("roots") or []
+    where = ", ".join(roots) if roots else "no paths"
+    raise IndexEmptyError(
+        f"the index at {index_root} holds no articles (built from {where}); add some with: searcher index PATH"
+    )
 
 
 def _is_null(query: wq.Query) -> bool:
@@ -386,7 +398,8 @@ def _topic_counts(results) -> dict[str, int]:  # noqa: ANN001 - whoosh Results
 
 def _buckets(results, name: str, low: int, high: int) -> dict[int, int]:  # noqa: ANN001 - whoosh Results
     """A numeric facet's counts, without the placeholder Whoosh reports for articles lacking the field."""
-    return {int(key): count for key, count in sorted(results.groups(name).items()) if low <= int(key) <= high}
+    counts = results.groups(name).items()
+    return {int(key): n for key, n in sorted((k, n) for k, n in counts if k is not None) if low <= int(key) <= high}
 
 
 def topic_counts(index_root: Path) -> list[TopicCount]:
@@ -524,6 +537,7 @@ def similar(index_root: Path, article: Article, options: SearchOptions) -> Match
     """Articles most like this one (itself left out), by its key terms; None when it has none."""
     with damage_reported(index_root):
         searcher = open_searcher(index_root)
+        _holds_articles(index_root, searcher)
         terms = key_terms(searcher, f"{article.title}\n{article.body}")
         if not terms:
             return None
