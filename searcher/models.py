@@ -152,6 +152,7 @@ class Progress:
     bytes_total: int = 0
     documents: int = 0
     phase: str = "reading"  # then "committing"
+    prepared: int | None = None  # documents cleaned and indexed so far, when workers do it apart from reading
 
 
 class IndexStats(NamedTuple):

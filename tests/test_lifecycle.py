@@ -150,6 +150,17 @@ def test_progress_line_shows_rate_and_time_left():
     assert "1,000 docs  100 docs/s  0:10 left" in line
 
 
+def test_with_workers_progress_is_of_documents_indexed_not_files_read():
+    # All files read, 1,000 documents queued, 100 of them cleaned and indexed by the workers.
+    line = progress_line(Progress(bytes_done=100, bytes_total=100, documents=1000, prepared=100), elapsed=10.0)
+    assert line.startswith("indexing  10% ")
+    assert "100 docs  10 docs/s  1:30 left" in line
+    half_read = progress_line(Progress(bytes_done=50, bytes_total=100, documents=500, prepared=250), elapsed=10.0)
+    assert half_read.startswith("indexing  25% ")  # 250 of the 1,000 that the files read so far promise
+    writing = progress_line(Progress(100, 100, 1000, "committing", prepared=900), elapsed=75.0)
+    assert writing == "indexing: 900 of 1,000 documents cleaned; writing the index...  1:15 elapsed"
+
+
 def test_no_progress_bar_when_stderr_is_not_a_terminal(runner: CliRunner):
     result = runner.invoke(cli, ["index", "seeds"])
     assert "\r" not in result.stderr and "docs/s" not in result.stderr

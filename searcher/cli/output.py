@@ -241,7 +241,7 @@ class TerminalProgress:
 
     def __call__(self, progress: Progress) -> None:
         now = time.monotonic()
-        if now - self.last < self.REDRAW_SECONDS and progress.phase == "reading":
+        if now - self.last < self.REDRAW_SECONDS:
             return
         self.last = now
         self.write("\r" + progress_line(progress, now - self.started) + "\x1b[K")
@@ -253,16 +253,33 @@ class TerminalProgress:
 
 
 def progress_line(progress: Progress, elapsed: float) -> str:
-    """ "indexing  42% ██████████░░░░░░░░░░░░░░ 9,120 docs  850 docs/s  0:12 left" """
+    """ "indexing  42% ██████████░░░░░░░░░░░░░░ 9,120 docs  850 docs/s  0:12 left"
+
+    With worker processes the share is of documents cleaned and indexed (not of files read, which
+    runs ahead of them), out of the documents the files read so far promise."""
+    read = progress.bytes_done / progress.bytes_total if progress.bytes_total else 0.0
     if progress.phase == "committing":
-        return f"indexing: {progress.documents:,} documents read; writing the index..."
-    share = progress.bytes_done / progress.bytes_total if progress.bytes_total else 0.0
+        done = (
+            f"{progress.prepared:,} of {progress.documents:,}"
+            if progress.prepared is not None
+            else f"{progress.documents:,}"
+        )
+        return f"indexing: {done} documents cleaned; writing the index...  {_clock(elapsed)} elapsed"
+    share, documents = read, progress.documents
+    if progress.prepared is not None:
+        expected = progress.documents / read if read > 0 else 0
+        share = min(progress.prepared / expected, 1.0) if expected else 0.0
+        documents = progress.prepared
     filled = round(share * TerminalProgress.WIDTH)
-    rate = progress.documents / elapsed if elapsed > 0 else 0.0
+    rate = documents / elapsed if elapsed > 0 else 0.0
     left = elapsed * (1 - share) / share if share > 0 else None
-    eta = f"{int(left // 60)}:{int(left % 60):02d} left" if left is not None else "--:-- left"
+    eta = f"{_clock(left)} left" if left is not None else "--:-- left"
     bar = "█" * filled + "░" * (TerminalProgress.WIDTH - filled)
-    return f"indexing {share:4.0%} {bar} {progress.documents:,} docs  {rate:,.0f} docs/s  {eta}"
+    return f"indexing {share:4.0%} {bar} {documents:,} docs  {rate:,.0f} docs/s  {eta}"
+
+
+def _clock(seconds: float) -> str:
+    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
 
 
 def stats_text(stats: IndexStats) -> str:

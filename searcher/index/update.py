@@ -12,8 +12,10 @@ and the engine's generations and writers store it.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,6 +40,8 @@ DEFAULT_LOCK_TIMEOUT = 30.0
 # an update, or bytes of files to read in a new build (whose document count is not known up front).
 PARALLEL_MIN_DOCUMENTS = 2000
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+# How often the progress bar is redrawn while the index is written.
+PROGRESS_SECONDS = 0.5
 
 
 ProgressCallback = Callable[[Progress], None]
@@ -187,6 +191,7 @@ class _Job:
         big = planner.bytes_total >= PARALLEL_MIN_BYTES if fresh else planner.planned >= PARALLEL_MIN_DOCUMENTS
         procs = settings.procs if big else 1
         writer = generation.writer(Preparer(taxonomy), planner.failed_document, procs)
+        planner.prepared = writer.prepared
         try:
             for action, item in actions:
                 if action == ADD:
@@ -195,8 +200,14 @@ class _Job:
                     self.report.removed += writer.delete(item)
                 else:
                     writer.delete(item)
-            settings.progress(Progress(planner.bytes_done, planner.bytes_total, planner.planned, "committing"))
-            writer.commit(optimize=settings.optimize)
+
+            def committing() -> None:
+                settings.progress(
+                    Progress(planner.bytes_done, planner.bytes_total, planner.planned, "committing", writer.prepared())
+                )
+
+            with _every(PROGRESS_SECONDS, committing):  # workers finish their last batches, then segments
+                writer.commit(optimize=settings.optimize)
         except BaseException:
             writer.cancel()
             raise
@@ -223,6 +234,7 @@ class _Planner:
         self.planned = 0
         self.owners = {doc_id: key for key, entry in state.items() for doc_id in entry.documents}
         self.replaced: set[str] = set()
+        self.prepared: Callable[[], int | None] = lambda: None  # the writer's count, once there is a writer
 
     def actions(self, found: list[FoundFile], roots: list[Path], dropped: list[Path]) -> Iterator[tuple[str, object]]:
         """What to do, in order: first remove the documents of vanished files (so a renamed file's
@@ -240,7 +252,7 @@ class _Planner:
         for item in found:
             yield from self._file_actions(item, str(item.path.resolve()))
             self.bytes_done += _size(item.path)
-            self.progress(Progress(self.bytes_done, self.bytes_total, self.planned))
+            self.progress(Progress(self.bytes_done, self.bytes_total, self.planned, prepared=self.prepared()))
 
     def _forget(self, doc_ids: object, action: str) -> Iterator[tuple[str, object]]:
         for doc_id in doc_ids:
@@ -300,6 +312,25 @@ class _Planner:
         for entry in self.state.values():
             if entry.documents.pop(doc_id, None) is not None:
                 entry.size = -1  # so the next run reads the file again instead of skipping it
+
+
+@contextmanager
+def _every(seconds: float, report: Callable[[], None]) -> Iterator[None]:
+    """Calls report now and every `seconds` while the block runs (a long commit's progress)."""
+    done = threading.Event()
+
+    def tick() -> None:
+        while not done.is_set():
+            report()
+            done.wait(seconds)
+
+    ticker = threading.Thread(target=tick, daemon=True)
+    ticker.start()
+    try:
+        yield
+    finally:
+        done.set()
+        ticker.join()
 
 
 def _under(key: str, roots: list[str]) -> bool:

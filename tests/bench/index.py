@@ -7,6 +7,9 @@ Variants, each in its own process so that peak memory is its own:
   analyzer, over the same text already cleaned (cleaning not timed): the engine's ceiling;
 - sqlite fts5: SQLite's FTS5 (porter tokenizer) over the same cleaned text, a compiled peer.
 Then incremental runs on the 1x searcher index: no change, 100 added, 100 edited, 100 deleted.
+Then nothing lost (nothing_lost.py): articles indexed against offered on Reuters, the BBC, saved pages
+and a web archive; no-change runs on 1,000 and 21,578 articles; kill -9 of a parallel rebuild
+followed by an index run (--no-nothing-lost skips it).
 
     python tests/bench/index.py [--data ../shared/data/reuters21578] [--sizes 1,10] [--work DIR]
 
@@ -167,6 +170,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1,10", help="Copies of Reuters to index, comma-separated.")
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--no-nothing-lost", action="store_true", help="Skip the articles-indexed and kill checks.")
     parser.add_argument("--variant", help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--target", type=Path, help=argparse.SUPPRESS)
@@ -226,6 +230,11 @@ def main() -> None:
     results["incremental_seconds"] = times
     print()
     print(table(["incremental run (" + f"{first}x index)", "seconds"], [[k, round(v, 3)] for k, v in times.items()]))
+    if not args.no_nothing_lost:
+        from nothing_lost import run as nothing_lost
+
+        print()
+        results["nothing_lost"] = nothing_lost(args.data.parent, args.work / "nothing-lost")
     print(f"wrote {write_json('index', results, args.json)}")
 
 

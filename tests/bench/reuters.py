@@ -21,13 +21,13 @@ DATE = re.compile(r"\s*(\d{1,2}-[A-Z]{3}-\d{4})\s+(\d{2}:\d{2}:\d{2})")
 CONTROL_REFERENCE = re.compile(r"&#\d+;")
 
 
-def _field(tag: str, story: str) -> str:
-    match = re.search(rf"<{tag}>(.*?)</{tag}>", story, re.S)
+def tag_text(tag: str, story: str) -> str:
+    match = re.search(rf"<{tag}(?:\s[^>]*)?>(.*?)</{tag}>", story, re.S)  # <TEXT TYPE="UNPROC"> too
     return html.unescape(CONTROL_REFERENCE.sub("", match.group(1))).strip() if match else ""
 
 
 def _date(story: str) -> str | None:
-    match = DATE.match(_field("DATE", story))
+    match = DATE.match(tag_text("DATE", story))
     if not match:
         return None
     return datetime.strptime(" ".join(match.groups()), "%d-%b-%Y %H:%M:%S").isoformat() + "Z"
@@ -37,14 +37,14 @@ def stories(sgml: Path) -> Iterator[dict]:
     """Records of one SGML file; a story without a body keeps its title (or its raw text) as text."""
     for attributes, story in STORY.findall(sgml.read_text(encoding="latin-1")):
         attrs = dict(ATTRIBUTE.findall(attributes))
-        title = _field("TITLE", story)
-        text = _field("BODY", story) or re.sub(r"<[^>]+>", " ", _field("TEXT", story)).strip() or title
+        title = tag_text("TITLE", story)
+        text = tag_text("BODY", story) or re.sub(r"<[^>]+>", " ", tag_text("TEXT", story)).strip() or title
         yield {
             "id": f"reuters-{attrs['NEWID']}",
             "title": title,
             "text": text or "(empty)",
             "date": _date(story),
-            "topics": re.findall(r"<D>(.*?)</D>", _field("TOPICS", story)),
+            "topics": re.findall(r"<D>(.*?)</D>", tag_text("TOPICS", story)),
         }
 
 

@@ -12,6 +12,7 @@ import contextlib
 import ctypes
 import ctypes.util
 import json
+import multiprocessing
 import os
 import pickle
 import queue
@@ -120,6 +121,9 @@ class SerialWriter:
     def delete(self, doc_id: str) -> int:
         return self.writer.delete_by_term("id", doc_id)
 
+    def prepared(self) -> None:
+        return None  # each document is prepared as it is added
+
     def commit(self, optimize: bool = False) -> None:
         self.writer.commit(mergetype=OPTIMIZE if optimize else merge_after_update)
 
@@ -137,6 +141,7 @@ class _CleaningTask(SubWriterTask):
     failures_dir: str = ""
     inherited_locks: tuple[int, ...] = ()
     parent_pid: int = 0
+    prepared = None  # a shared counter of the documents the workers have indexed
 
     def run(self) -> None:
         for handle in self.inherited_locks:
@@ -165,6 +170,9 @@ class _CleaningTask(SubWriterTask):
                     continue
                 self.writer.add_document(**article_fields(article))
         tempstorage.delete_file(filename)
+        if self.prepared is not None:
+            with self.prepared.get_lock():
+                self.prepared.value += doc_count
         if failures:
             target = Path(self.failures_dir) / f"failures-{os.getpid()}-{uuid.uuid4().hex}.json"
             target.write_text(json.dumps(failures), encoding="utf-8")
@@ -178,6 +186,7 @@ class _CleaningMpWriter(MpWriter):
     def __init__(self, ix, prepare: Prepare, failures_dir: str, **kwargs: object) -> None:  # noqa: ANN001
         self.prepare = prepare
         self.failures_dir = failures_dir
+        self.prepared = multiprocessing.Value("q", 0)  # read by the progress bar
         super().__init__(ix, **kwargs)
 
     def _new_task(self) -> SubWriterTask:
@@ -189,6 +198,7 @@ class _CleaningMpWriter(MpWriter):
         lock = getattr(self.writelock, "fd", None)  # Whoosh's own write lock, taken by this writer
         task.inherited_locks = (*store.HELD_LOCKS, *([lock] if lock is not None else []))
         task.parent_pid = os.getpid()
+        task.prepared = self.prepared
         self.tasks.append(task)
         task.start()
         return task
@@ -291,6 +301,9 @@ class ParallelWriter:
 
     def delete(self, doc_id: str) -> int:
         return self.writer.delete_by_term("id", doc_id)
+
+    def prepared(self) -> int:
+        return self.writer.prepared.value
 
     def commit(self, optimize: bool = False) -> None:
         self.writer.commit(optimize=optimize)

@@ -9,7 +9,7 @@ Then: a run with nothing to do on 1,000 and on 21,578 articles (target: under 1 
 three), and `kill -9` of a parallel rebuild followed by `searcher index` (target: it succeeds at
 once, no worker left behind).
 
-    python tests/bench/coverage.py [--data ../shared/data] [--work DIR]
+    python tests/bench/nothing_lost.py [--data ../shared/data] [--work DIR]
 """
 
 from __future__ import annotations
@@ -30,19 +30,21 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from common import table, write_json  # noqa: E402
-from reuters import STORY, stories  # noqa: E402
+from reuters import STORY, stories, tag_text  # noqa: E402
 
 
 def reuters_export(data: Path, out: Path) -> int:
-    """Reuters as a news export has it: a headline-only story has an empty text. Returns the stories offered."""
+    """Reuters as a news export has it: title and body, so a headline-only story has an empty text.
+    Returns the stories offered."""
     out.mkdir(parents=True, exist_ok=True)
     offered = 0
     for sgml in sorted(data.glob("reut2-*.sgm")):
         with (out / f"{sgml.stem}.jsonl").open("w", encoding="utf-8") as handle:
             raw = sgml.read_text(encoding="latin-1")
             for record, (_, story) in zip(stories(sgml), STORY.findall(raw), strict=True):
-                body = "<BODY>" in story
-                handle.write(json.dumps({**record, "text": record["text"] if body else ""}) + "\n")
+                # As exports have it: the body, or nothing (a headline-only brief; or an unprocessed
+                # story, its raw text left out, with neither title nor body: named, not indexed).
+                handle.write(json.dumps({**record, "text": tag_text("BODY", story)}) + "\n")
                 offered += 1
     return offered
 
@@ -84,13 +86,13 @@ def indexed_count(index: Path) -> int:
     return index_stats(index).documents
 
 
-def coverage_row(name: str, corpus: Path, offered: int, work: Path) -> dict:
+def coverage_row(name: str, corpus: list[Path], offered: int, work: Path) -> dict:
     from searcher.engine import close_engines
     from searcher.index import update_index
 
     index = work / f"index-{name}"
     shutil.rmtree(index, ignore_errors=True)
-    report = update_index(index, [corpus])
+    report = update_index(index, corpus)
     close_engines()
     indexed = indexed_count(index)
     named = len(report.failed)
@@ -160,29 +162,42 @@ def _alive(pid: int) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
-    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "searcher-coverage")
+    parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    work = args.work
+    results = run(args.data, args.work)
+    if results:
+        print(f"wrote {write_json('nothing_lost', results, args.json)}")
+
+
+DEFAULT_WORK = Path(tempfile.gettempdir()) / "searcher-nothing-lost"
+
+
+def run(data: Path, work: Path) -> dict | None:
+    """Measures and prints everything above; None when none of the data is there."""
     work.mkdir(parents=True, exist_ok=True)
     rows, results = [], {"corpora": [], "no_change_seconds": {}, "killed_rebuild": None}
     corpora = []
-    reuters = args.data / "reuters21578"
+    reuters = data / "reuters21578"
     if reuters.is_dir():
-        corpora.append(("reuters-21578 (JSONL export)", work / "reuters", reuters_export(reuters, work / "reuters")))
-    bbc = args.data / "bbc-news"
+        offered = reuters_export(reuters, work / "reuters")
+        corpora.append(("reuters", "reuters-21578 (JSONL export)", [work / "reuters"], offered))
+    bbc = data / "bbc-news"
     if bbc.is_dir():
-        corpora.append(("bbc-news (text)", bbc, sum(1 for _ in bbc.glob("*/*.txt"))))
-    pages = sorted((args.data / "article-extraction" / "scrapinghub-aeb" / "html").glob("*.html.gz"))
+        sections = sorted(path for path in bbc.iterdir() if path.is_dir())  # not the dataset's READMEs
+        corpora.append(("bbc", "bbc-news (text)", sections, sum(1 for _ in bbc.glob("*/*.txt"))))
+    pages = sorted((data / "article-extraction" / "scrapinghub-aeb" / "html").glob("*.html.gz"))
     if pages:
-        corpora.append(("scrapinghub-aeb (saved pages, .html.gz)", pages[0].parent, len(pages)))
+        corpora.append(("pages", "scrapinghub-aeb (saved pages, .html.gz)", [pages[0].parent], len(pages)))
         archive = work / "warc" / "crawl.warc.gz"
-        corpora.append(("scrapinghub-aeb (web archive, .warc.gz)", archive.parent, web_archive(pages, archive)))
+        corpora.append(
+            ("warc", "scrapinghub-aeb (web archive, .warc.gz)", [archive.parent], web_archive(pages, archive))
+        )
     if not corpora:
-        print(f"skipped: no data under {args.data}")
-        return
-    for name, corpus, offered in corpora:
-        row = coverage_row(name.split(" ")[0] + str(len(rows)), corpus, offered, work)
+        print(f"skipped: no data under {data}")
+        return None
+    for key, name, corpus, offered in corpora:
+        row = coverage_row(key, corpus, offered, work)
         row["corpus"] = name
         results["corpora"].append(row)
         rows.append([name, row["offered"], row["indexed"], row["named_failed"], row["unaccounted"],
@@ -205,8 +220,8 @@ def main() -> None:
         update_index(work / "index-bbc-1000", [thousand])
         results["no_change_seconds"]["1,000 articles"] = no_change_seconds(work / "index-bbc-1000")
     if reuters.is_dir():
-        results["no_change_seconds"]["21,578 articles"] = no_change_seconds(work / "index-reuters0")
-        results["killed_rebuild"] = killed_rebuild(work / "index-reuters0")
+        results["no_change_seconds"]["21,578 articles"] = no_change_seconds(work / "index-reuters")
+        results["killed_rebuild"] = killed_rebuild(work / "index-reuters")
     print()
     print(table(["no-change `searcher index` (whole command, fastest of 3)", "seconds"],
                 [[k, round(v, 3)] for k, v in results["no_change_seconds"].items()]))  # fmt: skip
@@ -214,7 +229,7 @@ def main() -> None:
         k = results["killed_rebuild"]
         print(f"\nkill -9 of a parallel rebuild ({k['workers_seen']} workers): {k['workers_left']} left running; "
               f"next `searcher index` exit {k['next_run_exit']} in {k['next_run_seconds']:.2f}s")  # fmt: skip
-    print(f"wrote {write_json('coverage', results, args.json)}")
+    return results
 
 
 if __name__ == "__main__":
