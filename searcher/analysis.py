@@ -43,6 +43,12 @@ def _has_letter_and_digit(text: str) -> bool:
     return DIGIT.search(text) is not None and LETTER.search(text) is not None
 
 
+def words(text: str) -> list[str]:
+    """The words of a text as the tokenizer cuts them, unstemmed: "S-400" whole, "wing-flutter" as
+    "wing" and "flutter"."""
+    return [part for match in WORD_GROUP.finditer(text) for part, _, _ in _split_group(match.group(0), 0)]
+
+
 def _split_group(group: str, offset: int) -> Iterator[tuple[str, int, int]]:
     """Yield (text, start, end) for one word group: model numbers whole, other compounds in parts."""
     if not HYPHENS.search(group) or _has_letter_and_digit(group):

@@ -226,11 +226,14 @@ def test_odd_queries_answer_or_fail_in_one_line_with_exit_2(query: str):
     known_query_answers()
 
 
-def test_a_huge_query_is_refused_with_exit_2():
+def test_a_pasted_paragraph_is_searched_and_only_a_huge_query_is_refused_with_exit_2():
     indexed()
-    result = invoke("search", "putin " * 2000)
+    pasted = invoke("search", "--json", "Putin spoke about the S-400 deal with Erdogan. " * 250)  # 12,000 characters
+    assert pasted.exit_code == 0, pasted.stderr
+    assert json.loads(pasted.stdout)["total"] >= 3
+    result = invoke("search", "putin " * 4000)
     assert result.exit_code == 2
-    assert one_line(result.stderr) == "Error: query is 12000 characters long; the limit is 2000"
+    assert one_line(result.stderr) == "Error: query is 24,000 characters long; the limit is 20,000"
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -18,11 +18,18 @@ import re
 from collections.abc import Callable
 
 from searcher.analysis import news_analyzer
+from searcher.analysis import words as analysis_words
 from searcher.engine import query as q
 from searcher.errors import QueryError
 
-# Longest query accepted; longer ones are pasted documents, not queries.
-MAX_QUERY_CHARS = 2000
+# Longest query accepted (a pasted article); its distinct words are what a search costs.
+MAX_QUERY_CHARS = 20_000
+MAX_QUERY_WORDS = 1_000
+# A query of more words than this, or one that ends like a sentence, is prose: a question or a pasted
+# paragraph, read as plain words. Syntax in it is punctuation ("science?", "(the ?slip? effect)",
+# "methods -dash exact"), except topic: and date: filters.
+PROSE_MIN_WORDS = 13
+SENTENCE_END = re.compile(r"[.?!][\"'”’)\]]*\s*$")
 # "-word" or -"a phrase" excludes articles; a "-" inside a word ("S-400") does not.
 EXCLUDED_WORD = re.compile(r'(?:^|(?<=\s))-("[^"]+"|[^\s"()\-][^\s"()]*)')
 # "S 400" in a query means the model S400 (the analyzer joins it in articles too).
@@ -36,13 +43,46 @@ FILTER_CLAUSE = re.compile(r'(?:^|(?<=\s))(?:topics?|date):(?:\[[^\]]*\]|"[^"]*"
 def parse_query(text: str, match: str = "any") -> q.SearchQuery:
     """The meaning of a user's query string; raises QueryError when nothing in it is searchable."""
     if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(f"query is {len(text)} characters long; the limit is {MAX_QUERY_CHARS}")
-    tree = query_tree(join_spaced_models(text), match)
+        raise QueryError(f"query is {len(text):,} characters long; the limit is {MAX_QUERY_CHARS:,}")
+    text = join_spaced_models(text)
+    prose = is_prose(text)
+    tree = prose_tree(text, match) if prose else query_tree(text, match)
     if tree is None:
         raise QueryError("the query has no words to search for (only stopwords or operators)")
     words, filters = split_filters(tree)
     positive, excluded = (words.positive, words.negative) if isinstance(words, q.AndNot) else (words, None)
-    return q.SearchQuery(positive, filters, excluded, tuple(plain_stems(FILTER_CLAUSE.sub(" ", text))))
+    plain = FILTER_CLAUSE.sub(" ", text)
+    stems = distinct_stems(plain) if prose else plain_stems(plain)
+    return q.SearchQuery(positive, filters, excluded, tuple(stems))
+
+
+def is_prose(text: str) -> bool:
+    """Whether a query reads as a sentence or a paragraph rather than as keywords and syntax."""
+    return bool(SENTENCE_END.search(text)) or len(text.split()) >= PROSE_MIN_WORDS
+
+
+def prose_tree(text: str, match: str = "any") -> q.Query | None:
+    """A question or a pasted paragraph as its plain words, each counted as often as it is said
+    (BM25 weighs a word by its frequency in the query, as in the text), with its topic and date
+    filters kept."""
+    filters = [normalize(parse(clause.group(0), match)) for clause in FILTER_CLAUSE.finditer(text)]
+    counted: dict[tuple[str, ...], list] = {}
+    for word in analysis_words(FILTER_CLAUSE.sub(" ", text)):
+        stems = tuple(token.text for token in news_analyzer()(word, mode="query"))
+        if stems:
+            counted.setdefault(stems, [word, 0])[1] += 1
+    if len(counted) > MAX_QUERY_WORDS:
+        raise QueryError(f"the query has {len(counted):,} distinct words; the limit is {MAX_QUERY_WORDS:,}")
+    clauses = [q.Word(word, count=count) for word, count in counted.values()]
+    clauses += [clause for clause in filters if clause is not None]
+    if not clauses:
+        return None
+    return _normalized_group((q.All if match == "all" else q.Any)(tuple(clauses)))
+
+
+def distinct_stems(text: str) -> list[str]:
+    """The distinct stems of a text's words, in order."""
+    return list(dict.fromkeys(token.text for token in news_analyzer()(text)))
 
 
 def query_tree(text: str, match: str = "any") -> q.Query | None:
@@ -65,9 +105,7 @@ def join_spaced_models(text: str) -> str:
 def plain_stems(text: str) -> list[str]:
     """The distinct stems of a query of plain words, in order; empty when it uses query syntax."""
     text = join_spaced_models(text)
-    if QUERY_SYNTAX.search(text):
-        return []
-    return list(dict.fromkeys(token.text for token in news_analyzer()(text)))
+    return [] if QUERY_SYNTAX.search(text) else distinct_stems(text)
 
 
 def lift_negations(query: q.Query) -> q.Query:
@@ -205,7 +243,13 @@ def _build_text(node: _Text, default: str) -> q.Query | object:
         names = [q.Word(name.strip(), "topics", node.boost) for name in node.text.split(",") if name.strip()]
         return (q.All if default == "and" else q.Any)(tuple(names)) if len(names) > 1 else (names or [_DROPPED])[0]
     if node.kind == "word":
-        return q.Word(node.text, node.field, node.boost) if _searchable(node.text, node.field) else _DROPPED
+        if not _searchable(node.text, node.field):
+            return _DROPPED
+        parts = [part for part in analysis_words(node.text) if _searchable(part, node.field)]
+        if len(parts) > 1 and (node.field is None or node.field in q.TEXT_FIELDS):  # "wing-flutter": its
+            words = tuple(q.Word(part, node.field, node.boost) for part in parts)  # words, never a phrase
+            return q.All(words) if default == "and" else q.Any(words)
+        return q.Word(node.text, node.field, node.boost)
     if node.kind == "phrase":
         return q.Phrase(node.text, node.field, node.boost, node.slop)
     if node.kind == "prefix":
@@ -346,7 +390,11 @@ TOKENS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], _Node]]] = [
     (re.compile(r"[*]:[*]"), lambda _: _Every()),
     (re.compile(r"(^|(?<=\W))'(?P<text>.*?)'(?=\s|\]|[)}]|$)"), lambda m: _Text(text=m.group("text"))),
     (re.compile(r"(?P<text>\w+|[*]):"), lambda m: _FieldName(field=m.group("text"), original=m.group(0))),
-    (re.compile("(?P<text>[*?\u055e\u061f\u1367])"), lambda m: _Text(text=m.group("text"), kind="wildcard")),
+    # A "?" is a wildcard inside a word only ("wom?n"); after one it ends a question.
+    (
+        re.compile("(?P<text>[*]|(?<=\\w)[?\u055e\u061f\u1367](?=\\w))"),
+        lambda m: _Text(text=m.group("text"), kind="wildcard"),
+    ),
     (re.compile(r'"(?P<text>.*?)"(~(?P<slop>[1-9][0-9]*))?'), _phrase),
     (re.compile(r"[(]"), lambda _: _Mark(kind="open")),
     (re.compile(r"[)]"), lambda _: _Mark(kind="close")),

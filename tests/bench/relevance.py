@@ -1,12 +1,19 @@
-"""Ranking quality on the Cranfield collection, against peers in the same run.
+"""Ranking quality on every IR collection in ../shared/data/ir-collection, against BM25 peers in the
+same run: a table per collection and their mean.
 
-Convention (stated in the output): judgment codes 1 to 4 are relevant with gain 5 - code; each
-query's source document (code -1) is removed from every ranking and never counts. 1,000 results per
-query. Peers: SQLite FTS5 (porter tokenizer, bm25 with default weights) and rank-bm25's BM25Okapi
-on the same tokens as searcher's analyzer. Then what each of searcher's ranking features does, and a
-BM25F parameter grid.
+Every system gets the query as written (peers as lower-case words); each collection's judgments are
+read as its README says (tests/bench/ircollections.py states the convention on each table). 1,000
+results per query; searcher also as a user sees it, its first page (`-n 10`).
+Peers, each with its standard English setup: SQLite FTS5 (porter tokenizer, bm25()), rank-bm25's
+BM25Okapi on searcher's own tokens (k1 1.5, b 0.75), bm25s with PyStemmer's Snowball English stemmer
+and English stopwords (method lucene, k1 1.5, b 0.75), tantivy (simple tokenizer, lowercase, English
+stopwords, Snowball English stemmer; BM25 k1 1.2, b 0.75, title and body searched). A peer whose
+package is missing is skipped with a message.
 
-    python tests/bench/relevance.py [--data ../shared/data/ir-collection/cranfield]
+    python tests/bench/relevance.py [--data ../shared/data/ir-collection] [--only cranfield,med]
+        [--steps] [--grid]
+
+--steps adds what each of searcher's ranking features does; --grid a BM25F K1 x B grid.
 """
 
 from __future__ import annotations
@@ -23,90 +30,67 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from common import table, write_json  # noqa: E402
+from ircollections import Collection, all_collections  # noqa: E402
 from ireval import evaluate  # noqa: E402
 
 DEPTH = 1000
+FIRST_PAGE = 10
 GRID_K1 = (0.9, 1.2, 1.6, 2.0)
 GRID_B = (0.3, 0.5, 0.75, 0.9)
-CONVENTION = "codes 1-4 relevant, gain 5-code; each query's source document (-1) removed from rankings"
+SHOWN = ("ndcg@10", "map", "p@10", "recall@100")
+WORD = re.compile(r"\w+")
 
 
-def read_documents(path: Path) -> list[dict]:
-    """The SMART file as records: .I id, .T title, .W text without the title it repeats, as the
-    cleaner stores a news article (headline apart from the body)."""
-    records, current, field = [], None, None
-    for line in path.read_text(encoding="utf-8").splitlines():
-        marker = re.match(r"^\.([ITABW])(?:\s+(\d+))?\s*$", line)
-        if marker:
-            if marker.group(1) == "I":
-                current = {"id": marker.group(2), "T": [], "W": []}
-                records.append(current)
-            field = marker.group(1)
-        elif current is not None and field in ("T", "W"):
-            current[field].append(line.strip())
-    documents = []
-    for record in records:
-        title, text = " ".join(record["T"]), " ".join(record["W"])
-        body = text[len(title) :].strip() if title and text.startswith(title) else text
-        documents.append({"id": record["id"], "title": title, "text": body or title or "(empty)"})
-    return documents
+def lower_words(text: str) -> list[str]:
+    return WORD.findall(text.lower())
 
 
-def read_judgments(folder: Path) -> tuple[dict[str, str], dict[str, dict[str, float]], dict[str, str]]:
-    queries = {}
-    for line in (folder / "queries.tsv").read_text(encoding="utf-8").splitlines()[1:]:
-        qid, _, text = line.split("\t")
-        queries[qid] = text
-    qrels: dict[str, dict[str, float]] = {}
-    source: dict[str, str] = {}
-    for line in (folder / "cranqrel").read_text(encoding="utf-8").split("\n"):
-        parts = line.split()
-        if len(parts) < 3:
-            continue
-        qid, doc, code = parts[0], parts[1], int(parts[2])
-        if code == -1:
-            source[qid] = doc
-        elif 1 <= code <= 4:
-            qrels.setdefault(qid, {})[doc] = 5.0 - code
-    return queries, qrels, source
+def without_excluded(runs: dict[str, list[str]], exclude: dict[str, str], depth: int = DEPTH) -> dict[str, list[str]]:
+    return {q: [d for d in run if d != exclude.get(q)][:depth] for q, run in runs.items()}
 
 
-def without_source(runs: dict[str, list[str]], source: dict[str, str]) -> dict[str, list[str]]:
-    return {q: [d for d in run if d != source.get(q)][:DEPTH] for q, run in runs.items()}
+def searcher_index(collection: Collection, work: Path) -> Path:
+    from searcher.index import update_index
+
+    folder = work / collection.name
+    folder.mkdir(parents=True, exist_ok=True)
+    source = folder / f"{collection.name}.jsonl"
+    source.write_text("".join(json.dumps(d) + "\n" for d in collection.documents), encoding="utf-8")
+    update_index(folder / "index", [source], procs=1)
+    return folder / "index"
 
 
-def searcher_runs(
-    index: Path, queries: dict[str, str], expand: bool = False, limit: int = DEPTH
-) -> dict[str, list[str]]:
+def searcher_runs(index: Path, queries: dict[str, str], limit: int = DEPTH + 1, **options: object) -> dict:
     from searcher.engine import close_engines
     from searcher.errors import QueryError
     from searcher.models import SearchOptions
     from searcher.search import search
 
     close_engines()  # settings may have changed since the last run
-    options = SearchOptions(limit=limit + 1, snippets=False, collapse=False, expand=expand)
+    settings = SearchOptions(limit=limit, snippets=False, collapse=False, **options)
     runs = {}
     for qid, text in queries.items():
         try:
-            runs[qid] = [hit.id for hit in search(index, text, options).hits]
+            runs[qid] = [hit.id for hit in search(index, text, settings).hits]
         except QueryError:
             runs[qid] = []
     return runs
 
 
-def fts5_runs(documents: list[dict], queries: dict[str, str]) -> dict[str, list[str]]:
+def fts5_runs(collection: Collection) -> dict[str, list[str]]:
     connection = sqlite3.connect(":memory:")
     connection.execute("CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, body, tokenize='porter unicode61')")
-    connection.executemany("INSERT INTO docs VALUES (?, ?, ?)", ((d["id"], d["title"], d["text"]) for d in documents))
+    rows = ((d["id"], d["title"], d["text"]) for d in collection.documents)
+    connection.executemany("INSERT INTO docs VALUES (?, ?, ?)", rows)
+    sql = "SELECT id FROM docs WHERE docs MATCH ? ORDER BY bm25(docs) LIMIT ?"
     runs = {}
-    for qid, text in queries.items():
-        words = [f'"{w}"' for w in re.findall(r"\w+", text.lower())]
-        sql = "SELECT id FROM docs WHERE docs MATCH ? ORDER BY bm25(docs) LIMIT ?"
-        runs[qid] = [row[0] for row in connection.execute(sql, (" OR ".join(words), DEPTH + 1))]
+    for qid, text in collection.queries.items():
+        words = [f'"{w}"' for w in lower_words(text)]
+        runs[qid] = [row[0] for row in connection.execute(sql, (" OR ".join(words), DEPTH + 1))] if words else []
     return runs
 
 
-def rank_bm25_runs(documents: list[dict], queries: dict[str, str]) -> dict[str, list[str]] | None:
+def rank_bm25_runs(collection: Collection) -> dict[str, list[str]] | None:
     try:
         from rank_bm25 import BM25Okapi
     except ImportError:
@@ -114,81 +98,186 @@ def rank_bm25_runs(documents: list[dict], queries: dict[str, str]) -> dict[str, 
     from searcher.analysis import news_analyzer
 
     analyzer = news_analyzer()
-    corpus = [[t.text for t in analyzer(f"{d['title']} {d['text']}")] for d in documents]
-    model = BM25Okapi(corpus)
+    documents = collection.documents
+    model = BM25Okapi([[t.text for t in analyzer(f"{d['title']} {d['text']}")] for d in documents])
     runs = {}
-    for qid, text in queries.items():
-        scores = model.get_scores([t.text for t in analyzer(text)])
+    for qid, text in collection.queries.items():
+        scores = model.get_scores([t.text for t in analyzer(text.lower())])
         order = sorted(range(len(documents)), key=lambda i: -scores[i])[: DEPTH + 1]
         runs[qid] = [documents[i]["id"] for i in order]
     return runs
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", type=Path, default=Path("../shared/data/ir-collection/cranfield"))
-    parser.add_argument("--json", type=Path)
-    args = parser.parse_args()
-    if not (args.data / "cran.all.1400").exists():
-        print(f"skipped: no Cranfield collection at {args.data}")
-        return
-    from searcher.engine.whoosh import ranking, searching
-    from searcher.index import update_index
+def bm25s_runs(collection: Collection) -> dict[str, list[str]] | None:
+    try:
+        import bm25s
+        import Stemmer
+    except ImportError:
+        return None
+    stemmer = Stemmer.Stemmer("english")
+    documents = collection.documents
+    texts = [f"{d['title']} {d['text']}" for d in documents]
+    retriever = bm25s.BM25(method="lucene", k1=1.5, b=0.75)
+    retriever.index(bm25s.tokenize(texts, stopwords="en", stemmer=stemmer, show_progress=False), show_progress=False)
+    runs = {}
+    for qid, text in collection.queries.items():
+        tokens = bm25s.tokenize([" ".join(lower_words(text))], stopwords="en", stemmer=stemmer, show_progress=False)
+        if not tokens.ids or not tokens.ids[0]:
+            runs[qid] = []
+            continue
+        found, _ = retriever.retrieve(tokens, k=min(DEPTH + 1, len(documents)), show_progress=False)
+        runs[qid] = [documents[i]["id"] for i in found[0]]
+    return runs
 
-    documents = read_documents(args.data / "cran.all.1400")
-    queries, qrels, source = read_judgments(args.data)
-    work = Path(tempfile.mkdtemp(prefix="searcher-cranfield-"))
-    (work / "cranfield.jsonl").write_text("".join(json.dumps(d) + "\n" for d in documents), encoding="utf-8")
-    update_index(work / "index", [work / "cranfield.jsonl"], procs=1)
-    index = work / "index"
 
-    def scored(runs: dict[str, list[str]] | None) -> dict[str, float] | None:
-        return evaluate(without_source(runs, source), qrels) if runs is not None else None
+def tantivy_runs(collection: Collection) -> dict[str, list[str]] | None:
+    try:
+        import tantivy
+    except ImportError:
+        return None
+    analyzer = (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.stopword("english"))
+        .filter(tantivy.Filter.stemmer("english"))
+        .build()
+    )
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", stored=True, tokenizer_name="raw")
+    builder.add_text_field("title", tokenizer_name="en_stop_stem")
+    builder.add_text_field("body", tokenizer_name="en_stop_stem")
+    index = tantivy.Index(builder.build())
+    index.register_tokenizer("en_stop_stem", analyzer)
+    writer = index.writer()
+    for d in collection.documents:
+        writer.add_document(tantivy.Document(id=d["id"], title=d["title"], body=d["text"]))
+    writer.commit()
+    index.reload()
+    searcher = index.searcher()
+    runs = {}
+    for qid, text in collection.queries.items():
+        words = lower_words(text)
+        if not words:
+            runs[qid] = []
+            continue
+        query = index.parse_query(" ".join(words), ["title", "body"])
+        runs[qid] = [searcher.doc(address)["id"][0] for _, address in searcher.search(query, DEPTH + 1).hits]
+    return runs
 
-    results: dict[str, dict[str, float] | None] = {
-        "sqlite fts5 (porter, bm25)": scored(fts5_runs(documents, queries)),
-        "rank-bm25 BM25Okapi (same tokens)": scored(rank_bm25_runs(documents, queries)),
-    }
-    defaults = (ranking.COORDINATION, ranking.NEAR_BOOST)
-    steps = [
-        ("searcher: BM25F only", 0.0, 0.0, False),
-        ("searcher: + coordination", defaults[0], 0.0, False),
-        ("searcher: + proximity (default)", defaults[0], defaults[1], False),
-        ("searcher: default + RM3 (--expand)", defaults[0], defaults[1], True),
-    ]
-    for name, coordination, near, expand in steps:
-        ranking.COORDINATION, ranking.NEAR_BOOST = coordination, near
+
+PEERS = {
+    "sqlite fts5 (porter, bm25)": fts5_runs,
+    "rank-bm25 BM25Okapi (searcher's tokens)": rank_bm25_runs,
+    "bm25s (PyStemmer, en stopwords)": bm25s_runs,
+    "tantivy (en stopwords + stemmer)": tantivy_runs,
+}
+
+
+def measure(collection: Collection, work: Path, steps: bool) -> dict[str, dict[str, float]]:
+    """Every system's scores on one collection."""
+    from searcher.engine.whoosh import ranking
+
+    def scored(runs: dict | None, depth: int = DEPTH) -> dict[str, float] | None:
+        if runs is None:
+            return None
+        return evaluate(without_excluded(runs, collection.exclude, depth), collection.qrels)
+
+    results: dict[str, dict[str, float] | None] = {}
+    for name, runner in PEERS.items():
         started = time.perf_counter()
-        results[name] = scored(searcher_runs(index, queries, expand))
-        print(f"  {name}: {time.perf_counter() - started:.1f}s", file=sys.stderr)
-    ranking.COORDINATION, ranking.NEAR_BOOST = defaults
-    # What a user sees: only the first page is asked for, so only the best RERANK_DEPTH BM25F
-    # matches are re-scored with the bonuses (the runs above re-score all 1,000).
-    first_page = scored(searcher_runs(index, queries, limit=10)) or {}
-    results["searcher: default, first page only"] = {m: first_page[m] for m in ("ndcg@10", "p@10")}
+        results[name] = scored(runner(collection))
+        if results[name] is None:
+            print(f"  {name}: skipped (not installed)", file=sys.stderr)
+        else:
+            print(f"  {collection.name} {name}: {time.perf_counter() - started:.1f}s", file=sys.stderr)
+    index = searcher_index(collection, work)
+    queries = collection.queries
+    results["searcher"] = scored(searcher_runs(index, queries))
+    first = scored(searcher_runs(index, queries, limit=FIRST_PAGE + 1), depth=FIRST_PAGE) or {}
+    results["searcher, first page (-n 10)"] = {m: first[m] for m in ("ndcg@10", "p@10")}
+    results["searcher --expand (RM3)"] = scored(searcher_runs(index, queries, expand=True))
+    if steps:
+        defaults = (ranking.COORDINATION, ranking.NEAR_BOOST)
+        variants = [("searcher: BM25F only", 0.0, 0.0), ("searcher: + coordination", defaults[0], 0.0)]
+        for name, coordination, near in variants:
+            ranking.COORDINATION, ranking.NEAR_BOOST = coordination, near
+            results[name] = scored(searcher_runs(index, queries))
+        ranking.COORDINATION, ranking.NEAR_BOOST = defaults
+    return {name: r for name, r in results.items() if r is not None}
 
-    peers = [r for name, r in results.items() if r and not name.startswith("searcher")]
-    best_peer = {m: max(p[m] for p in peers) for m in peers[0]} if peers else {}
-    shown = ("ndcg@10", "map", "p@10", "recall@100")
-    rows = [[name, *(round(r[m], 4) if m in r else "-" for m in shown),
-             f"{r['ndcg@10'] / best_peer['ndcg@10']:.3f}x" if best_peer else "-"]
-            for name, r in results.items() if r]  # fmt: skip
-    print(f"Cranfield: {len(documents)} documents, {len(qrels)} judged queries; {CONVENTION}")
-    print(table(["run", "nDCG@10", "MAP", "P@10", "R@100", "nDCG@10 vs best peer"], rows))
 
-    grid = {}
+def peer_best(results: dict[str, dict[str, float]], metric: str) -> float:
+    return max((r[metric] for name, r in results.items() if name in PEERS), default=0.0)
+
+
+def collection_table(collection: Collection, results: dict[str, dict[str, float]]) -> str:
+    best = {m: peer_best(results, m) for m in SHOWN}
+    rows = [[name, *(round(r[m], 3) if m in r else "-" for m in SHOWN),
+             f"{r['ndcg@10'] / best['ndcg@10']:.3f}x" if best["ndcg@10"] else "-",
+             f"{r['map'] / best['map']:.3f}x" if "map" in r and best["map"] else "-"]
+            for name, r in results.items()]  # fmt: skip
+    heading = (f"{collection.name}: {len(collection.documents):,} documents, {len(collection.qrels)} judged queries; "
+               f"{collection.convention}")  # fmt: skip
+    headers = ["run", "nDCG@10", "MAP", "P@10", "R@100", "nDCG@10 vs best peer", "MAP vs best"]
+    return heading + "\n" + table(headers, rows)
+
+
+def mean_table(every: dict[str, dict[str, dict[str, float]]]) -> tuple[str, dict]:
+    names = [name for name in next(iter(every.values())) if all(name in r for r in every.values())]
+    means = {name: {m: sum(r[name][m] for r in every.values()) / len(every) for m in SHOWN if m in
+                    next(iter(every.values()))[name]} for name in names}  # fmt: skip
+    best = {m: max((means[n][m] for n in names if n in PEERS and m in means[n]), default=0.0) for m in SHOWN}
+    rows = [[name, *(round(means[name][m], 3) if m in means[name] else "-" for m in SHOWN),
+             f"{means[name]['ndcg@10'] / best['ndcg@10']:.3f}x" if best["ndcg@10"] else "-"]
+            for name in names]  # fmt: skip
+    collections = ", ".join(every)
+    return f"mean over {len(every)} collections ({collections})\n" + table(
+        ["run", "nDCG@10", "MAP", "P@10", "R@100", "nDCG@10 vs best peer"], rows
+    ), means
+
+
+def grid(collection: Collection, work: Path) -> dict[str, dict[str, float]]:
+    from searcher.engine.whoosh import searching
+
+    index = work / collection.name / "index"
+    found = {}
     original = dict(searching.BM25_PARAMETERS)
     for k1 in GRID_K1:
         for b in GRID_B:
             searching.BM25_PARAMETERS.update(K1=k1, B=b)
-            grid[f"K1={k1} B={b}"] = scored(searcher_runs(index, queries))
+            runs = searcher_runs(index, collection.queries)
+            found[f"K1={k1} B={b}"] = evaluate(without_excluded(runs, collection.exclude), collection.qrels)
     searching.BM25_PARAMETERS.update(original)
-    print()
-    print(table(["BM25F (default bonuses)", "nDCG@10", "MAP"],
-                [[k, round(v["ndcg@10"], 4), round(v["map"], 4)] for k, v in grid.items()]))  # fmt: skip
-    written = write_json("relevance", {"convention": CONVENTION, "depth": DEPTH, "runs": results, "bm25f_grid": grid},
-                         args.json)  # fmt: skip
-    print(f"wrote {written}")
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=Path("../shared/data/ir-collection"))
+    parser.add_argument("--only", help="Comma-separated collection names (default: all present).")
+    parser.add_argument("--steps", action="store_true", help="Also each ranking feature's effect.")
+    parser.add_argument("--grid", action="store_true", help="Also a BM25F K1 x B grid.")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    collections = all_collections(args.data)
+    if args.only:
+        wanted = set(args.only.split(","))
+        collections = [c for c in collections if c.name in wanted]
+    if not collections:
+        print(f"skipped: no IR collection under {args.data}")
+        return
+    work = Path(tempfile.mkdtemp(prefix="searcher-relevance-"))
+    every, grids = {}, {}
+    for collection in collections:
+        every[collection.name] = measure(collection, work, args.steps)
+        print(collection_table(collection, every[collection.name]) + "\n")
+        if args.grid:
+            grids[collection.name] = grid(collection, work)
+    text, means = mean_table(every)
+    print(text)
+    result = {"depth": DEPTH, "collections": every, "mean": means,
+              "conventions": {c.name: c.convention for c in collections}, "bm25f_grid": grids}  # fmt: skip
+    print(f"wrote {write_json('relevance', result, args.json)}")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from whoosh.fields import FieldType, Schema
 from whoosh.qparser.common import QueryParserError
 
 from searcher.engine import query as q
+from searcher.engine.whoosh.ranking import query_term_weight
 from searcher.errors import QueryError
 
 
@@ -37,10 +38,12 @@ def _query(node: q.Query, schema: Schema) -> wq.Query | None:
         return _binary(node, schema)
     if isinstance(node, q.Everything):
         return wq.Every()
+    # A word said more than once weighs more (ranking.query_term_weight).
+    boost = node.boost * query_term_weight(node.count) if isinstance(node, q.Word) else node.boost
     if node.field is None:  # the default fields, each clause unboosted and the group boosted
         subs = [sub for sub in (_leaf(node, name, 1.0, schema) for name in q.TEXT_FIELDS) if sub is not None]
-        return wq.Or(subs, boost=node.boost)
-    return _leaf(node, node.field, node.boost, schema)
+        return wq.Or(subs, boost=boost)
+    return _leaf(node, node.field, boost, schema)
 
 
 BINARY = {q.AndNot: wq.AndNot, q.AndMaybe: wq.AndMaybe, q.Require: wq.Require}
