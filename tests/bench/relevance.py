@@ -7,7 +7,8 @@ results per query; searcher also as a user sees it, its first page (`-n 10`).
 Peers, each with its standard English setup: SQLite FTS5 (porter tokenizer, bm25()), rank-bm25's
 BM25Okapi on searcher's own tokens (k1 1.5, b 0.75), bm25s with PyStemmer's Snowball English stemmer
 and English stopwords (method lucene, k1 1.5, b 0.75), tantivy (simple tokenizer, lowercase, English
-stopwords, Snowball English stemmer; BM25 k1 1.2, b 0.75, title and body searched). A peer whose
+stopwords, Snowball English stemmer; BM25 k1 1.2, b 0.75, title and body searched), Xapian (Debian's
+python3-xapian: BM25Weight defaults, English Snowball stems, STEM_SOME, OR of the words). A peer whose
 package is missing is skipped with a message.
 
     python tests/bench/relevance.py [--data ../shared/data/ir-collection] [--only cranfield,med]
@@ -165,11 +166,61 @@ def tantivy_runs(collection: Collection) -> dict[str, list[str]] | None:
     return runs
 
 
+def _import_xapian():  # noqa: ANN202 - the module
+    """Xapian's Python bindings: Debian's python3-xapian, found beside the system Python if need be."""
+    try:
+        import xapian
+    except ImportError:
+        debian = "/usr/lib/python3/dist-packages"
+        if debian in sys.path or not Path(debian, "xapian").is_dir():
+            return None
+        sys.path.append(debian)
+        try:
+            import xapian
+        except ImportError:
+            return None
+    return xapian
+
+
+def xapian_runs(collection: Collection) -> dict[str, list[str]] | None:
+    """Xapian's BM25 (its defaults), English Snowball stems (STEM_SOME) for title and body alike."""
+    xapian = _import_xapian()
+    if xapian is None:
+        return None
+    database = xapian.WritableDatabase("", xapian.DB_BACKEND_INMEMORY)
+    generator = xapian.TermGenerator()
+    generator.set_stemmer(xapian.Stem("english"))
+    for d in collection.documents:
+        document = xapian.Document()
+        generator.set_document(document)
+        generator.index_text(d["title"])
+        generator.increase_termpos()
+        generator.index_text(d["text"])
+        document.set_data(d["id"])
+        database.add_document(document)
+    parser = xapian.QueryParser()
+    parser.set_stemmer(xapian.Stem("english"))
+    parser.set_stemming_strategy(xapian.QueryParser.STEM_SOME)
+    parser.set_default_op(xapian.Query.OP_OR)
+    enquire = xapian.Enquire(database)
+    enquire.set_weighting_scheme(xapian.BM25Weight())
+    runs = {}
+    for qid, text in collection.queries.items():
+        words = lower_words(text)
+        if not words:
+            runs[qid] = []
+            continue
+        enquire.set_query(parser.parse_query(" ".join(words)))
+        runs[qid] = [match.document.get_data().decode("utf-8") for match in enquire.get_mset(0, DEPTH + 1)]
+    return runs
+
+
 PEERS = {
     "sqlite fts5 (porter, bm25)": fts5_runs,
     "rank-bm25 BM25Okapi (searcher's tokens)": rank_bm25_runs,
     "bm25s (PyStemmer, en stopwords)": bm25s_runs,
     "tantivy (en stopwords + stemmer)": tantivy_runs,
+    "xapian (BM25, en stemmer)": xapian_runs,
 }
 
 
