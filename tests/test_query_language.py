@@ -106,3 +106,19 @@ def test_topic_and_date_filters_hold_in_a_question():
     parsed = parse_query("topic:energy what happened to gas prices in Europe this winter?")
     assert [leaf.field for clause in parsed.filters for leaf in q.leaves(clause)] == ["topics"]
     assert ("gas", 1) in [(leaf.text, leaf.count) for leaf in q.leaves(parsed.words)]
+
+
+def test_a_batch_searches_a_long_question_and_goes_on_past_a_bad_line(index: Path, tmp_path: Path):
+    from click.testing import CliRunner
+
+    from searcher.cli import cli
+
+    question = "what is known of the oil output of the ministry and its exports " * 32  # about 2,000 characters
+    lines = ["1\tgas output", "no tab here", f"2\t{question.strip()}?", "3\tslip flow"]
+    batch = tmp_path / "queries.tsv"
+    batch.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--index", str(index), "search", "--batch", str(batch), "--format", "trec"])
+    assert result.exit_code == 2  # the bad line is reported
+    assert "line 2: expected qid<TAB>query" in result.stderr
+    answered = {line.split()[0] for line in result.stdout.splitlines()}
+    assert answered == {"1", "2", "3"}
