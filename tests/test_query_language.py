@@ -122,3 +122,18 @@ def test_a_batch_searches_a_long_question_and_goes_on_past_a_bad_line(index: Pat
     assert "line 2: expected qid<TAB>query" in result.stderr
     answered = {line.split()[0] for line in result.stdout.splitlines()}
     assert answered == {"1", "2", "3"}
+
+
+def test_verbose_search_says_what_was_searched(index: Path):
+    from click.testing import CliRunner
+
+    from searcher.cli import cli
+
+    result = CliRunner().invoke(cli, ["-v", "--index", str(index), "search", 'topic:energy "air defense" oil oil -gas'])
+    assert result.exit_code == 0, result.stderr
+    assert (
+        'searcher: searched: keywords and syntax; words ("air defense" OR oil (x2)); filters topics:energy; '
+        "excluding gas"
+    ) in result.stderr
+    question = CliRunner().invoke(cli, ["-v", "--index", str(index), "search", "What is information science?"])
+    assert "searched: prose: its words only; words (What OR information OR science)" in question.stderr

@@ -332,7 +332,12 @@ def search_command(
     settings = _search_settings(
         match=match, expand=expand, copy_ids=None if as_json else output.COPY_IDS_SHOWN, **shared
     )
-    result = search(index_dir, " ".join(query), settings)
+    text = " ".join(query)
+    if _verbose():
+        from searcher.search.query import describe_query
+
+        _warn(f"searched: {describe_query(text, match)}")
+    result = search(index_dir, text, settings)
     _print_result(result, as_json, colour)
 
 

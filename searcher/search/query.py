@@ -56,6 +56,45 @@ def parse_query(text: str, match: str = "any") -> q.SearchQuery:
     return q.SearchQuery(positive, filters, excluded, tuple(stems))
 
 
+def describe_query(text: str, match: str = "any") -> str:
+    """What a query string is read as, in one line for `searcher -v search`: its mode, its words (with
+    how often each is said), filters and exclusions."""
+    parsed = parse_query(text, match)
+    parts = [("prose: its words only" if is_prose(join_spaced_models(text)) else "keywords and syntax"),
+             f"words {_shown(parsed.words)}"]  # fmt: skip
+    if parsed.filters:
+        parts.append("filters " + " and ".join(_shown(f) for f in parsed.filters))
+    if parsed.excluded is not None:
+        parts.append(f"excluding {_shown(parsed.excluded)}")
+    return "; ".join(parts)
+
+
+def _shown(query: q.Query) -> str:
+    """A query tree as query-language text."""
+    if isinstance(query, q.Word):
+        field = f"{query.field}:" if query.field else ""
+        return f"{field}{query.text}" + (f" (x{query.count})" if query.count > 1 else "")
+    if isinstance(query, q.Phrase):
+        return f'{query.field + ":" if query.field else ""}"{query.text}"'
+    if isinstance(query, q.Prefix):
+        return f"{query.text}*"
+    if isinstance(query, q.Wildcard):
+        return query.text
+    if isinstance(query, q.Fuzzy):
+        return f"{query.text}~{query.distance}"
+    if isinstance(query, q.Range):
+        return f"{query.field}:[{query.start or ''} to {query.end or ''}]"
+    if isinstance(query, q.Everything):
+        return "*:*"
+    if isinstance(query, q.Not):
+        return f"NOT {_shown(query.clause)}"
+    if isinstance(query, q.All | q.Any):
+        joined = (" AND " if isinstance(query, q.All) else " OR ").join(_shown(c) for c in query.clauses)
+        return f"({joined})"
+    names = {q.AndNot: "ANDNOT", q.AndMaybe: "ANDMAYBE", q.Require: "REQUIRE"}
+    return f"({_shown(query[0])} {names[type(query)]} {_shown(query[1])})"
+
+
 def is_prose(text: str) -> bool:
     """Whether a query reads as a sentence or a paragraph rather than as keywords and syntax."""
     return bool(SENTENCE_END.search(text)) or len(text.split()) >= PROSE_MIN_WORDS
