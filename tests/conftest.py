@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,15 @@ def seed_index(runner: CliRunner, isolated: Path) -> Path:
     result = runner.invoke(cli, ["index", "seeds"])
     assert result.exit_code == 0, result.stderr
     return isolated / "index"
+
+
+def wait_for(condition, timeout: float = 30.0) -> None:  # noqa: ANN001 - a callable
+    """Polls condition until it holds, failing the test after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out")
+        time.sleep(0.02)
 
 
 def seed_path(number: str) -> Path:

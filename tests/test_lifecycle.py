@@ -18,6 +18,7 @@ from searcher.engine.whoosh import writers
 from searcher.index import update_index, writer_lock
 from searcher.models import Progress
 from searcher.search import index_stats
+from tests.conftest import wait_for
 
 INDEX = Path("index")
 
@@ -39,14 +40,6 @@ def searcher_process(*args: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "searcher", *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
-
-
-def wait_for(condition, timeout: float = 30.0) -> None:  # noqa: ANN001 - a callable
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out")
-        time.sleep(0.02)
 
 
 def generations() -> set[str]:

@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from searcher.cli import cli
+from tests.conftest import wait_for
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds worker processes in /proc")
 
@@ -88,17 +89,9 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
-def wait_for(condition, timeout: float = 60.0) -> None:  # noqa: ANN001 - a callable
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out")
-        time.sleep(0.02)
-
-
 def running_workers(run: subprocess.Popen) -> list[int]:
     """Waits until the run has both its workers, well into the corpus."""
-    wait_for(lambda: len(workers(run.pid)) == 2)
+    wait_for(lambda: len(workers(run.pid)) == 2, timeout=60)
     time.sleep(1.0)
     return workers(run.pid)
 

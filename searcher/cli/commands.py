@@ -177,8 +177,7 @@ def _report_run(report: IndexReport, given: list[Path]) -> None:
     if _verbose():
         for path, reason in report.failed_before:
             _warn(f"failed before, unchanged: {output.display_path(path)}: {reason}")
-        for path, reason, kind in report.skipped:
-            _warn(f"skipped: {output.display_path(path)}: {reason} ({kind})")
+        _name_each_skipped(report.skipped)
     for path in report.forgotten:
         _warn(f"forgot {output.display_path(path)} and its articles")
     seeds = Path("seeds").resolve()
@@ -443,9 +442,13 @@ def _report_skipped(skipped: list[tuple[str, str, str]]) -> None:
     if not skipped:
         return
     if _verbose():
-        for path, reason, kind in skipped:
-            _warn(f"skipped: {output.display_path(path)}: {reason} ({kind})")
+        _name_each_skipped(skipped)
     _warn(output.skipped_summary(skipped))
+
+
+def _name_each_skipped(skipped: list[tuple[str, str, str]]) -> None:
+    for path, reason, kind in skipped:
+        _warn(f"skipped: {output.display_path(path)}: {reason} ({kind})")
 
 
 def _verbose() -> bool:

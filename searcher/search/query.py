@@ -555,9 +555,9 @@ def _wildcards(group: _Group) -> _Group:
     while i < len(nodes):
         node = nodes[i]
         if _is_wildcard(node):
-            if i < len(nodes) - 1 and nodes[i + 1].has_text and _is_plain_text(nodes[i + 1]):
+            if i < len(nodes) - 1 and _is_plain_text(nodes[i + 1]):
                 node.text += nodes.pop(i + 1).text
-            if i > 0 and nodes[i - 1].has_text and _is_plain_text(nodes[i - 1]):
+            if i > 0 and _is_plain_text(nodes[i - 1]):
                 node.text = nodes.pop(i - 1).text + node.text
             else:
                 i += 1

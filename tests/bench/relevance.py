@@ -26,6 +26,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -44,6 +45,11 @@ WORD = re.compile(r"\w+")
 
 def lower_words(text: str) -> list[str]:
     return WORD.findall(text.lower())
+
+
+def runs_by_words(queries: dict[str, str], ranked: Callable[[list[str]], list[str]]) -> dict[str, list[str]]:
+    """Each query's ranking from a peer given its lower-case words; empty for a query without any."""
+    return {qid: ranked(words) if (words := lower_words(text)) else [] for qid, text in queries.items()}
 
 
 def without_excluded(runs: dict[str, list[str]], exclude: dict[str, str], depth: int = DEPTH) -> dict[str, list[str]]:
@@ -84,11 +90,12 @@ def fts5_runs(collection: Collection) -> dict[str, list[str]]:
     rows = ((d["id"], d["title"], d["text"]) for d in collection.documents)
     connection.executemany("INSERT INTO docs VALUES (?, ?, ?)", rows)
     sql = "SELECT id FROM docs WHERE docs MATCH ? ORDER BY bm25(docs) LIMIT ?"
-    runs = {}
-    for qid, text in collection.queries.items():
-        words = [f'"{w}"' for w in lower_words(text)]
-        runs[qid] = [row[0] for row in connection.execute(sql, (" OR ".join(words), DEPTH + 1))] if words else []
-    return runs
+
+    def ranked(words: list[str]) -> list[str]:
+        phrase = " OR ".join(f'"{w}"' for w in words)
+        return [row[0] for row in connection.execute(sql, (phrase, DEPTH + 1))]
+
+    return runs_by_words(collection.queries, ranked)
 
 
 def rank_bm25_runs(collection: Collection) -> dict[str, list[str]] | None:
@@ -120,15 +127,15 @@ def bm25s_runs(collection: Collection) -> dict[str, list[str]] | None:
     texts = [f"{d['title']} {d['text']}" for d in documents]
     retriever = bm25s.BM25(method="lucene", k1=1.5, b=0.75)
     retriever.index(bm25s.tokenize(texts, stopwords="en", stemmer=stemmer, show_progress=False), show_progress=False)
-    runs = {}
-    for qid, text in collection.queries.items():
-        tokens = bm25s.tokenize([" ".join(lower_words(text))], stopwords="en", stemmer=stemmer, show_progress=False)
-        if not tokens.ids or not tokens.ids[0]:
-            runs[qid] = []
-            continue
+
+    def ranked(words: list[str]) -> list[str]:
+        tokens = bm25s.tokenize([" ".join(words)], stopwords="en", stemmer=stemmer, show_progress=False)
+        if not tokens.ids or not tokens.ids[0]:  # only stopwords
+            return []
         found, _ = retriever.retrieve(tokens, k=min(DEPTH + 1, len(documents)), show_progress=False)
-        runs[qid] = [documents[i]["id"] for i in found[0]]
-    return runs
+        return [documents[i]["id"] for i in found[0]]
+
+    return runs_by_words(collection.queries, ranked)
 
 
 def tantivy_runs(collection: Collection) -> dict[str, list[str]] | None:
@@ -155,15 +162,12 @@ def tantivy_runs(collection: Collection) -> dict[str, list[str]] | None:
     writer.commit()
     index.reload()
     searcher = index.searcher()
-    runs = {}
-    for qid, text in collection.queries.items():
-        words = lower_words(text)
-        if not words:
-            runs[qid] = []
-            continue
+
+    def ranked(words: list[str]) -> list[str]:
         query = index.parse_query(" ".join(words), ["title", "body"])
-        runs[qid] = [searcher.doc(address)["id"][0] for _, address in searcher.search(query, DEPTH + 1).hits]
-    return runs
+        return [searcher.doc(address)["id"][0] for _, address in searcher.search(query, DEPTH + 1).hits]
+
+    return runs_by_words(collection.queries, ranked)
 
 
 def _import_xapian():  # noqa: ANN202 - the module
@@ -204,15 +208,12 @@ def xapian_runs(collection: Collection) -> dict[str, list[str]] | None:
     parser.set_default_op(xapian.Query.OP_OR)
     enquire = xapian.Enquire(database)
     enquire.set_weighting_scheme(xapian.BM25Weight())
-    runs = {}
-    for qid, text in collection.queries.items():
-        words = lower_words(text)
-        if not words:
-            runs[qid] = []
-            continue
+
+    def ranked(words: list[str]) -> list[str]:
         enquire.set_query(parser.parse_query(" ".join(words)))
-        runs[qid] = [match.document.get_data().decode("utf-8") for match in enquire.get_mset(0, DEPTH + 1)]
-    return runs
+        return [match.document.get_data().decode("utf-8") for match in enquire.get_mset(0, DEPTH + 1)]
+
+    return runs_by_words(collection.queries, ranked)
 
 
 PEERS = {
