@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import signal
 import subprocess
@@ -168,4 +169,103 @@ def test_schema_change_asks_for_a_rebuild(runner: CliRunner):
     assert result.exit_code == 1
     assert "rebuild it with: searcher index --rebuild" in result.stderr
     assert runner.invoke(cli, ["index", "--rebuild"]).exit_code == 0
+    assert seed_hits(runner) == 3
+
+
+# --- the file state commits with the index ------------------------------------------------------
+
+KILLED_AT_STATE_SAVE = """
+import os, signal, sys
+from searcher.engine.whoosh import state
+from searcher.cli import main
+
+def killed(*_args):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+state.save_state = killed
+sys.argv = ["searcher", *sys.argv[1:]]
+main()
+"""
+
+
+def killed_at_state_save(*args: str) -> int:
+    """`searcher ARGS` in its own process, killed with SIGKILL once Whoosh has committed and
+    before the file state is saved: the moment a crash used to make the next run add files twice."""
+    process = subprocess.run([sys.executable, "-c", KILLED_AT_STATE_SAVE, *args], capture_output=True, timeout=120)
+    return process.returncode
+
+
+def documents(runner: CliRunner) -> int:
+    return json.loads(runner.invoke(cli, ["stats", "--json"]).stdout)["documents"]
+
+
+def test_a_kill_between_the_commit_and_the_file_state_adds_nothing_twice(runner: CliRunner):
+    update_index(INDEX, [Path("seeds")])
+    Path("seeds/new.txt").write_text("New story\n\nA zeppelin landed in Ankara.\n")
+    assert killed_at_state_save("index") == -signal.SIGKILL
+    result = runner.invoke(cli, ["index"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[-1].startswith("searcher: 0 added, 0 updated, 0 removed, 6 unchanged, 0 failed")
+    assert documents(runner) == 6
+    assert seed_hits(runner) == 3
+    found = json.loads(runner.invoke(cli, ["search", "--json", "zeppelin"]).stdout)
+    assert [hit["id"] for hit in found["hits"]] == ["seeds/new.txt"]
+
+
+def test_a_full_disk_when_the_file_state_is_saved_adds_nothing_twice(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+):
+    update_index(INDEX, [Path("seeds")])
+    Path("seeds/new.txt").write_text("New story\n\nA zeppelin landed in Ankara.\n")
+    from searcher.engine.whoosh import state
+
+    def full(*_args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(state, "save_state", full)
+        result = runner.invoke(cli, ["index"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "Error: cannot write the index at index (No space left on device); searches still use the last complete index"
+    )
+    again = runner.invoke(cli, ["index"])
+    assert again.exit_code == 0, again.stderr
+    assert documents(runner) == 6
+    assert seed_hits(runner) == 3
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [b"", b"{not json", b"\xff\xfe", b"[1, 2]", b'{"format": "searcher-files", "whoosh_generation": 1, "files": 7}',
+     b"[" * 100_000 + b"]" * 100_000],
+    ids=["empty", "garbage", "not-utf8", "a-list", "hand-edited", "nested-100000-deep"],
+)  # fmt: skip
+def test_a_damaged_file_state_is_rebuilt_from_the_index(runner: CliRunner, damage: bytes):
+    update_index(INDEX, [Path("seeds")])
+    next(INDEX.glob("gen-*/files.json")).write_bytes(damage)
+    Path("seeds/new.txt").write_text("New story\n\nA zeppelin landed in Ankara.\n")
+    result = runner.invoke(cli, ["index"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[-1].startswith("searcher: 1 added, 0 updated, 0 removed, 5 unchanged, 0 failed")
+    assert documents(runner) == 6
+    assert seed_hits(runner) == 3
+
+
+def test_a_record_moved_into_a_jsonl_file_that_sorts_earlier_stays_indexed(runner: CliRunner):
+    Path("feeds").mkdir()
+    Path("feeds/b.jsonl").write_text(
+        '{"id": "moved", "text": "A zeppelin over Ankara."}\n{"id": "stays", "text": "A harvest story."}\n'
+    )
+    update_index(INDEX, [Path("seeds"), Path("feeds")])
+    Path("feeds/a.jsonl").write_text('{"id": "moved", "text": "A zeppelin over Ankara."}\n')
+    Path("feeds/b.jsonl").write_text('{"id": "stays", "text": "A harvest story."}\n')
+    moved = runner.invoke(cli, ["index"])
+    assert moved.exit_code == 0, moved.stderr
+    assert moved.stderr.splitlines()[-1].startswith("searcher: 1 added, 0 updated, 1 removed, 6 unchanged, 0 failed")
+    later = runner.invoke(cli, ["index"])
+    assert later.stderr.splitlines()[-1].startswith("searcher: 0 added, 0 updated, 0 removed, 7 unchanged, 0 failed")
+    assert documents(runner) == 7
+    found = json.loads(runner.invoke(cli, ["search", "--json", "zeppelin"]).stdout)
+    assert [(hit["id"], Path(hit["path"]).name) for hit in found["hits"]] == [("moved", "a.jsonl")]
     assert seed_hits(runner) == 3

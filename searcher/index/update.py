@@ -30,7 +30,7 @@ from searcher.errors import (
     PathNotFoundError,
     SearcherError,
 )
-from searcher.models import IndexReport, Progress
+from searcher.models import IndexReport, Progress, SourceDocument
 from searcher.pipeline import Preparer
 from searcher.sources import DEFAULT_MAX_BYTES, FoundFile, find_files, read_documents
 
@@ -234,6 +234,7 @@ class _Planner:
         self.planned = 0
         self.owners = {doc_id: key for key, entry in state.items() for doc_id in entry.documents}
         self.replaced: set[str] = set()
+        self.claims: list[tuple[str, str, SourceDocument]] = []  # (key, path, document): its id was another file's
         self.prepared: Callable[[], int | None] = lambda: None  # the writer's count, once there is a writer
 
     def actions(self, found: list[FoundFile], roots: list[Path], dropped: list[Path]) -> Iterator[tuple[str, object]]:
@@ -253,6 +254,7 @@ class _Planner:
             yield from self._file_actions(item, str(item.path.resolve()))
             self.bytes_done += _size(item.path)
             self.progress(Progress(self.bytes_done, self.bytes_total, self.planned, prepared=self.prepared()))
+        yield from self._claimed_late()
 
     def _forget(self, doc_ids: object, action: str) -> Iterator[tuple[str, object]]:
         for doc_id in doc_ids:
@@ -284,7 +286,7 @@ class _Planner:
         for document in documents:
             owner = self.owners.get(document.id)
             if owner is not None and owner != key:
-                self.report.failed.append((str(item.path), f"document id {document.id!r} is already used by {owner}"))
+                self.claims.append((key, str(item.path), document))  # the owner may be a changed file that lets it go
                 continue
             self.owners[document.id] = key
             kept[document.id] = document.content_hash
@@ -301,6 +303,20 @@ class _Planner:
             yield ADD, document
         size, mtime = (documents[0].size, documents[0].mtime) if documents else (0, 0.0)
         self.state[key] = FileEntry(size, mtime, kept)
+
+    def _claimed_late(self) -> Iterator[tuple[str, object]]:
+        """Documents whose id another file held when their own file was read: a record moved into a
+        JSONL file that sorts earlier is indexed once its old file, read later, has let it go."""
+        for key, path, document in self.claims:
+            owner = self.owners.get(document.id)
+            if owner is not None:
+                self.report.failed.append((path, f"document id {document.id!r} is already used by {owner}"))
+                continue
+            self.owners[document.id] = key
+            self.state[key].documents[document.id] = document.content_hash
+            self.report.added += 1
+            self.planned += 1
+            yield ADD, document
 
     def failed_document(self, doc_id: str, path: str, reason: str) -> None:
         """A planned document could not be cleaned: count it as failed, and forget it so it is retried."""
@@ -355,7 +371,8 @@ def _same_on_disk(path: Path, entry: FileEntry) -> bool:
 
 
 def load_state(generation: Generation) -> dict[str, FileEntry]:
-    """The file state saved after the last commit; missing or damaged means every file is looked at again."""
+    """The file state of the generation as committed (the engine rebuilds it from the index when
+    the saved one is missing, damaged or older than the index)."""
     try:
         raw = generation.load_state()
         return {key: FileEntry(*entry) for key, entry in raw.items()}
@@ -364,7 +381,7 @@ def load_state(generation: Generation) -> dict[str, FileEntry]:
 
 
 def save_state(generation: Generation, state: dict[str, FileEntry]) -> None:
-    """Saved after the engine commits: a crash in between only makes the next run re-check files."""
+    """Saved after the engine commits; a crash in between is found and mended by the engine."""
     generation.save_state(
         {key: [e.size, e.mtime, e.documents, *([e.failed] if e.failed else [])] for key, e in state.items()}
     )

@@ -7,8 +7,6 @@ Whoosh-private API is used only in this package, each use commented with why.
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
@@ -17,12 +15,9 @@ from pathlib import Path
 
 from searcher.engine.base import DocumentWriter, FailureCallback, Matches, Prepare
 from searcher.engine.query import SearchQuery
-from searcher.engine.whoosh import searching, store
+from searcher.engine.whoosh import searching, state, store
 from searcher.engine.whoosh.spelling import suggest
 from searcher.models import Article, IndexStats, SearchOptions, TopicCount
-
-# File state of the index stage (which files and documents a generation holds), kept beside it.
-STATE_FILE = "files.json"
 
 
 class WhooshGeneration:
@@ -50,18 +45,12 @@ class WhooshGeneration:
         return self.path / store.TAXONOMY_FILE
 
     def load_state(self) -> dict:
-        """The file state saved after the last commit; {} when missing or damaged (every file is looked at again)."""
-        try:
-            state = json.loads((self.path / STATE_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return state if isinstance(state, dict) else {}
+        """The file state committed with the index; rebuilt from the index when it does not match it."""
+        return state.load_state(self.location)
 
-    def save_state(self, state: dict) -> None:
-        """Written after Whoosh commits, by a rename: a crash in between only makes the next run re-check files."""
-        temporary = self.path / (STATE_FILE + ".tmp")
-        temporary.write_text(json.dumps(state), encoding="utf-8")
-        os.replace(temporary, self.path / STATE_FILE)
+    def save_state(self, files: dict) -> None:
+        """Saved after each commit, stamped with it: see state.py."""
+        state.save_state(self.path, files)
 
     def writer(self, prepare: Prepare, on_failure: FailureCallback, procs: int) -> DocumentWriter:
         """A writer preparing documents in this process (procs 1) or in `procs` worker processes."""
@@ -70,7 +59,7 @@ class WhooshGeneration:
         ix = store.open_whoosh(self.location)
         if procs > 1:
             return ParallelWriter(ix, prepare, on_failure, procs, self.path)
-        return SerialWriter(ix, prepare, on_failure)
+        return SerialWriter(ix, prepare, on_failure, self.path)
 
     def activate(self) -> None:
         store.activate(self.location.root, self.path)

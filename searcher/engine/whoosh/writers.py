@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import pickle
 import queue
+import shutil
 import signal
 import uuid
 from datetime import datetime
@@ -45,6 +46,10 @@ FAILURES_GLOB = "failures-*.json"
 # How often a waiting writer looks whether its workers are still alive.
 WORKER_CHECK_SECONDS = 1.0
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
+# A worker that cannot write ends with this plus the errno (Linux's are below 134), so that the
+# parent can say why in its one line.
+WORKER_OS_ERROR = 100
+MAX_ERRNO = 150
 
 # Segments with fewer documents than this are merged into the one an incremental update writes: each
 # segment costs every query term a lookup, and daily updates would otherwise leave one more each day.
@@ -102,10 +107,44 @@ def merge_after_update(writer: SegmentWriter, segments: list) -> list:
     return MERGE_SMALL(writer, [segment for segment in live if segment.doc_count_all() >= SMALL_SEGMENT_DOCS])
 
 
+def remove_unfinished_files(folder: Path) -> None:
+    """After a failed write, what it left in the generation: the files of segments the last commit
+    does not list, Whoosh's temporary folders and job files, half-written manifests and states. Left
+    behind, they filled a full disk for good, and every later update failed until deleted by hand."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import TOC, clean_files
+
+    storage = FileStorage(str(folder))
+    try:
+        toc = TOC.read(storage, "MAIN", schema=build_schema())
+    except Exception:  # no readable commit: nothing can be told apart from leftovers  # noqa: BLE001
+        return
+    clean_files(storage, "MAIN", toc.generation, toc.segments)  # Whoosh's own sweep after a commit
+    for leftover in [*folder.glob("*.tmp"), *folder.glob(FAILURES_GLOB)]:
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
+
+
+def cancel_and_clean(writer: SegmentWriter, folder: Path) -> None:
+    """Whoosh's cancel, which may fail itself on a full disk (closing files flushes them); the write
+    lock is let go and the unfinished files removed whatever happens."""
+    try:
+        writer.cancel()
+    except Exception:  # the write already failed; the cleanup below is what matters  # noqa: BLE001
+        lock = getattr(writer, "writelock", None)
+        with contextlib.suppress(Exception):
+            lock.release()
+    finally:
+        remove_unfinished_files(folder)
+
+
 class SerialWriter:
     """Prepares and indexes in this process: for small updates, where starting workers costs more."""
 
-    def __init__(self, ix, prepare: Prepare, on_failure: FailureCallback) -> None:  # noqa: ANN001 - whoosh Index
+    def __init__(self, ix, prepare: Prepare, on_failure: FailureCallback, generation: Path) -> None:  # noqa: ANN001
+        self.generation = generation
         self.writer = SegmentWriter(ix, limitmb=WRITER_LIMIT_MB, compound=COMPOUND_SEGMENTS)
         self.prepare = prepare
         self.on_failure = on_failure
@@ -128,7 +167,7 @@ class SerialWriter:
         self.writer.commit(mergetype=OPTIMIZE if optimize else merge_after_update)
 
     def cancel(self) -> None:
-        self.writer.cancel()
+        cancel_and_clean(self.writer, self.generation)
 
 
 class _CleaningTask(SubWriterTask):
@@ -154,7 +193,10 @@ class _CleaningTask(SubWriterTask):
         # instead (see pickles.py). This is the task's own copy of the storage, in this process.
         opened = self.storage.open_index
         self.storage.open_index = lambda name, **options: opened(name, schema=build_schema(), **options)
-        super().run()
+        try:
+            super().run()
+        except OSError as error:  # a full disk, say: the parent names it in one line, no traceback here
+            os._exit(WORKER_OS_ERROR + min(error.errno or 0, MAX_ERRNO))
 
     def _process_file(self, filename: str, doc_count: int) -> None:
         prepare = self.prepare
@@ -269,6 +311,8 @@ def _die_with_parent(parent_pid: int) -> None:
 
 
 def _how_it_ended(exitcode: int) -> str:
+    if WORKER_OS_ERROR < exitcode <= WORKER_OS_ERROR + MAX_ERRNO:
+        return f"could not write ({os.strerror(exitcode - WORKER_OS_ERROR)})"
     if exitcode < 0:
         try:
             return f"was killed ({signal.Signals(-exitcode).name})"
@@ -313,6 +357,4 @@ class ParallelWriter:
             report.unlink()
 
     def cancel(self) -> None:
-        self.writer.cancel()
-        for report in self.generation.glob(FAILURES_GLOB):
-            report.unlink()
+        cancel_and_clean(self.writer, self.generation)
