@@ -15,7 +15,9 @@ from searcher.sources import find_files, read_documents
 
 # Pathological input (HTML nested beyond Python's recursion limit, a malformed page that trips the
 # parser) fails that one document, never the run.
-DOCUMENT_ERRORS = (RecursionError, MemoryError, ValueError, AssertionError, AttributeError, TypeError)
+DOCUMENT_ERRORS = (
+    RecursionError, MemoryError, ValueError, OverflowError, AssertionError, AttributeError, TypeError,
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -370,3 +370,173 @@ def test_a_generation_without_searchers_manifest_is_refused():
     result = invoke("search", "putin")
     assert result.exit_code == 1
     assert "was not written by searcher; refusing to open it" in one_line(result.stderr)
+
+
+def filling_disk(monkeypatch: pytest.MonkeyPatch, room: int) -> None:
+    """Every file Whoosh writes fails with ENOSPC once `room` bytes have been written in all."""
+    from whoosh.filedb import structfile
+
+    real_write = structfile.StructFile.write
+    left = [room]
+
+    def write(self, data: bytes) -> None:  # noqa: ANN001
+        left[0] -= len(data)
+        if left[0] < 0:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(self, data)
+
+    monkeypatch.setattr(structfile.StructFile, "write", write)
+
+
+# Whoosh leaves the files it was writing when the disk filled for the garbage collector to close.
+@pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_disk_filling_up_mid_update_leaves_no_files_behind(monkeypatch: pytest.MonkeyPatch, jobs: str):
+    indexed()
+    generation = next(INDEX.glob("gen-*"))
+    before = sorted(p.name for p in generation.iterdir())
+    big_feed(3000)
+    with monkeypatch.context() as patched:
+        filling_disk(patched, 300_000)
+        result = invoke("index", "--jobs", jobs, "feed")
+    assert result.exit_code == 1
+    assert one_line(result.stderr) in (
+        "Error: cannot write the index at index (No space left on device); searches still use the last complete index",
+        "Error: a worker process could not write (No space left on device) while indexing; nothing was written, "
+        "and searches still use the last complete index",
+    )
+    assert sorted(p.name for p in generation.iterdir()) == before
+    known_query_answers()
+    again = invoke("index", "feed")
+    assert again.exit_code == 0, again.stderr
+    assert json.loads(invoke("stats", "--json").stdout)["documents"] == 3005
+    gc.collect()  # close what Whoosh leaked here, under this test's warning filter
+
+
+# --- one bad input never stops the run ----------------------------------------------------------
+
+ZEPPELIN = "A zeppelin landed in Ankara on Tuesday."
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("late.jsonl", json.dumps({"id": "late", "text": ZEPPELIN, "date": "9999-12-31T23:00:00-05:00"}) + "\n"),
+        ("early.jsonl", json.dumps({"id": "early", "text": ZEPPELIN, "date": "0001-01-01T01:00:00+05:00"}) + "\n"),
+        ("late.html", '<meta property="article:published_time" content="9999-12-31T23:59:59-12:00">'
+                      f"<title>Zeppelin</title><article><p>{ZEPPELIN}</p></article>"),
+        ("rfc.jsonl", json.dumps({"id": "rfc", "text": ZEPPELIN, "date": "Fri, 31 Dec 9999 23:00:00 -0500"}) + "\n"),
+    ],
+    ids=["jsonl-after-9999", "jsonl-before-year-1", "html-published-time", "rfc-2822"],
+)  # fmt: skip
+def test_a_date_out_of_the_calendar_is_no_date_and_the_run_goes_on(name: str, content: str):
+    Path("seeds", name).write_text(content)
+    result = indexed()
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[-1].startswith("searcher: 6 added, 0 updated, 0 removed, 0 unchanged, 0 failed")
+    hits = json.loads(invoke("search", "--json", "zeppelin").stdout)["hits"]
+    assert [(hit["date"], hit["date_source"]) for hit in hits] == [(None, "none")]
+    known_query_answers()
+
+
+def test_a_jsonl_line_nested_a_hundred_thousand_deep_is_one_failure():
+    deep = '{"id": "deep", "text": "x", "n": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    Path("seeds/feed.jsonl").write_text(deep + "\n" + json.dumps({"id": "ok", "text": ZEPPELIN}) + "\n")
+    result = indexed()
+    assert result.exit_code == 1
+    assert failure_lines(result.stderr) == ["searcher: failed: seeds/feed.jsonl: line 1: JSON nested too deeply"]
+    assert json.loads(invoke("search", "--json", "zeppelin").stdout)["total"] == 1
+    cleaned = invoke("clean", "seeds/feed.jsonl")
+    assert cleaned.exit_code == 1
+    assert failure_lines(cleaned.stderr) == ["searcher: failed: seeds/feed.jsonl: line 1: JSON nested too deeply"]
+    assert "zeppelin" in cleaned.stdout
+    known_query_answers()
+
+
+def test_a_file_name_that_is_not_utf8_is_one_failure():
+    name = os.fsdecode(b"caf\xe9.txt")  # Latin-1 bytes: Python hands them over as a lone surrogate
+    Path("seeds", name).write_text(f"Zeppelin\n\n{ZEPPELIN}\n")
+    result = indexed()
+    assert result.exit_code == 1
+    assert failure_lines(result.stderr) == [
+        "searcher: failed: seeds/caf\\udce9.txt: file name is not valid UTF-8; rename it to index it"
+    ]
+    assert result.stderr.splitlines()[-1].startswith("searcher: 5 added")
+    cleaned = invoke("clean", "seeds")
+    assert cleaned.exit_code == 1 and "Traceback" not in cleaned.stderr
+    known_query_answers()
+
+
+def test_a_fifo_in_the_corpus_is_passed_over_without_blocking():
+    os.mkfifo("seeds/pipe.txt")
+    for args in (["index", "seeds"], ["clean", "seeds"]):
+        run = subprocess.run([sys.executable, "-m", "searcher", *args], capture_output=True, text=True, timeout=60)
+        assert run.returncode == 0, run.stderr
+        assert run.stderr.splitlines()[-1].endswith("1 skipped: not a regular file (fifo 1)")
+    assert json.loads(invoke("stats", "--json").stdout)["documents"] == 5
+    given = subprocess.run([sys.executable, "-m", "searcher", "index", "seeds/pipe.txt"],
+                           capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert given.returncode == 1
+    assert failure_lines(given.stderr) == ["searcher: failed: seeds/pipe.txt: not a regular file (fifo)"]
+    known_query_answers()
+
+
+def test_a_link_to_a_file_outside_the_corpus_is_not_indexed():
+    Path("secret.txt").write_text("Secret\n\nThe zeppelin password is swordfish.\n")
+    Path("seeds/passwd.txt").symlink_to(Path("secret.txt").resolve())
+    Path("seeds/inside.txt").symlink_to(next(Path("seeds").glob("001_*.txt")).resolve())
+    result = invoke("-v", "index", "seeds")
+    assert result.exit_code == 0, result.stderr
+    assert "searcher: skipped: seeds/passwd.txt: a link to a file outside the indexed paths (link)" in result.stderr
+    assert json.loads(invoke("search", "--json", "swordfish").stdout)["total"] == 0
+    known_query_answers()
+
+
+def test_a_lone_surrogate_in_jsonl_is_replaced_and_every_output_works():
+    record = '{"id": "sur\\ud800", "title": "Zeppelin \\udfff", "text": "The zeppelin \\ud800 landed."}'
+    Path("seeds/feed.jsonl").write_text(record + "\n")
+    assert indexed().exit_code == 0
+    Path("queries.tsv").write_text("q1\tzeppelin\n")
+    batch = ["search", "--batch", "queries.tsv"]
+    for args in (["search", "zeppelin"], ["search", "--json", "zeppelin"], ["show", "sur"], ["show", "--json", "sur"],
+                 batch, [*batch, "--format", "trec"]):  # fmt: skip
+        result = invoke(*args)
+        assert result.exit_code == 0, (args, result.stderr)
+        assert "\ufffd" in result.stdout or "\\ufffd" in result.stdout, args
+    assert json.loads(invoke("show", "--json", "sur").stdout)["title"] == "Zeppelin \ufffd"
+    known_query_answers()
+
+
+@pytest.mark.parametrize("option", ["--after", "--before"])
+def test_a_period_at_the_end_of_the_calendar_is_a_filter(option: str):
+    indexed()
+    result = invoke("search", "--json", option, "9999-12", "S-400")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["total"] == (0 if option == "--after" else 2)  # one of the three is undated
+    known_query_answers()
+
+
+def test_a_batch_line_that_is_not_utf8_fails_alone():
+    indexed()
+    Path("queries.tsv").write_bytes(b"q1\tS-400\nq2\tcaf\xe9\nq3\tErdogan\n")
+    result = invoke("search", "--batch", "queries.tsv", "--format", "trec")
+    assert result.exit_code == 2
+    assert one_line(result.stderr) == "searcher: query 2: line 2: not UTF-8"
+    assert [line.split()[0] for line in result.stdout.splitlines()] == ["q1"] * 3 + ["q3"] * 4
+    known_query_answers()
+
+
+def test_trec_output_escapes_hostile_ids_and_query_ids():
+    records = [
+        {"id": f"osc\x1b]52;c;{'x' * 8}\x07 and space\nline", "text": ZEPPELIN},
+        {"id": "csi\x9b2J", "text": ZEPPELIN},
+    ]
+    Path("seeds/feed.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    indexed()
+    Path("queries.tsv").write_text("q \x1b[2J1\tzeppelin\n")
+    result = invoke("search", "--batch", "queries.tsv", "--format", "trec")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert sorted(line.split()[2] for line in lines) == ["csi%C2%9B2J", "osc%1B]52;c;xxxxxxxx%07%20and%20space%0Aline"]
+    assert all(len(line.split()) == 6 and line.split()[0] == "q%20%1B[2J1" for line in lines)
+    assert not any(c in result.stdout for c in "\x1b\x07\x9b")

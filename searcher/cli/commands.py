@@ -282,7 +282,10 @@ def _ensure_index(index_dir: Path) -> None:
     "--expand", is_flag=True, help="Add terms from the best results to the query (pseudo-relevance feedback)."
 )
 @click.option(
-    "--batch", type=click.File("r", encoding="utf-8"), help="Run the qid<TAB>query lines of FILE ('-': stdin)."
+    "--batch",
+    # A byte that is not UTF-8 fails its own line (batch_search), not the whole file.
+    type=click.File("r", encoding="utf-8", errors="surrogateescape"),
+    help="Run the qid<TAB>query lines of FILE ('-': stdin).",
 )
 @click.option(
     "--format",
@@ -349,7 +352,8 @@ def _run_batch(index_dir: Path, lines: TextIO, batch_format: str, options: Searc
             _warn(f"query {qid}: {outcome}")
             failed = True
         elif batch_format == "trec":
-            click.echo(output.trec_lines(qid, outcome))
+            if outcome.hits:  # a query with no hits has no lines (not an empty one)
+                click.echo(output.trec_lines(qid, outcome))
         else:
             click.echo(output.search_json(outcome, qid=qid))
     if failed:

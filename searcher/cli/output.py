@@ -16,8 +16,9 @@ from pathlib import Path
 
 from searcher.models import Article, ArticleDate, Hit, IndexReport, IndexStats, Progress, SearchResult, TopicCount
 
-# C0, DEL and C1 controls, and the bidirectional overrides that can disguise text ("Trojan Source").
-UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0, DEL and C1 controls, the bidirectional overrides that can disguise text ("Trojan Source"), and
+# lone surrogates (a file name's bytes that are not UTF-8), which cannot be written out at all.
+UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 # Widest bar of a timeline, in characters.
 TIMELINE_WIDTH = 40
 # Ids of a story's near-identical copies listed under its hit in the terminal (JSON lists them all).
@@ -93,7 +94,22 @@ def search_json(result: SearchResult, qid: str | None = None) -> str:
 
 def trec_lines(qid: str, result: SearchResult) -> str:
     """A TREC run file's lines for one query: qid Q0 docid rank score searcher."""
-    return "\n".join(f"{qid} Q0 {h.id} {h.rank} {h.score:.4f} searcher" for h in result.hits)
+    qid = trec_field(qid)
+    return "\n".join(f"{qid} Q0 {trec_field(h.id)} {h.rank} {h.score:.4f} searcher" for h in result.hits)
+
+
+# A TREC run's fields are split on whitespace, and the file is often read on a terminal.
+TREC_UNSAFE = re.compile(rf"\s|{UNSAFE.pattern}")
+
+
+def trec_field(text: str) -> str:
+    """One whitespace-free field: each space, line break or control character percent-encoded
+    (an id "a b" is written "a%20b"), so no id splits a line or reaches the terminal raw."""
+    return TREC_UNSAFE.sub(lambda m: "".join(f"%{byte:02X}" for byte in _utf8_bytes(m.group(0))), text)
+
+
+def _utf8_bytes(char: str) -> bytes:
+    return char.encode("utf-8", "surrogateescape") if "\udc80" <= char <= "\udcff" else char.encode("utf-8", "replace")
 
 
 def search_text(result: SearchResult, style: Callable[..., str]) -> str:

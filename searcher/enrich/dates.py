@@ -6,8 +6,9 @@ its date is taken; a date written in the text has no time and is kept as written
 
 from __future__ import annotations
 
+import calendar
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 
 from searcher.models import ArticleDate
@@ -63,9 +64,7 @@ def _parse_timestamp(text: str, source: str) -> ArticleDate | None:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "T", 1))
     except ValueError:
         return None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC)
-    return ArticleDate(moment.date(), "day", source)
+    return _utc_day(moment, source)
 
 
 def _parse_rfc2822(text: str, source: str) -> ArticleDate | None:
@@ -73,10 +72,19 @@ def _parse_rfc2822(text: str, source: str) -> ArticleDate | None:
         return None
     try:
         moment = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
+    return _utc_day(moment, source)
+
+
+def _utc_day(moment: datetime, source: str) -> ArticleDate | None:
+    """The UTC calendar day of a moment; None when converting it leaves the calendar (9999-12-31
+    at 23:00 in UTC-5 is a day in the year 10000, which Python's dates cannot hold)."""
     if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC)
+        try:
+            moment = moment.astimezone(UTC)
+        except OverflowError:
+            return None
     return ArticleDate(moment.date(), "day", source)
 
 
@@ -115,7 +123,7 @@ def period_bounds(text: str) -> tuple[date, date]:
             first = last = date(year, int(month), int(day))
         elif month:
             first = date(year, int(month), 1)
-            last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+            last = first.replace(day=calendar.monthrange(year, first.month)[1])
         else:
             first, last = date(year, 1, 1), date(year, 12, 31)
     except ValueError as error:

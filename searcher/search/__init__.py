@@ -7,6 +7,7 @@ the cleaner.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -71,6 +72,21 @@ def topic_counts(index_root: Path) -> list[TopicCount]:
     return open_engine(index_root).topic_counts()
 
 
+# Bytes of a batch file that are not UTF-8, as Python decodes them with errors="surrogateescape".
+UNDECODED = re.compile("[\udc80-\udcff]")
+
+
+def _bad_batch_line(line: str, qid: str, tab: str) -> str | None:
+    """Why a batch line cannot be run, or None."""
+    if UNDECODED.search(line):
+        return "not UTF-8"
+    if not tab:
+        return "expected qid<TAB>query"
+    if not qid.strip():
+        return "empty query id"
+    return None
+
+
 def batch_search(
     index_root: Path, lines: Iterable[str], options: SearchOptions
 ) -> Iterator[tuple[str, SearchResult | SearcherError]]:
@@ -79,8 +95,9 @@ def batch_search(
         if not line.strip() or line.startswith("#"):
             continue
         qid, tab, text = line.rstrip("\n").partition("\t")
-        if not tab:
-            yield str(number), QueryError(f"line {number}: expected qid<TAB>query")
+        problem = _bad_batch_line(line, qid, tab)
+        if problem:
+            yield str(number), QueryError(f"line {number}: {problem}")
             continue
         try:
             yield qid.strip(), search(index_root, text, options)

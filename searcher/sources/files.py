@@ -4,6 +4,7 @@ folders left out, each with a readable document id."""
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,24 +52,30 @@ class FoundFile:
 
 def find_files(roots: Iterable[Path], skipped: Skipped | None = None) -> tuple[list[FoundFile], list[tuple[str, str]]]:
     """All article files under the roots, sorted, with failures for roots that cannot be used;
-    files under them that are not articles (a .pdf, a .png) are added to `skipped`."""
+    files under them that are not articles (a .pdf, a .png, a FIFO, a link out of the roots) are
+    added to `skipped`."""
     skipped = [] if skipped is None else skipped
+    roots = list(roots)
+    inside = [str(root.resolve()) for root in roots if root.exists()]
     found: list[FoundFile] = []
     failures: list[tuple[str, str]] = []
     for root in roots:
         if not root.exists():
             failures.append((str(root), "no such file or folder"))
         elif root.is_dir():
-            found.extend(_walk(root, failures, skipped))
-        elif article_kind(root):
-            found.append(FoundFile(root, root.name))
-        else:
+            found.extend(_walk(root, inside, failures, skipped))
+        elif not article_kind(root):
             failures.append((str(root), f"unsupported file type {suffix_of(root)!r}"))
+        elif (kind := _not_regular(root)) is not None:
+            failures.append((str(root), f"not a regular file ({kind})"))
+        else:
+            found.append(FoundFile(root, root.name))
     return found, failures
 
 
-def _walk(root: Path, failures: list[tuple[str, str]], skipped: Skipped) -> Iterator[FoundFile]:
-    """Files under root, hidden ones left out; symlinked folders are not followed, so no loops."""
+def _walk(root: Path, inside: list[str], failures: list[tuple[str, str]], skipped: Skipped) -> Iterator[FoundFile]:
+    """Files under root, hidden ones left out; symlinked folders are not followed, so no loops, and
+    a symlinked file only when it points inside the roots (never to /etc/passwd)."""
 
     def report(error: OSError) -> None:
         failures.append((str(error.filename), f"cannot read folder: {error.strerror}"))
@@ -81,5 +88,37 @@ def _walk(root: Path, failures: list[tuple[str, str]], skipped: Skipped) -> Iter
                 continue
             if not article_kind(path):
                 skipped.append((str(path), NOT_AN_ARTICLE, suffix_of(path)))
-                continue
-            yield FoundFile(path, (Path(root.name) / path.relative_to(root)).as_posix())
+            elif not _utf8(name):
+                failures.append((str(path), "file name is not valid UTF-8; rename it to index it"))
+            elif (kind := _not_regular(path)) is not None:
+                skipped.append((str(path), "not a regular file", kind))
+            elif path.is_symlink() and not _under(str(path.resolve()), inside):
+                skipped.append((str(path), "a link to a file outside the indexed paths", "link"))
+            else:
+                yield FoundFile(path, (Path(root.name) / path.relative_to(root)).as_posix())
+
+
+def _utf8(name: str) -> bool:
+    """False for a name whose bytes are not UTF-8 (Python hands them over as lone surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _not_regular(path: Path) -> str | None:
+    """What a path is when it is not a regular file (a FIFO would block its reader for ever), else
+    None; a path that cannot be looked at is left for reading to report."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    kinds = {stat.S_ISFIFO: "fifo", stat.S_ISSOCK: "socket", stat.S_ISCHR: "device", stat.S_ISBLK: "device"}
+    return next((name for test, name in kinds.items() if test(mode)), "special file")
+
+
+def _under(path: str, roots: list[str]) -> bool:
+    return any(path == root or path.startswith(root.rstrip("/") + "/") for root in roots)

@@ -11,6 +11,7 @@ import io
 import os
 import zlib
 from pathlib import Path
+from stat import S_ISREG
 
 from searcher.errors import UnreadableDocumentError
 from searcher.models import SourceDocument
@@ -56,6 +57,8 @@ def read_documents(
 def _read_bytes(path: Path, max_bytes: int) -> tuple[bytes, os.stat_result]:
     try:
         stat = path.stat()
+        if not S_ISREG(stat.st_mode):  # a FIFO put there since the folder was listed: never block on it
+            raise UnreadableDocumentError("not a regular file")
         if stat.st_size > max_bytes:
             raise UnreadableDocumentError(f"file is {stat.st_size:,} bytes, over the limit of {max_bytes:,}")
         with path.open("rb") as handle:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from searcher.errors import UnreadableDocumentError
 from searcher.models import SourceDocument
@@ -37,8 +38,11 @@ def _record(line: str, common: dict) -> SourceDocument:
         record = json.loads(line)
     except json.JSONDecodeError as error:
         raise ValueError(f"invalid JSON ({error.msg})") from None
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
     if not isinstance(record, dict):
         raise ValueError("not a JSON object")
+    record = {key: _without_lone_surrogates(value) for key, value in record.items()}
     doc_id = record.get("id")
     if not isinstance(doc_id, str | int) or not str(doc_id).strip():
         raise ValueError("missing 'id'")
@@ -73,3 +77,17 @@ def _optional_str(record: dict, key: str) -> str | None:
     if not isinstance(value, str):
         raise ValueError(f"{key!r} must be a string")
     return value.strip() or None
+
+
+# JSON may escape half of a UTF-16 pair ("\\ud800") that no text can hold: such a string indexes,
+# then cannot be printed or written out, so every result holding it failed.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_lone_surrogates(value: object) -> object:
+    """Strings (and the strings in a list, as `topics`) with each lone surrogate replaced by U+FFFD."""
+    if isinstance(value, str):
+        return LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [LONE_SURROGATE.sub("\ufffd", item) if isinstance(item, str) else item for item in value]
+    return value
