@@ -23,6 +23,7 @@ from pathlib import Path
 from searcher.engine import Engine, Generation, open_engine
 from searcher.enrich.topics import Taxonomy, default_taxonomy_path, load_taxonomy
 from searcher.errors import (
+    IndexCorruptError,
     IndexMissingError,
     IndexOutdatedError,
     IndexWriteError,
@@ -103,14 +104,17 @@ def update_index(
     missing = [path for path in paths or [] if not path.exists()]
     if missing:
         raise PathNotFoundError(f"no such file or folder: {missing[0]}; nothing was indexed")
-    root.mkdir(parents=True, exist_ok=True)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as error:  # a read-only file system, a file in the way, no permission
+        raise IndexWriteError(f"cannot create the index at {root} ({error.strerror or error})") from error
     engine = open_engine(root)
     if engine.looks_foreign() and not engine.exists():
         raise NotAnIndexError(f"{root} is not a searcher index and is not empty; refusing to write into it")
     settings = _Settings(procs or os.cpu_count() or 1, optimize, max_bytes, progress or (lambda _: None))
     try:
         with engine.writer_lock(lock_timeout, on_wait):
-            report = _Job(engine, rebuild, settings).run(paths, taxonomy_path, forget or [])
+            report = _Job(engine, root, rebuild, settings).run(paths, taxonomy_path, forget or [])
     except OSError as error:  # source files' errors are per-file failures; this is the index's own storage
         reason = error.strerror or str(error)
         raise IndexWriteError(
@@ -133,20 +137,28 @@ class _Settings:
 class _Job:
     """One locked indexing run: choose the generation, plan from the file state, write, switch."""
 
-    def __init__(self, engine: Engine, rebuild: bool, settings: _Settings) -> None:
-        self.engine, self.rebuild, self.settings = engine, rebuild, settings
+    def __init__(self, engine: Engine, root: Path, rebuild: bool, settings: _Settings) -> None:
+        self.engine, self.root, self.rebuild, self.settings = engine, root, rebuild, settings
         self.report = IndexReport()
 
     def run(self, paths: list[Path] | None, taxonomy_path: Path | None, forget: list[Path]) -> IndexReport:
-        active = self.engine.active()
+        active, damaged = self._active()
         fresh = active is None or self.rebuild
         manifest = _old_manifest(active) if fresh else active.compatible_manifest()
+        if manifest is None or damaged:
+            if not paths:  # a damaged manifest no longer says which paths the index was built from
+                raise IndexCorruptError(
+                    f"the index at {self.root} is damaged and its paths cannot be read; "
+                    "rebuild it from yours with: searcher index --rebuild PATH"
+                )
+            active, manifest = None, {}
         taxonomy = load_taxonomy(taxonomy_path or _custom_taxonomy(manifest, active))
         if not fresh and manifest["taxonomy"]["fingerprint"] != taxonomy.fingerprint:
             raise IndexOutdatedError(
                 "the taxonomy has changed since the index was built; rebuild it with: searcher index --rebuild"
             )
-        self.engine.remove_stale_generations(keep=active)
+        if not damaged:  # with CURRENT damaged, which generation was active is unknown: keep them all for now
+            self.engine.remove_stale_generations(keep=active)
         roots, dropped = _roots(paths, manifest, self.rebuild, forget)
         self.report.forgotten = [str(r) for r in dropped]
         self.report.roots = [str(r) for r in roots]
@@ -171,6 +183,15 @@ class _Job:
             generation.activate()
             self.engine.remove_stale_generations(keep=generation)
         return self.report
+
+    def _active(self) -> tuple[Generation | None, bool]:
+        """The active generation, and whether the index is damaged: a rebuild works from any state."""
+        try:
+            return self.engine.active(), False
+        except IndexCorruptError:
+            if not self.rebuild:
+                raise
+            return None, True
 
     def _apply(
         self, generation: Generation, roots: list[Path], dropped: list[Path], taxonomy: Taxonomy, fresh: bool
@@ -387,14 +408,14 @@ def save_state(generation: Generation, state: dict[str, FileEntry]) -> None:
     )
 
 
-def _old_manifest(active: Generation | None) -> dict:
-    """What a rebuild keeps of the index it replaces (its paths, its taxonomy), if it can be read."""
+def _old_manifest(active: Generation | None) -> dict | None:
+    """What a rebuild keeps of the index it replaces (its paths, its taxonomy); None when it cannot be read."""
     if active is None:
         return {}
     try:
         return active.manifest()
-    except SearcherError:
-        return {}
+    except IndexCorruptError:
+        return None
 
 
 def _custom_taxonomy(manifest: dict, active: Generation | None) -> Path | None:

@@ -99,20 +99,20 @@ class IndexLocation(NamedTuple):  # not a dataclass: see models.py
 
 def index_exists(root: Path) -> bool:
     """True when root holds a searcher index (damaged or not): there is something to open."""
-    return (root / CURRENT_FILE).is_file()
+    return (root / CURRENT_FILE).exists() or (root / CURRENT_FILE).is_symlink()
 
 
 def locate(root: Path) -> IndexLocation:
     """The active generation of the index at root, checked to be searcher's own."""
     current = root / CURRENT_FILE
-    if not current.is_file():
+    if not index_exists(root):
         if looks_foreign(root):
             raise NotAnIndexError(f"{root} is not a searcher index (no {CURRENT_FILE} file); refusing to open it")
         raise IndexMissingError(f"no index at {root}; build one with: searcher index PATH")
     try:
         name = current.read_text(encoding="utf-8").strip()
-    except OSError as error:
-        raise IndexCorruptError(f"cannot read {current}: {error.strerror}") from error
+    except (OSError, ValueError):  # a folder, a dangling link, bytes that are not UTF-8
+        name = ""
     generation = root / name
     if not name.startswith("gen-") or "/" in name or not (generation / MANIFEST_FILE).is_file():
         raise IndexCorruptError(
@@ -136,15 +136,33 @@ def _ours_or_harmless(name: str) -> bool:
 
 
 def read_manifest(generation: Path) -> dict:
+    unreadable = IndexCorruptError(
+        f"index manifest in {generation} is damaged; rebuild with: searcher index --rebuild PATH"
+    )
     try:
         manifest = json.loads((generation / MANIFEST_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise IndexCorruptError(
-            f"index manifest in {generation} is unreadable; rebuild with: searcher index --rebuild"
-        ) from error
+    except (OSError, ValueError, RecursionError) as error:
+        raise unreadable from error
     if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
         raise NotAnIndexError(f"{generation} was not written by searcher; refusing to open it")
+    if not _well_formed(manifest):
+        raise unreadable
     return manifest
+
+
+def _well_formed(manifest: dict) -> bool:
+    """The keys searcher reads have the types it wrote (a hand-edited manifest may not)."""
+    if manifest.get("building"):
+        return True
+    roots, taxonomy = manifest.get("roots"), manifest.get("taxonomy")
+    return (
+        isinstance(roots, list)
+        and all(isinstance(root, str) for root in roots)
+        and isinstance(taxonomy, dict)
+        and isinstance(taxonomy.get("path"), str)
+        and isinstance(taxonomy.get("fingerprint"), str)
+        and all(isinstance(manifest.get(key), str | None) for key in ("created", "updated"))
+    )
 
 
 def write_manifest(generation: Path, manifest: dict) -> None:
@@ -196,7 +214,10 @@ def activate(root: Path, generation: Path) -> None:
     """Switches searches to generation in one atomic rename."""
     temporary = root / (CURRENT_FILE + ".tmp")
     temporary.write_text(generation.name + "\n", encoding="utf-8")
-    os.replace(temporary, root / CURRENT_FILE)
+    current = root / CURRENT_FILE
+    if current.is_dir() and not current.is_symlink():  # a damaged index: nothing can be renamed over a folder
+        shutil.rmtree(current)
+    os.replace(temporary, current)
 
 
 def remove_stale_generations(root: Path, keep: Path) -> None:
