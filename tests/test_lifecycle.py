@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import errno
 import json
+import shutil
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -269,3 +271,95 @@ def test_a_record_moved_into_a_jsonl_file_that_sorts_earlier_stays_indexed(runne
     found = json.loads(runner.invoke(cli, ["search", "--json", "zeppelin"]).stdout)
     assert [(hit["id"], Path(hit["path"]).name) for hit in found["hits"]] == [("moved", "a.jsonl")]
     assert seed_hits(runner) == 3
+
+
+# --- a damaged index: one line, and a rebuild with paths works from any state --------------------
+
+
+def damage_current(how: str) -> None:
+    current = INDEX / "CURRENT"
+    if how == "folder":
+        current.unlink()
+        current.mkdir()
+    elif how == "missing-generation":
+        for generation in INDEX.glob("gen-*"):
+            shutil.rmtree(generation)
+    else:
+        current.write_bytes(
+            {"garbage": b"garbage\n", "empty": b"", "escape": b"../../etc\n", "not-utf8": b"\xff\xfe"}[how]
+        )
+
+
+def damage_manifest(how: str) -> None:
+    manifest = next(INDEX.glob("gen-*/searcher.json"))
+    data = json.loads(manifest.read_text())
+    manifest.write_text({
+        "truncated": manifest.read_text()[:20],
+        "roots-a-string": json.dumps({**data, "roots": "/etc"}),
+        "no-taxonomy": json.dumps({k: v for k, v in data.items() if k != "taxonomy"}),
+        "nested-100000-deep": '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}",
+    }[how])  # fmt: skip
+
+
+DAMAGES = [(damage_current, how) for how in ("garbage", "empty", "escape", "not-utf8", "folder", "missing-generation")]
+DAMAGES += [(damage_manifest, how) for how in ("truncated", "roots-a-string", "no-taxonomy", "nested-100000-deep")]
+
+
+@pytest.mark.parametrize(("damage", "how"), DAMAGES, ids=[f"{d.__name__[7:]}-{how}" for d, how in DAMAGES])
+def test_a_damaged_index_says_so_in_one_line_and_a_rebuild_with_paths_recovers(
+    runner: CliRunner, damage: Callable[[str], None], how: str
+):
+    update_index(INDEX, [Path("seeds")])
+    damage(how)
+    for args in (["search", "S-400"], ["index"], ["stats"], ["index", "--rebuild"]):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 1, (args, result.stderr)
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and "Traceback" not in result.stderr, (args, result.stderr)
+        assert lines[0].startswith("Error: ") and "damaged" in lines[0], (args, lines)
+        assert lines[0].endswith("searcher index --rebuild PATH"), (args, lines)
+    rebuilt = runner.invoke(cli, ["index", "--rebuild", "seeds"])
+    assert rebuilt.exit_code == 0, rebuilt.stderr
+    assert rebuilt.stderr.splitlines()[-1].startswith("searcher: 5 added, 0 updated, 0 removed, 0 unchanged, 0 failed")
+    assert documents(runner) == 5
+    assert seed_hits(runner) == 3
+    assert len(generations()) == 1
+
+
+def test_a_rebuild_with_a_damaged_manifest_never_indexes_seeds_instead(runner: CliRunner):
+    Path("corpus").mkdir()
+    Path("corpus/a.txt").write_text("Zeppelin\n\nA zeppelin landed in Ankara.\n")
+    update_index(INDEX, [Path("corpus")])
+    damage_manifest("truncated")
+    result = runner.invoke(cli, ["index", "--rebuild"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "Error: the index at index is damaged and its paths cannot be read; "
+        "rebuild it from yours with: searcher index --rebuild PATH"
+    )
+    assert runner.invoke(cli, ["index", "--rebuild", "corpus"]).exit_code == 0
+    assert documents(runner) == 1
+
+
+def test_a_search_racing_an_update_commit_answers_from_the_new_commit(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+):
+    update_index(INDEX, [Path("seeds")])
+    Path("seeds/new.txt").write_text("New story\n\nA zeppelin with S-400 missiles landed in Ankara.\n")
+    from searcher.engine.whoosh import searching
+
+    real_check = searching._holds_articles
+    committed = []
+
+    def commit_in_between(index_root: Path, searcher: object) -> None:
+        """The search has opened the index; an update commits now, merging away its segment."""
+        if not committed:
+            committed.append(update_index(INDEX).added)
+        real_check(index_root, searcher)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(searching, "_holds_articles", commit_in_between)
+        result = runner.invoke(cli, ["search", "--json", "S-400"])
+    assert committed == [1]
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["total"] == 4

@@ -16,7 +16,6 @@ from pathlib import Path
 from searcher.engine.base import DocumentWriter, FailureCallback, Matches, Prepare
 from searcher.engine.query import SearchQuery
 from searcher.engine.whoosh import searching, state, store
-from searcher.engine.whoosh.spelling import suggest
 from searcher.models import Article, IndexStats, SearchOptions, TopicCount
 
 
@@ -90,7 +89,7 @@ class WhooshEngine:
 
     def active(self) -> WhooshGeneration | None:
         """The generation searches use; None for a new index (raises when the index is damaged)."""
-        if not (self.root / store.CURRENT_FILE).exists():
+        if not store.index_exists(self.root):
             return None
         return WhooshGeneration(store.locate(self.root))
 
@@ -116,8 +115,7 @@ class WhooshEngine:
         return iter(searching.ids(self.root))
 
     def suggest(self, text: str) -> str | None:
-        with searching.damage_reported(self.root):
-            return suggest(searching.open_searcher(self.root), text)
+        return searching.suggestion(self.root, text)
 
     def stats(self) -> IndexStats:
         return searching.index_stats(self.root)

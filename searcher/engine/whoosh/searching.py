@@ -7,14 +7,15 @@ Never imports beautifulsoup4 or the cleaner: a query loads only Whoosh and the a
 from __future__ import annotations
 
 import atexit
+import functools
 import json
 import math
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from whoosh import collectors, sorting
 from whoosh import query as wq
@@ -27,6 +28,8 @@ from searcher.engine import query as q
 from searcher.engine.base import Match, Matches
 from searcher.engine.whoosh import ranking, store
 from searcher.engine.whoosh.docsets import count_matches, docset
+from searcher.engine.whoosh.spelling import suggest
+from searcher.engine.whoosh.state import whoosh_generation
 from searcher.engine.whoosh.translate import to_whoosh
 from searcher.errors import IndexCorruptError, IndexEmptyError, QueryError, SearcherError
 from searcher.models import Article, ArticleDate, DroppedBlock, IndexStats, SearchOptions, TopicCount
@@ -36,6 +39,7 @@ SEARCH_FIELDS = list(q.TEXT_FIELDS)
 # tests/bench/relevance.py found as good as any other setting on Cranfield (see README).
 BM25_PARAMETERS = {"K1": 1.2, "B": 0.75}
 WEIGHTING = ranking.NewsBM25F
+T = TypeVar("T")
 
 
 @contextmanager
@@ -54,6 +58,41 @@ def damage_reported(index_root: Path) -> Iterator[None]:
         ) from error
 
 
+# A read that fails while a commit changes the index under it is made again, on the index as
+# committed; a second failure is damage.
+READ_ATTEMPTS = 2
+
+
+def read_again_after_a_commit(read: Callable[..., T]) -> Callable[..., T]:
+    """An update's commit deletes the segment files it merged away, and a search that had opened the
+    index just before read them as missing: a healthy index was reported damaged (6 of 6 searches
+    paused at the commit). Such a read is made again, as reads after a rebuild's switch already are."""
+
+    @functools.wraps(read)
+    def reading(index_root: Path, *args: object, **kwargs: object) -> T:
+        for attempt in range(1, READ_ATTEMPTS + 1):
+            before = _commit_of(index_root)
+            try:
+                return read(index_root, *args, **kwargs)
+            except IndexCorruptError:
+                if attempt == READ_ATTEMPTS or _commit_of(index_root) in (before, None):
+                    raise
+                close_searchers()
+        raise AssertionError("unreachable")
+
+    return reading
+
+
+def _commit_of(index_root: Path) -> tuple[Path, int] | None:
+    """The active generation and its Whoosh commit number; None when they cannot be told."""
+    try:
+        generation = store.locate(index_root).generation
+    except SearcherError:
+        return None
+    return generation, whoosh_generation(generation)
+
+
+@read_again_after_a_commit
 def search(index_root: Path, request: q.SearchQuery, options: SearchOptions) -> Matches:
     """The best matches for a parsed query, filtered and ordered as asked, with the total that match."""
     with damage_reported(index_root):
@@ -408,6 +447,7 @@ def _buckets(results, name: str, low: int, high: int) -> dict[int, int]:  # noqa
     return {int(key): n for key, n in sorted((k, n) for k, n in counts if k is not None) if low <= int(key) <= high}
 
 
+@read_again_after_a_commit
 def topic_counts(index_root: Path) -> list[TopicCount]:
     """Every topic of the taxonomy that built the index, and any others articles carry, with counts."""
     with damage_reported(index_root):
@@ -464,6 +504,7 @@ def stored_date(fields: dict) -> ArticleDate | None:
     )
 
 
+@read_again_after_a_commit
 def article(index_root: Path, doc_id: str) -> Article | None:
     """The stored article with exactly this id, or None."""
     with damage_reported(index_root):
@@ -471,6 +512,14 @@ def article(index_root: Path, doc_id: str) -> Article | None:
         return None if fields is None else stored_article(fields)
 
 
+@read_again_after_a_commit
+def suggestion(index_root: Path, text: str) -> str | None:
+    """Did you mean: the query with unknown words corrected (spelling.py)."""
+    with damage_reported(index_root):
+        return suggest(open_searcher(index_root), text)
+
+
+@read_again_after_a_commit
 def ids(index_root: Path) -> list[str]:
     """Every indexed article's id, in order."""
     with damage_reported(index_root):
@@ -497,6 +546,7 @@ def stored_article(fields: dict) -> Article:
     )
 
 
+@read_again_after_a_commit
 def index_stats(index_root: Path) -> IndexStats:
     """Size, provenance, settings and contents of the index at index_root."""
     with damage_reported(index_root):
@@ -539,6 +589,7 @@ def _index_stats(index_root: Path) -> IndexStats:
 SIMILAR_TERMS = 20
 
 
+@read_again_after_a_commit
 def similar(index_root: Path, article: Article, options: SearchOptions) -> Matches | None:
     """Articles most like this one (itself left out), by its key terms; None when it has none."""
     with damage_reported(index_root):
