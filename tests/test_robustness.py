@@ -540,3 +540,100 @@ def test_trec_output_escapes_hostile_ids_and_query_ids():
     assert sorted(line.split()[2] for line in lines) == ["csi%C2%9B2J", "osc%1B]52;c;xxxxxxxx%07%20and%20space%0Aline"]
     assert all(len(line.split()) == 6 and line.split()[0] == "q%20%1B[2J1" for line in lines)
     assert not any(c in result.stdout for c in "\x1b\x07\x9b")
+
+
+# --- damaged or unwritable places ----------------------------------------------------------------
+
+
+def read_only_file_system(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every folder or file created under the working directory fails as on a read-only mount."""
+
+    def refused(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(Path, "mkdir", refused)
+    monkeypatch.setattr(os, "mkdir", refused)
+
+
+@pytest.mark.parametrize("args", [["index", "seeds"], ["search", "S-400"]], ids=["index", "first-search"])
+def test_a_new_index_on_a_read_only_file_system_is_one_line(monkeypatch: pytest.MonkeyPatch, args: list[str]):
+    with monkeypatch.context() as patched:
+        read_only_file_system(patched)
+        result = invoke(*args)
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines()[-1] == "Error: cannot create the index at index (Read-only file system)"
+    assert "Traceback" not in result.stderr
+    assert not INDEX.exists()
+    known_query_answers()  # once the file system is writable, the first search builds it
+
+
+def test_an_index_without_a_dated_article_has_counts_not_damage():
+    Path("undated").mkdir()
+    Path("undated/a.txt").write_text(f"Zeppelin\n\n{ZEPPELIN}\n")
+    assert invoke("index", "undated").exit_code == 0
+    stats = invoke("stats", "--json")
+    assert stats.exit_code == 0, stats.stderr
+    assert (json.loads(stats.stdout)["years"], json.loads(stats.stdout)["undated"]) == ({}, 1)
+    for option in ("--facets", "--timeline"):
+        result = invoke("search", "--json", option, "zeppelin")
+        assert result.exit_code == 0, result.stderr
+        assert json.loads(result.stdout)["total"] == 1
+    assert "Timeline: no dated matches" in invoke("search", "--timeline", "zeppelin").stdout
+
+
+def test_a_missing_corpus_folder_is_one_failure_and_keeps_its_articles():
+    Path("news").mkdir()
+    Path("news/a.txt").write_text(f"Zeppelin\n\n{ZEPPELIN}\n")
+    assert indexed("news").exit_code == 0
+    Path("news").rename("unmounted")
+    result = invoke("index")
+    assert result.exit_code == 1
+    assert failure_lines(result.stderr) == ["searcher: failed: news: no such file or folder"]
+    assert result.stderr.splitlines()[-1].startswith("searcher: 0 added, 0 updated, 0 removed, 5 unchanged, 1 failed")
+    assert json.loads(invoke("stats", "--json").stdout)["documents"] == 6
+    assert json.loads(invoke("search", "--json", "zeppelin").stdout)["total"] == 1
+    known_query_answers()
+
+
+# --- memory -------------------------------------------------------------------------------------
+
+
+def test_topics_with_a_huge_name_are_listed_without_padding_every_line_to_it():
+    names = [f"t{i}" for i in range(200)] + ["x" * 200_000]
+    Path("seeds/feed.jsonl").write_text(json.dumps({"id": "tags", "text": ZEPPELIN, "topics": names}) + "\n")
+    assert indexed().exit_code == 0
+    result = invoke("topics")
+    assert result.exit_code == 0, result.stderr
+    assert len(result.stdout) < 220_000  # the listing's own size; padded, it was 200 lines of 200,000
+    assert f"{'t7':<32}  {1:>6}" in [line.rstrip() for line in result.stdout.splitlines()]
+    known_query_answers()
+
+
+def test_an_incremental_update_streams_its_files_instead_of_holding_them_all(monkeypatch: pytest.MonkeyPatch):
+    from searcher.engine.whoosh import writers
+    from searcher.index import update
+
+    indexed()
+    Path("more").mkdir()
+    for i in range(30):
+        Path(f"more/{i:02}.txt").write_text(f"Story {i}\n\nA zeppelin story number {i}.\n")
+    read, read_at_first_add = [], []
+    real_read, real_add = update.read_documents, writers.SerialWriter.add
+
+    def counted_read(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        read.append(1)
+        return real_read(*args, **kwargs)
+
+    def first_add(self, document):  # noqa: ANN001, ANN202
+        read_at_first_add.append(len(read)) if not read_at_first_add else None
+        return real_add(self, document)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(update, "PARALLEL_MIN_DOCUMENTS", 10)  # the look-ahead that picks the writer
+        patched.setattr(update, "read_documents", counted_read)
+        patched.setattr(writers.SerialWriter, "add", first_add)
+        result = invoke("index", "--jobs", "1", "more")
+    assert result.exit_code == 0, result.stderr
+    assert (len(read), read_at_first_add) == (30, [10])  # not all 30 files held before the first is written
+    assert json.loads(invoke("stats", "--json").stdout)["documents"] == 35
+    known_query_answers()

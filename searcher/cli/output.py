@@ -162,8 +162,14 @@ def timeline_text(timeline: dict[str, int]) -> list[str]:
     return lines
 
 
+# Topic names are padded to line up up to this width; a longer one (a JSONL record's topics are
+# kept as given, and one was a megabyte) is not padded, so the listing costs its size, not
+# topics times the longest name.
+TOPIC_COLUMN = 32
+
+
 def topics_text(counts: list[TopicCount]) -> str:
-    width = max((len(t.name) for t in counts), default=5)
+    width = min(max((len(t.name) for t in counts), default=5), TOPIC_COLUMN)
     lines = [f"{safe(t.name):<{width}}  {t.count:>6}  {safe(t.description)}" for t in counts]
     return "\n".join(lines) if lines else "No topics."
 

@@ -11,6 +11,7 @@ and the engine's generations and writers store it.
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 import time
@@ -204,11 +205,18 @@ class _Job:
         planner = _Planner(state, self.report, settings, found)
         actions = planner.actions(found, roots, dropped)
         if not fresh:
-            actions = list(actions)  # incremental: count the work first, to pick the writer
-            if not actions and not settings.optimize:
+            # Incremental: look ahead until the work is known to be big enough for worker processes,
+            # never further, so that memory holds at most that many documents, not the update.
+            ahead = []
+            for action in actions:
+                ahead.append(action)
+                if planner.planned >= PARALLEL_MIN_DOCUMENTS:
+                    break
+            if not ahead and not settings.optimize:
                 if planner.state != state:
                     save_state(generation, planner.state)  # touched files, read again: their new times
                 return planner.state != state
+            actions = itertools.chain(ahead, actions)
         big = planner.bytes_total >= PARALLEL_MIN_BYTES if fresh else planner.planned >= PARALLEL_MIN_DOCUMENTS
         procs = settings.procs if big else 1
         writer = generation.writer(Preparer(taxonomy), planner.failed_document, procs)

@@ -5,13 +5,16 @@ Variants, each in its own process so that peak memory is its own:
 - searcher (serial): the same pipeline in one process;
 - whoosh (single) and whoosh (multi-process): a minimal plain Whoosh writer, same schema and
   analyzer, over the same text already cleaned (cleaning not timed): the engine's ceiling;
-- sqlite fts5: SQLite's FTS5 (porter tokenizer) over the same cleaned text, a compiled peer.
+- sqlite fts5: SQLite's FTS5 (porter tokenizer) over the same cleaned text, a compiled peer;
+- searcher (incremental): the corpus added by an update to an index of one file, whose peak memory
+  is to be compared with the fresh build's (the "peak MB" column).
 Then incremental runs on the 1x searcher index: no change, 100 added, 100 edited, 100 deleted.
 Then nothing lost (nothing_lost.py): articles indexed against offered on Reuters, the BBC, saved pages
 and a web archive; no-change runs on 1,000 and 21,578 articles; kill -9 of a parallel rebuild
 followed by an index run (--no-nothing-lost skips it).
 
     python tests/bench/index.py [--data ../shared/data/reuters21578] [--sizes 1,10] [--work DIR]
+                                [--variants searcher-parallel,searcher-incremental] [--no-nothing-lost]
 
 The indexes stay in --work for tests/bench/query.py.
 """
@@ -59,6 +62,20 @@ def run_searcher(corpus: Path, target: Path, procs: int) -> dict:
 
     report = update_index(target, [corpus], procs=procs)
     return {"documents": report.added, "failed": len(report.failed)}
+
+
+def run_incremental_add(corpus: Path, target: Path) -> dict:
+    """The corpus added to an existing index (of one small file) by an incremental update: its
+    memory must be bounded by the batch, as a fresh build's is, not grow with what is added."""
+    from searcher.index import update_index
+
+    start = target.parent / f"{target.name}-start"
+    start.mkdir(parents=True, exist_ok=True)
+    (start / "first.txt").write_text("First story\n\nA story to start the index with.\n", encoding="utf-8")
+    update_index(target, [start], procs=1)
+    report = update_index(target, [corpus], procs=os.cpu_count() or 2)
+    assert not report.failed, report.failed[:3]
+    return {"documents": report.added}
 
 
 def cleaned_fields(corpus: Path, cache: Path) -> list[dict]:
@@ -116,6 +133,8 @@ def child(args: argparse.Namespace) -> None:
         result = run_searcher(args.corpus, args.target, os.cpu_count() or 2)
     elif args.variant == "searcher-serial":
         result = run_searcher(args.corpus, args.target, 1)
+    elif args.variant == "searcher-incremental":
+        result = run_incremental_add(args.corpus, args.target)
     elif args.variant == "whoosh-single":
         result = run_whoosh(fields, args.target, 1)
     elif args.variant == "whoosh-multi":
@@ -171,6 +190,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--no-nothing-lost", action="store_true", help="Skip the articles-indexed and kill checks.")
+    parser.add_argument("--variants", help="Only these variants, comma-separated (searcher-parallel always runs).")
     parser.add_argument("--variant", help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--target", type=Path, help=argparse.SUPPRESS)
@@ -194,14 +214,16 @@ def main() -> None:
 
         cache = args.work / f"cleaned-{copies}-schema{SCHEMA_VERSION}.pickle"  # fields change with the schema
         numbers = {}
-        for variant in ["searcher-parallel", "searcher-serial", "whoosh-single", "whoosh-multi", "fts5"]:
+        variants = ["searcher-parallel", "searcher-serial", "searcher-incremental", "whoosh-single", "whoosh-multi"]
+        chosen = args.variants.split(",") if args.variants else [*variants, "fts5"]
+        for variant in ["searcher-parallel", *(v for v in chosen if v != "searcher-parallel")]:
             target = args.work / f"{variant}-{copies}" if variant != "fts5" else args.work / f"fts5-{copies}.db"
             numbers[variant] = measured = measure(variant, corpus, target, cache)
             measured["docs_per_second"] = measured["documents"] / measured["seconds"]
             measured["mb_per_second"] = megabytes / measured["seconds"]
             print(f"  {copies}x {variant}: {measured['seconds']:.1f}s", file=sys.stderr)
-        ceiling = numbers["whoosh-multi"]["docs_per_second"]
-        serial = numbers["searcher-serial"]["docs_per_second"]
+        ceiling = numbers.get("whoosh-multi", numbers["searcher-parallel"])["docs_per_second"]
+        serial = numbers.get("searcher-serial", numbers["searcher-parallel"])["docs_per_second"]
         for variant, m in numbers.items():
             speed = m["docs_per_second"]
             rows.append([f"{copies}x", variant, m["documents"], round(m["seconds"], 1), round(speed),
