@@ -178,13 +178,13 @@ def test_schema_change_asks_for_a_rebuild(runner: CliRunner):
 
 KILLED_AT_STATE_SAVE = """
 import os, signal, sys
-from searcher.engine.whoosh import state
+from searcher.index import update
 from searcher.cli import main
 
 def killed(*_args):
     os.kill(os.getpid(), signal.SIGKILL)
 
-state.save_state = killed
+update.save_state = killed
 sys.argv = ["searcher", *sys.argv[1:]]
 main()
 """
@@ -219,13 +219,13 @@ def test_a_full_disk_when_the_file_state_is_saved_adds_nothing_twice(
 ):
     update_index(INDEX, [Path("seeds")])
     Path("seeds/new.txt").write_text("New story\n\nA zeppelin landed in Ankara.\n")
-    from searcher.engine.whoosh import state
+    from searcher.index import update
 
     def full(*_args: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     with monkeypatch.context() as patched:
-        patched.setattr(state, "save_state", full)
+        patched.setattr(update, "save_state", full)
         result = runner.invoke(cli, ["index"])
     assert result.exit_code == 1
     assert result.stderr.strip() == (
