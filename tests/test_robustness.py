@@ -436,6 +436,9 @@ def test_a_date_out_of_the_calendar_is_no_date_and_the_run_goes_on(name: str, co
     assert result.stderr.splitlines()[-1].startswith("searcher: 6 added, 0 updated, 0 removed, 0 unchanged, 0 failed")
     hits = json.loads(invoke("search", "--json", "zeppelin").stdout)["hits"]
     assert [(hit["date"], hit["date_source"]) for hit in hits] == [(None, "none")]
+    cleaned = invoke("clean", "--json", f"seeds/{name}")
+    assert cleaned.exit_code == 0, cleaned.stderr
+    assert json.loads(cleaned.stdout)["date"] is None
     known_query_answers()
 
 
