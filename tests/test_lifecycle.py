@@ -364,3 +364,27 @@ def test_a_search_racing_an_update_commit_answers_from_the_new_commit(
     assert committed == [1]
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["total"] == 4
+
+
+def test_a_failed_rebuild_of_a_damaged_index_keeps_the_damaged_generation(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+):
+    update_index(INDEX, [Path("seeds")])
+    before = generations()
+    damage_manifest("truncated")  # its segments still hold every article: it is not deleted before a new one is whole
+    from whoosh.filedb.filestore import FileStorage
+
+    def full(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(FileStorage, "create_file", full)
+        result = runner.invoke(cli, ["index", "--rebuild", "seeds"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "Error: cannot write the index at index (No space left on device); searches still use the last complete index"
+    )
+    assert generations() == before
+    assert runner.invoke(cli, ["index", "--rebuild", "seeds"]).exit_code == 0
+    assert documents(runner) == 5
+    assert seed_hits(runner) == 3

@@ -152,13 +152,13 @@ class _Job:
                     f"the index at {self.root} is damaged and its paths cannot be read; "
                     "rebuild it from yours with: searcher index --rebuild PATH"
                 )
-            active, manifest = None, {}
+            active, manifest, damaged = None, {}, True
         taxonomy = load_taxonomy(taxonomy_path or _custom_taxonomy(manifest, active))
         if not fresh and manifest["taxonomy"]["fingerprint"] != taxonomy.fingerprint:
             raise IndexOutdatedError(
                 "the taxonomy has changed since the index was built; rebuild it with: searcher index --rebuild"
             )
-        if not damaged:  # with CURRENT damaged, which generation was active is unknown: keep them all for now
+        if not damaged:  # a damaged generation stays until its replacement is active
             self.engine.remove_stale_generations(keep=active)
         roots, dropped = _roots(paths, manifest, self.rebuild, forget)
         self.report.forgotten = [str(r) for r in dropped]
