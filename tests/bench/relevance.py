@@ -8,8 +8,11 @@ Peers, each with its standard English setup: SQLite FTS5 (porter tokenizer, bm25
 BM25Okapi on searcher's own tokens (k1 1.5, b 0.75), bm25s with PyStemmer's Snowball English stemmer
 and English stopwords (method lucene, k1 1.5, b 0.75), tantivy (simple tokenizer, lowercase, English
 stopwords, Snowball English stemmer; BM25 k1 1.2, b 0.75, title and body searched), Xapian (Debian's
-python3-xapian: BM25Weight defaults, English Snowball stems, STEM_SOME, OR of the words). A peer whose
-package is missing is skipped with a message.
+python3-xapian: BM25Weight defaults, English Snowball stems, STEM_SOME, OR of the words), Lucene's BM25
+through Anserini (tests/bench/anserini.py: its defaults k1 0.9, b 0.4, Porter, English stopwords; needs
+Java 21+, the jar is fetched once from pyserini's sdist), and Anserini's BM25+RM3 as the anchor for
+searcher --expand (not counted as a plain-BM25 peer). A peer that cannot run here is skipped with a
+message.
 
     python tests/bench/relevance.py [--data ../shared/data/ir-collection] [--only cranfield,med]
         [--steps] [--grid]
@@ -31,6 +34,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+import anserini  # noqa: E402
 from common import table, write_json  # noqa: E402
 from ircollections import Collection, all_collections  # noqa: E402
 from ireval import evaluate  # noqa: E402
@@ -216,13 +220,42 @@ def xapian_runs(collection: Collection) -> dict[str, list[str]] | None:
     return runs_by_words(collection.queries, ranked)
 
 
+def lucene_bm25_runs(collection: Collection) -> dict[str, list[str]] | None:
+    """Lucene's BM25 through Anserini (its defaults: k1 0.9, b 0.4, Porter, English stopwords)."""
+    return _anserini_runs(collection, rm3=False)
+
+
+def lucene_rm3_runs(collection: Collection) -> dict[str, list[str]] | None:
+    """Anserini's BM25+RM3 (10 feedback documents, 10 terms, original query weight 0.5)."""
+    return _anserini_runs(collection, rm3=True)
+
+
+_ANSERINI: dict[str, anserini.Anserini | None] = {}
+
+
+def _anserini_runs(collection: Collection, rm3: bool) -> dict[str, list[str]] | None:
+    """Both Anserini runs share one index per collection, built on first use."""
+    if collection.name not in _ANSERINI:
+        try:
+            work = Path(tempfile.mkdtemp(prefix=f"searcher-anserini-{collection.name}-"))
+            _ANSERINI[collection.name] = anserini.Anserini(collection.documents, work)
+        except anserini.AnseriniUnavailable as why:
+            print(f"  anserini: {why}", file=sys.stderr)
+            _ANSERINI[collection.name] = None
+    engine = _ANSERINI[collection.name]
+    return engine.runs(collection.queries, rm3=rm3, depth=DEPTH + 1) if engine else None
+
+
 PEERS = {
     "sqlite fts5 (porter, bm25)": fts5_runs,
     "rank-bm25 BM25Okapi (searcher's tokens)": rank_bm25_runs,
     "bm25s (PyStemmer, en stopwords)": bm25s_runs,
     "tantivy (en stopwords + stemmer)": tantivy_runs,
     "xapian (BM25, en stemmer)": xapian_runs,
+    "lucene BM25 (anserini defaults)": lucene_bm25_runs,
 }
+# Not plain BM25, so not in the "best peer" ratios: the anchor for searcher --expand.
+EXPANSION_PEERS = {"lucene BM25+RM3 (anserini defaults)": lucene_rm3_runs}
 
 
 def measure(collection: Collection, work: Path, steps: bool) -> dict[str, dict[str, float]]:
@@ -235,7 +268,7 @@ def measure(collection: Collection, work: Path, steps: bool) -> dict[str, dict[s
         return evaluate(without_excluded(runs, collection.exclude, depth), collection.qrels)
 
     results: dict[str, dict[str, float] | None] = {}
-    for name, runner in PEERS.items():
+    for name, runner in {**PEERS, **EXPANSION_PEERS}.items():
         started = time.perf_counter()
         results[name] = scored(runner(collection))
         if results[name] is None:
