@@ -111,6 +111,28 @@ DATELINE = re.compile(
     re.IGNORECASE,
 )
 
+# "By Jane Doe | July 12, 2019", "By JANE DOE, Reuters, on 12 July 2019": a byline that dates the story.
+BYLINE_DATE = re.compile(
+    rf"^by\s+[^|•·]{{2,60}}?(?:\s*[|•·,–-]\s*(?:on\s+)?|\s+on\s+)(?:(?:published|updated)\s*:?\s*)?"
+    rf"(?P<date>(?:[a-z]+,?\s+)?(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\.?\s+{_MONTH}\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
+    rf"(?:[\s,]+(?:at\s+)?\d{{1,2}}[:.]\d{{2}}(?:\s*[ap]\.?m\.?)?(?:\s+[a-z]{{2,4}})?)?)\.?$",
+    re.IGNORECASE,
+)
+
+# A wire story's opening: "ANKARA, July 12, 2019 - ", "ANKARA, July 12 (Reuters) - ", "ANKARA (AP) — ",
+# "BAHIA BLANCA, Argentina, Feb 26 - ", "NEW YORK, July 12, 2019 /PRNewswire/ -- ". The place is in
+# capitals; a date (with or without its year) or an agency must follow it, or else a long dash
+# ("WASHINGTON — "): "NATO - the alliance" is a sentence.
+_WIRE_DATE = rf"(?i:{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?|\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?)"
+WIRE_DATELINE = re.compile(
+    rf"""^(?P<place>[A-Z][A-Z.'’-]+(?:\s[A-Z][A-Z.'’-]*){{0,3}}(?:,\s[A-Z][a-zA-Z.'’-]+(?:\s[A-Z][a-zA-Z.'’-]+){{0,2}})?)
+        (?:,\s+(?i:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?P<date>{_WIRE_DATE}))?
+        \s*(?P<agency>\([A-Za-z][A-Za-z.&' -]{{1,30}}\)|/[A-Za-z][A-Za-z.&' -]{{1,30}}/)?
+        \s*(?P<dash>--?|–|—)\s+(?=\S)""",
+    re.VERBOSE,
+)
+WIRE_DATELINE_MIN_PLACE = 3  # "US - China talks" is a headline, not a dateline
+
 # A headline is a short line without the closing punctuation of a sentence.
 HEADLINE_MAX_WORDS = 30
 HEADLINE_MIN_WORDS = 2

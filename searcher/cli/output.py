@@ -22,7 +22,8 @@ UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 TIMELINE_WIDTH = 40
 # Ids of a story's near-identical copies listed under its hit in the terminal (JSON lists them all).
 COPY_IDS_SHOWN = 3
-DATE_SOURCES = {"metadata": "", "dateline": " (dateline)", "archive": " (archived)", "text": " (inferred from text)"}
+DATE_SOURCES = {"metadata": "", "dateline": " (dateline)", "url": " (from the URL)", "path": " (from the file path)",
+                "archive": " (archived)", "text": " (inferred from text)"}  # fmt: skip
 
 
 def safe(text: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from searcher.enrich.dates import infer_date, parse_date
+from searcher.enrich.dates import infer_date, parse_date, url_date
 from searcher.enrich.topics import Taxonomy
 from searcher.models import Article, ArticleDate, CleanedDocument
 
@@ -29,15 +29,20 @@ def enrich(cleaned: CleanedDocument, taxonomy: Taxonomy) -> Article:
 
 
 def best_date(cleaned: CleanedDocument) -> ArticleDate | None:
-    """The most trusted date: the record's own, page metadata, a dateline, the day a web archive
-    saved the page (news is archived within days of publication), then the story's text.
+    """The most trusted date: the record's own, page metadata, a dateline or a dated byline, a date
+    in the URL or in the saved file's path, the day a web archive saved the page (news is archived
+    within days of publication), then only a date the story ties to its own time.
 
     Dropped blocks (captions, comments) never count: their dates are not the story's.
     """
     stated = [(cleaned.source.date, "metadata")] if cleaned.source.date else []
-    archived = [(cleaned.source.archived, "archive")] if cleaned.source.archived else []
-    for text, source in stated + list(cleaned.date_candidates) + archived:
+    for text, source in stated + list(cleaned.date_candidates):
         parsed = parse_date(text, source)
         if parsed:
             return parsed
+    from_address = url_date(cleaned.source.url or cleaned.url, "url") or url_date(str(cleaned.source.path), "path")
+    if from_address:
+        return from_address
+    if cleaned.source.archived and (archived := parse_date(cleaned.source.archived, "archive")):
+        return archived
     return infer_date(cleaned.body)

@@ -138,11 +138,92 @@ def dates_in_text(text: str) -> list[ArticleDate]:
     return found
 
 
-def infer_date(text: str, today: date | None = None) -> ArticleDate | None:
-    """The latest date the story states, a lower bound on when it was published.
+# A date in a URL or a saved file's path: /2019/07/12/, 2019-07-12-title.html, 20190712, /2019/07/.
+PATH_DAY = re.compile(
+    r"(?<![0-9A-Za-z])(?P<year>(?:19|20)\d\d)(?:(?P<sep>[/_-])(?P<month>0?[1-9]|1[0-2])(?P=sep)(?P<day>0?[1-9]|[12]\d|3[01])"
+    r"|(?P<month8>0[1-9]|1[0-2])(?P<day8>0[1-9]|[12]\d|3[01]))(?![0-9A-Za-z])"
+)
+PATH_MONTH = re.compile(r"/(?P<year>(?:19|20)\d\d)/(?P<month>0?[1-9]|1[0-2])/")
+# Dates in paths before this are catalogue numbers or versions, not news of the web era.
+EARLIEST_IN_PATH = date(1990, 1, 1)
+# A saved file's own name and the folders just above it ("2019/07/12/story.txt"); folders higher up
+# are the user's ("backups/2023-01-05/"), not the story's.
+PATH_PARTS_READ = 4
 
-    Dates after today are plans ("talks are set for March 2031"), not the time of writing.
+
+def url_date(url: str | None, source: str, today: date | None = None) -> ArticleDate | None:
+    """The date a URL's path or a file's path states (/2019/07/12/ or 2019-07-12-title.html), or None."""
+    if not url:
+        return None
+    path = re.sub(r"^[a-z][a-z0-9+.-]*://[^/]+", "", url.split("?", 1)[0].split("#", 1)[0], flags=re.IGNORECASE)
+    if source == "path":
+        path = "/" + "/".join(path.replace("\\", "/").split("/")[-PATH_PARTS_READ:])
+    today = today or datetime.now(UTC).date()
+    for match in PATH_DAY.finditer(path):
+        month, day = match.group("month") or match.group("month8"), match.group("day") or match.group("day8")
+        found = _make(int(match.group("year")), int(month), int(day), "day", source)
+        if found and EARLIEST_IN_PATH <= found.value <= today:
+            return found
+    for match in PATH_MONTH.finditer(path + "/"):
+        found = _make(int(match.group("year")), int(match.group("month")), 1, "month", source)
+        if found and EARLIEST_IN_PATH <= found.value <= today:
+            return found
+    return None
+
+
+# What a story says around a date when the date is not its own time: a plan, a term, a range's end,
+# a deadline, a comparison period ("until May 2008", "between January 2004 and July 2009", "due
+# May 29, 1992", "the year ended December 31, 1986", "expires", "scheduled for").
+NOT_NOW_BEFORE = re.compile(
+    r"\b(?:until|till|through|thru|by|before|due|from|between|and|to|expir\w*|deadline|schedul\w*|set\s+for|"
+    r"ended|ending|end(?:s|ed)?\s+of|effective|starting|begin\w*|since|after|record|payable|maturing|matures?|"
+    r"will|would|next|expected|planned|plans?|as\s+(?:at|of))\b[^.;]{0,25}$",
+    re.IGNORECASE,
+)
+# A weekday written beside a date ("Tuesday, March 3, 1987"): stories name the weekday of days in
+# the week they report; a history paragraph or a plan rarely does.
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAY_BEFORE = re.compile(r"\b(?P<weekday>" + "|".join(WEEKDAYS) + r"),?\s*(?:the\s+)?$", re.IGNORECASE)
+TODAY_BEFORE = re.compile(r"\b(?:today|tonight|this\s+(?:morning|afternoon|evening))\s*[,(]?\s*$", re.IGNORECASE)
+YEAR_MENTION = re.compile(r"(?<![\d.,])(?:1[89]|20)\d\d(?![\d.,]\d)")
+
+
+def infer_date(text: str, today: date | None = None) -> ArticleDate | None:
+    """A date the story anchors to its own time, or None: an honest "no date" beats a wrong one.
+
+    Dates a story states are mostly not when it was written: history ("in June 1870"), terms and
+    plans ("a contract until May 2008"), bonds' maturities, fiscal periods. Only a full date the text
+    ties to the present counts: "today, March 3, 1987", or a weekday that agrees with the calendar
+    ("on Tuesday, March 3, 1987"), outside a plan or a range, and only when no later year is
+    mentioned anywhere (a later year means the story is looking back).
     """
     today = today or datetime.now(UTC).date()
-    past = [d for d in dates_in_text(text) if d.value <= today]
-    return max(past, key=lambda d: d.value, default=None)
+    anchored = [found for found, before in _day_dates(text) if found.value <= today and _anchored(found, before)]
+    if not anchored:
+        return None
+    latest = max(anchored, key=lambda d: d.value)
+    if any(int(year) > latest.value.year for year in YEAR_MENTION.findall(text)):
+        return None
+    return latest
+
+
+def _day_dates(text: str) -> list[tuple[ArticleDate, str]]:
+    """Every day-precision date in the text, with the 40 characters before it."""
+    found = []
+    for pattern, precision in TEXT_DATES:
+        if precision != "day":
+            continue
+        for match in pattern.finditer(text):
+            stated = _from_match(match, precision, "text")
+            if stated:
+                found.append((stated, text[max(0, match.start() - 40) : match.start()]))
+    return found
+
+
+def _anchored(found: ArticleDate, before: str) -> bool:
+    if TODAY_BEFORE.search(before):
+        return True
+    weekday = WEEKDAY_BEFORE.search(before)
+    if not weekday or WEEKDAYS[found.value.weekday()] != weekday.group("weekday").lower():
+        return False
+    return not NOT_NOW_BEFORE.search(before[: weekday.start()])
