@@ -153,6 +153,17 @@ def topics_text(counts: list[TopicCount]) -> str:
     return "\n".join(lines) if lines else "No topics."
 
 
+def examples_text(examples: dict[str, Path]) -> str:
+    """Each installed example taxonomy: its name (what --taxonomy takes) and its file."""
+    width = max((len(name) for name in examples), default=5)
+    lines = [f"{safe(name):<{width}}  {safe(str(path))}" for name, path in examples.items()]
+    return "\n".join(lines) if lines else "No example taxonomies are installed."
+
+
+def examples_json(examples: dict[str, Path]) -> str:
+    return to_json({"examples": [{"name": name, "path": str(path)} for name, path in examples.items()]})
+
+
 def topics_json(counts: list[TopicCount]) -> str:
     return to_json({"topics": [{"name": t.name, "description": t.description, "count": t.count} for t in counts]})
 

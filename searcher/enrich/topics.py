@@ -103,6 +103,24 @@ def default_taxonomy_path() -> Path:
     return Path(str(resources.files("searcher.enrich") / "data" / "taxonomy.toml"))
 
 
+def example_taxonomies() -> dict[str, Path]:
+    """The example taxonomies installed with the package, by name (the file name without .toml)."""
+    folder = Path(str(resources.files("searcher.enrich") / "data" / "examples"))
+    return {path.stem: path for path in sorted(folder.glob("*.toml"))}
+
+
+def taxonomy_path(value: str) -> Path:
+    """A taxonomy file given as a path or as the name of an installed example ("bbc-news")."""
+    path = Path(value)
+    if path.is_file():
+        return path
+    examples = example_taxonomies()
+    if value in examples:
+        return examples[value]
+    names = ", ".join(examples) or "none"
+    raise TaxonomyError(f"no taxonomy file {value!r}, and no installed example of that name (examples: {names})")
+
+
 def load_taxonomy(path: Path | None = None) -> Taxonomy:
     """The taxonomy in a TOML file, the default one when no path is given."""
     path = path or default_taxonomy_path()
