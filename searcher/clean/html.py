@@ -45,10 +45,12 @@ from searcher.clean.rules import (
     MAX_PARAGRAPH_LINK_SHARE,
     MIN_DECLARED_WORDS,
     MIN_PARAGRAPH_CHARS,
+    MODIFIED_META,
     NEVER_REMOVED,
     NO_STORY_CLASS,
     PAGE_LEVELS,
     PARAGRAPH_TAGS,
+    PUBLISHED_META,
     SIBLING_PARAGRAPH_CHARS,
     SIBLING_SHARE,
     TITLE_SEPARATORS,
@@ -266,6 +268,7 @@ class Survey:
     metas: dict[tuple[str, str], str] = field(default_factory=dict)  # (attribute, lowercased name) -> content
     json_ld: list[str] = field(default_factory=list)
     times: list[str] = field(default_factory=list)
+    published: list[str] = field(default_factory=list)  # microdata: <span itemprop="datePublished">
     h1: str | None = None
     title: str | None = None
     canonical: str | None = None
@@ -292,6 +295,10 @@ def survey(soup: BeautifulSoup) -> Survey:
                 key = tag.get(attribute)
                 if isinstance(key, str) and isinstance(content, str):
                     found.metas.setdefault((attribute, key.lower()), content)
+        elif tag.get("itemprop") == "datePublished":
+            stated = tag.get("datetime") or tag.get("content") or tag.get_text(" ")
+            if isinstance(stated, str) and stated.strip():
+                found.published.append(normalize(stated))
         elif name == "time" and isinstance(tag.get("datetime"), str) and tag["datetime"].strip():
             found.times.append(tag["datetime"].strip())
         elif name == "h1" and found.h1 is None:
@@ -328,6 +335,11 @@ def date_candidates(head: Survey) -> list[str]:
     found = [value for attribute, name in DATE_META if (value := head.meta(attribute, name))]
     for script in head.json_ld:
         found.extend(_json_ld_values(script, "datePublished"))
+    found.extend(head.published)
+    # Sites' own names for it ("w-published-date", "parsely-pub-date"), never a modification date.
+    found.extend(
+        value for (_, key), value in head.metas.items() if PUBLISHED_META.search(key) and not MODIFIED_META.search(key)
+    )
     found.extend(head.times)
     return list(dict.fromkeys(found))
 

@@ -290,4 +290,6 @@ DATE_META = [
     ("name", "sailthru.date"),
     ("property", "og:published_time"),
 ]
+PUBLISHED_META = re.compile(r"publish(?!er)|pub[-_.]?date|release[-_.]?date|date[-_.]?published", re.IGNORECASE)
+MODIFIED_META = re.compile(r"modif|updat|revis|expir|edit", re.IGNORECASE)
 TITLE_SEPARATORS = re.compile(r"\s+[|–—·:»-]\s+")

@@ -31,6 +31,14 @@ TEXT_DATES = [
     (re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.IGNORECASE), "day"),
     (re.compile(rf"\b{_MONTH},?\s+{_YEAR}\b", re.IGNORECASE), "month"),
 ]
+# A line that opens with a written date: "January 22nd, 2019", "May 18, 2023 In News", "Published
+# on Oct 21, 2025 Updated on Mar 9, 2026", "Last modified: August 08, 2023".
+DATE_LEAD = re.compile(
+    r"^\W*(?:(?:first\s+)?(?:published|posted|updated|last\s+modified|last\s+updated|on)(?:\s+on)?\s*:?\s*)?"
+    r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
+    + re.sub(r"\(\?P<\w+>", "(?:", rf"(?:{_MONTH}\s+{_DAY},?\s+{_YEAR}|{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR})\b"),
+    re.IGNORECASE,
+)  # the same shapes as TEXT_DATES, without their group names (used twice here)
 ISO_DATE = re.compile(r"^\s*(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?\s*$")
 ISO_PREFIX = re.compile(r"^\s*\d{4}-\d{2}-\d{2}[T ]")
 # Dates before this are not publication dates of scraped news (a JSONL typo, an epoch zero).
