@@ -19,8 +19,9 @@ from searcher.models import SourceDocument
         ("2019-04-26", date(2019, 4, 26), "day"),
         ("2019-04", date(2019, 4, 1), "month"),
         ("2019", date(2019, 1, 1), "year"),
-        ("2019-04-26T23:30:00-04:00", date(2019, 4, 27), "day"),  # stored as the UTC date
+        ("2019-04-26T23:30:00-04:00", date(2019, 4, 26), "day"),  # the publisher's own day, not UTC's
         ("2019-04-26T10:00:00Z", date(2019, 4, 26), "day"),
+        ("2019-04-27T00:30:00+03:00", date(2019, 4, 27), "day"),
         ("Fri, 26 Apr 2019 10:00:00 GMT", date(2019, 4, 26), "day"),
         ("April 26, 2019", date(2019, 4, 26), "day"),
         ("26 April 2019", date(2019, 4, 26), "day"),
@@ -120,6 +121,19 @@ def html_date(head: str, body: str = "") -> tuple[str, str] | None:
 )
 def test_each_html_date_source_is_read_as_metadata(head: str, body: str):
     assert html_date(head, body) == ("2018-03-04", "metadata")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '<div class="post-meta"><span class="post-date">March 4, 2018</span></div>',
+        '<p class="entry-date">04.03.2018</p>',
+        '<span itemprop="datePublished">4 March 2018</span>',
+    ],
+)
+def test_a_date_the_page_shows_in_an_element_marked_as_one(body: str):
+    found = html_date("", body)
+    assert found is not None and found[0] == "2018-03-04"
 
 
 def test_a_malformed_metadata_date_falls_back_to_the_next_source():

@@ -120,7 +120,7 @@ def html_blocks(html: str) -> Page:
     head = survey(soup)
     site_name = head.meta("property", "og:site_name")
     title = page_title(head, site_name)
-    dates = tuple((d, "metadata") for d in date_candidates(head))
+    dates = tuple((d, "metadata") for d in date_candidates(head)) + tuple((d, "dateline") for d in head.shown_dates)
     url = head.meta("property", "og:url") or head.canonical
     declared = declared_body(head)
     for tag in head.invisible:
@@ -269,6 +269,7 @@ class Survey:
     json_ld: list[str] = field(default_factory=list)
     times: list[str] = field(default_factory=list)
     published: list[str] = field(default_factory=list)  # microdata: <span itemprop="datePublished">
+    shown_dates: list[str] = field(default_factory=list)  # <span class="post-date">May 18, 2023</span>
     h1: str | None = None
     title: str | None = None
     canonical: str | None = None
@@ -301,6 +302,10 @@ def survey(soup: BeautifulSoup) -> Survey:
                 found.published.append(normalize(stated))
         elif name == "time" and isinstance(tag.get("datetime"), str) and tag["datetime"].strip():
             found.times.append(tag["datetime"].strip())
+        elif len(found.shown_dates) < bp.SHOWN_DATES_READ and _marked_as_date(tag):
+            text = normalize(tag.get_text(" "))
+            if text and len(text) <= bp.SHOWN_DATE_MAX_CHARS and any(c.isdigit() for c in text):
+                found.shown_dates.append(text)
         elif name == "h1" and found.h1 is None:
             found.h1 = normalize(tag.get_text(" "))
         elif name == "title" and found.title is None:
@@ -328,6 +333,12 @@ def strip_site_name(title: str, site_name: str | None) -> str:
     if len(parts[-1].split()) <= 4 and len(parts[0].split()) >= 3:
         return title[: title.rfind(parts[-1])].rstrip(" |–—·:»-")
     return title
+
+
+def _marked_as_date(tag: Tag) -> bool:
+    """An element whose class or id says it holds the page's date ("post-date", "entry-date")."""
+    marks = " ".join(v if isinstance(v, str) else " ".join(v) for v in (tag.get("class"), tag.get("id")) if v)
+    return bool(marks) and bool(bp.DATE_CLASS.search(marks)) and not bp.MODIFIED_META.search(marks)
 
 
 def date_candidates(head: Survey) -> list[str]:

@@ -291,5 +291,12 @@ DATE_META = [
     ("property", "og:published_time"),
 ]
 PUBLISHED_META = re.compile(r"publish(?!er)|pub[-_.]?date|release[-_.]?date|date[-_.]?published", re.IGNORECASE)
+# Elements marked as holding the page's date: class="post-date", "entry-date", "meta-date",
+# "article__date", "published", "dateline". The first few are read (later ones date other stories).
+DATE_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:date|dates|dateline|published|pubdate|publish-date|posted-on|timestamp)(?:$|[\s_-])", re.IGNORECASE
+)
+SHOWN_DATES_READ = 3
+SHOWN_DATE_MAX_CHARS = 80
 MODIFIED_META = re.compile(r"modif|updat|revis|expir|edit", re.IGNORECASE)
 TITLE_SEPARATORS = re.compile(r"\s+[|–—·:»-]\s+")
