@@ -213,6 +213,7 @@ def test_a_date_in_the_saved_files_path(path: str, expected: tuple[str, str] | N
         ("https://news.example.com/2019/07/12/missiles-arrive/", "2019-07-12"),
         ("https://news.example.com/world/2019-07-12-missiles-arrive.html", "2019-07-12"),
         ("https://news.example.com/2019/07/missiles-arrive", "2019-07"),
+        ("https://news.example.com/blog/2019/july/12/missiles-arrive", "2019-07-12"),
     ],
 )
 def test_a_date_in_the_pages_url(url: str, expected: str):
@@ -231,3 +232,14 @@ def test_page_metadata_beats_the_url():
         "2018-03-04",
         "metadata",
     )
+
+
+def test_a_date_in_a_pages_script_data():
+    script = '<script>window.__DATA__ = {"first_publication_date":"2018-03-04T11:55:39+0000"}</script>'
+    assert html_date("", script) == ("2018-03-04", "metadata")
+
+
+def test_only_the_first_element_marked_as_a_date_counts():
+    """Later ones date the other stories a page lists."""
+    body = '<span class="post-date">04/09/2018</span><aside><p class="post-date">Other story, March 4, 2017</p></aside>'
+    assert html_date("", body) is None

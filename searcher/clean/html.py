@@ -120,7 +120,10 @@ def html_blocks(html: str) -> Page:
     head = survey(soup)
     site_name = head.meta("property", "og:site_name")
     title = page_title(head, site_name)
-    dates = tuple((d, "metadata") for d in date_candidates(head)) + tuple((d, "dateline") for d in head.shown_dates)
+    stated = date_candidates(head)
+    scripted = [m.group("date") for m in islice(bp.SCRIPT_PUBLISHED.finditer(html), 1) if m.group("date") not in stated]
+    dates = tuple((d, "metadata") for d in stated) + tuple((d, "dateline") for d in head.shown_dates)
+    dates += tuple((d, "metadata") for d in scripted)
     url = head.meta("property", "og:url") or head.canonical
     declared = declared_body(head)
     for tag in head.invisible:

@@ -292,11 +292,17 @@ DATE_META = [
 ]
 PUBLISHED_META = re.compile(r"publish(?!er)|pub[-_.]?date|release[-_.]?date|date[-_.]?published", re.IGNORECASE)
 # Elements marked as holding the page's date: class="post-date", "entry-date", "meta-date",
-# "article__date", "published", "dateline". The first few are read (later ones date other stories).
+# "article__date", "published", "dateline". Only the first is read: later ones date other stories.
 DATE_CLASS = re.compile(
     r"(?:^|[\s_-])(?:date|dates|dateline|published|pubdate|publish-date|posted-on|timestamp)(?:$|[\s_-])", re.IGNORECASE
 )
-SHOWN_DATES_READ = 3
+SHOWN_DATES_READ = 1
+# A publication date in a page's script data, where pages built by scripts keep it
+# ({"first_publication_date":"2025-08-04T11:55:39+0000"}); only the first, as with shown dates.
+SCRIPT_PUBLISHED = re.compile(
+    r'"(?:datePublished|date_published|first_publication_date|publishedAt|published_at|publishDate|publish_date|'
+    r'publishedDate|pubDate)"\s*:\s*"(?P<date>\d{4}-\d{2}-\d{2}[^"]{0,30})"'
+)
 SHOWN_DATE_MAX_CHARS = 80
 MODIFIED_META = re.compile(r"modif|updat|revis|expir|edit", re.IGNORECASE)
 TITLE_SEPARATORS = re.compile(r"\s+[|–—·:»-]\s+")

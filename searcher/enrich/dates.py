@@ -166,6 +166,7 @@ PATH_DAY = re.compile(
     r"|(?P<month8>0[1-9]|1[0-2])(?P<day8>0[1-9]|[12]\d|3[01]))(?![0-9A-Za-z])"
 )
 PATH_MONTH = re.compile(r"/(?P<year>(?:19|20)\d\d)/(?P<month>0?[1-9]|1[0-2])/")
+PATH_NAMED_DAY = re.compile(rf"/(?P<year>(?:19|20)\d\d)/{_MONTH}/(?P<day>0?[1-9]|[12]\d|3[01])/", re.IGNORECASE)
 # Dates in paths before this are catalogue numbers or versions, not news of the web era.
 EARLIEST_IN_PATH = date(1990, 1, 1)
 # A saved file's own name and the folders just above it ("2019/07/12/story.txt"); folders higher up
@@ -184,6 +185,10 @@ def url_date(url: str | None, source: str, today: date | None = None) -> Article
     for match in PATH_DAY.finditer(path):
         month, day = match.group("month") or match.group("month8"), match.group("day") or match.group("day8")
         found = _make(int(match.group("year")), int(month), int(day), "day", source)
+        if found and EARLIEST_IN_PATH <= found.value <= today:
+            return found
+    for match in PATH_NAMED_DAY.finditer(path + "/"):  # /2023/october/03/
+        found = _from_match(match, "day", source)
         if found and EARLIEST_IN_PATH <= found.value <= today:
             return found
     for match in PATH_MONTH.finditer(path + "/"):
