@@ -93,6 +93,11 @@ def _shares(counts: dict[str, int], total: int) -> dict:
     return {"count": total, **{key: value / total for key, value in counts.items()}}
 
 
+def _share(share: float, total: int) -> str:
+    """A share with its count, so that a handful of articles does not read as none: 0.000 (2)."""
+    return f"{share:.3f} ({round(share * total)})"
+
+
 def reuters_texts(data: Path, every: int) -> list[tuple[str, str, date]]:
     """(id, the story saved as text, true day) for every Nth Reuters story with a body and a date."""
     picked = []
@@ -172,11 +177,16 @@ def main() -> None:
     reuters = results["reuters_text"] = measure_text(reuters_texts(args.data, args.reuters_every), taxonomy)
     bbc = results["bbc_text"] = measure_bbc(bbc_texts(args.data), taxonomy)
     print(f"2. Text: {reuters['count']} Reuters stories saved as text (every {args.reuters_every}th)")
+    keys = ["right", "right_year_only", "wrong", "undated"]
     print(table(["right (month or day)", "right (year only)", "wrong", "undated"],
-                [[reuters["right"], reuters["right_year_only"], reuters["wrong"], reuters["undated"]]]))  # fmt: skip
+                [[_share(reuters[k], reuters["count"]) for k in keys]]))  # fmt: skip
     print(f"   date sources: {reuters['sources']}\n")
     print(f"3. BBC News: {bbc['count']} stories saved as text")
-    print(table(["dated", "dated outside 2004-2005 (wrong)"], [[bbc["dated"], bbc["wrong"]]]))
+    print(
+        table(
+            ["dated", "dated outside 2004-2005 (wrong)"], [[_share(bbc[k], bbc["count"]) for k in ("dated", "wrong")]]
+        )
+    )
     for example in bbc["wrong_examples"][:10]:
         print(f"   {example['date']}  {example['id']}  {example['title'][:70]}")
     print(f"wrote {write_json('dates', results, args.json)}")
