@@ -117,6 +117,8 @@ def html_date(head: str, body: str = "") -> tuple[str, str] | None:
         ('<meta name="DC.date.issued" content="2018-03-04">', ""),
         ('<meta name="pubdate" content="2018-03-04">', ""),
         ('<meta name="date" content="Sun, 04 Mar 2018 10:00:00 GMT">', ""),
+        ('<meta name="ms.date" content="2018-03-04">', ""),  # a site's own prefix on "date"
+        ('<meta name="parsely-pub-date" content="2018-03-04T10:00:00Z">', ""),
     ],
 )
 def test_each_html_date_source_is_read_as_metadata(head: str, body: str):
@@ -243,3 +245,12 @@ def test_only_the_first_element_marked_as_a_date_counts():
     """Later ones date the other stories a page lists."""
     body = '<span class="post-date">04/09/2018</span><aside><p class="post-date">Other story, March 4, 2017</p></aside>'
     assert html_date("", body) is None
+
+
+def test_a_numeric_date_line_beside_the_story():
+    body = "<aside><p>23.07.2025 · 6 min read</p></aside>"
+    story = "The talks in Ankara went on all week. " * 3
+    html = f"<html><body>{body}<article><p>{story}</p></article></body></html>"
+    cleaned = clean(SourceDocument(id="n", path=Path("n.html"), kind="html", content=html))
+    found = best_date(cleaned)
+    assert found is not None and found.display() == "2025-07-23"

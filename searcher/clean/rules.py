@@ -290,7 +290,9 @@ DATE_META = [
     ("name", "sailthru.date"),
     ("property", "og:published_time"),
 ]
-PUBLISHED_META = re.compile(r"publish(?!er)|pub[-_.]?date|release[-_.]?date|date[-_.]?published", re.IGNORECASE)
+PUBLISHED_META = re.compile(
+    r"publish(?!er)|pub[-_.]?date|release[-_.]?date|date[-_.]?published|^[a-z]+[.:_-]date$", re.IGNORECASE
+)  # the last: a site's own prefix on "date" ("ms.date", "article.date")
 # Elements marked as holding the page's date: class="post-date", "entry-date", "meta-date",
 # "article__date", "published", "dateline". Only the first is read: later ones date other stories.
 DATE_CLASS = re.compile(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from searcher.enrich.dates import DATE_LEAD, infer_date, parse_date, url_date
+from searcher.enrich.dates import DATE_LEAD, NUMERIC_DATE, infer_date, parse_date, url_date
 from searcher.enrich.topics import Taxonomy
 from searcher.models import Article, ArticleDate, CleanedDocument, DroppedBlock
 
@@ -65,7 +65,7 @@ def _date_shown_beside_the_story(dropped: tuple[DroppedBlock, ...]) -> ArticleDa
     for block in dropped:
         if block.reason not in SHOWN_DATE_REASONS or len(block.text.split()) > SHOWN_DATE_MAX_WORDS:
             continue
-        if block.reason != "byline" and not DATE_LEAD.match(block.text):
+        if block.reason != "byline" and not (DATE_LEAD.match(block.text) or NUMERIC_DATE.match(block.text)):
             continue
         found = parse_date(block.text, "dateline")
         if found and found.precision == "day":
