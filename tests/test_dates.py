@@ -254,3 +254,16 @@ def test_a_numeric_date_line_beside_the_story():
     cleaned = clean(SourceDocument(id="n", path=Path("n.html"), kind="html", content=html))
     found = best_date(cleaned)
     assert found is not None and found.display() == "2025-07-23"
+
+
+def test_a_dividends_pay_date_is_not_a_date_line():
+    """Reuters' dividend notices: "Pay Aug 14, 1987" is when the money comes, not the story's day."""
+    text = "SUMMIT FUND SETS PAYOUT\n\nQtrly div 40 cts vs 40 cts prior\nPay Aug 14, 1987\nRecord April One, 1987\n"
+    assert text_date(text) is None
+
+
+def test_a_weekday_before_a_date_line_is_still_a_date_line():
+    assert text_date("Missile parts arrive\n\nFriday, July 12, 2019\n\nThe first parts arrived, officials said.\n") == (
+        "2019-07-12",
+        "dateline",
+    )

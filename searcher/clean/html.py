@@ -122,8 +122,12 @@ def html_blocks(html: str) -> Page:
     title = page_title(head, site_name)
     stated = date_candidates(head)
     scripted = [m.group("date") for m in islice(bp.SCRIPT_PUBLISHED.finditer(html), 1) if m.group("date") not in stated]
-    dates = tuple((d, "metadata") for d in stated) + tuple((d, "dateline") for d in head.shown_dates)
-    dates += tuple((d, "metadata") for d in scripted)
+    # "Updated on Feb 27, 2026" is a modification date: a page's script data may still hold the
+    # publication date, so it goes after that.
+    shown = [d for d in head.shown_dates if not bp.UPDATED_LINE.match(d)]
+    updated = [d for d in head.shown_dates if bp.UPDATED_LINE.match(d)]
+    dates = tuple((d, "metadata") for d in stated) + tuple((d, "dateline") for d in shown)
+    dates += tuple((d, "metadata") for d in scripted) + tuple((d, "dateline") for d in updated)
     url = head.meta("property", "og:url") or head.canonical
     declared = declared_body(head)
     for tag in head.invisible:

@@ -96,9 +96,10 @@ SITE_NOTICE = re.compile(
 )
 SITE_NOTICE_MAX_WORDS = 40
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
-# A line that is only a date (and time): "October 06, 2018", "20.11.2019 - 11:28", "5 March 2019, 14:05 GMT".
+# A line that is only a date (and time), perhaps after its weekday: "October 06, 2018", "Friday, 5 March
+# 2019, 14:05 GMT", "20.11.2019 - 11:28"; never after another word ("Pay Aug 14, 1987" is a dividend's day).
 DATE_ONLY = re.compile(
-    rf"""^(?:[a-z]+,?\s+)?(?P<date>\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\.?\s+{_MONTH}\s+\d{{4}}
+    rf"""^(?:(?:mon|tue|tues|wed|wednes|thu|thurs|fri|sat|satur|sun)(?:day)?\.?,?\s+)?(?P<date>\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\.?\s+{_MONTH}\s+\d{{4}}
         |\d{{4}}-\d{{2}}-\d{{2}})(?:\s*[-–,|·]?\s*(?:at\s+)?\d{{1,2}}[:.]\d{{2}}(?:\s*[ap]\.?m\.?)?(?:\s+[a-z]{{2,4}})?)?$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -299,6 +300,7 @@ DATE_CLASS = re.compile(
     r"(?:^|[\s_-])(?:date|dates|dateline|published|pubdate|publish-date|posted-on|timestamp)(?:$|[\s_-])", re.IGNORECASE
 )
 SHOWN_DATES_READ = 1
+UPDATED_LINE = re.compile(r"^\W*(?:last\s+)?(?:updated|modified|reviewed|revised)\b", re.IGNORECASE)
 # A publication date in a page's script data, where pages built by scripts keep it
 # ({"first_publication_date":"2025-08-04T11:55:39+0000"}); only the first, as with shown dates.
 SCRIPT_PUBLISHED = re.compile(
