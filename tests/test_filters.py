@@ -12,13 +12,19 @@ from click.testing import CliRunner
 from searcher.cli import cli
 from tests.conftest import FIXTURES
 
-# The seeds' dates are inferred from their text (000 and 001 state no full date).
+# The seeds state no date the story ties to its own time; saved in dated folders, as a scraper
+# files its pages, three of them get their folder's month (000 and 001 stay undated).
 SEED_DATES = {"002": "2015-11-01", "003": "2016-10-01", "004": "2019-04-01"}
 
 
 @pytest.fixture
 def corpus_index(runner: CliRunner) -> None:
-    """The seeds plus the JSONL and HTML fixtures, whose dates and topics are known."""
+    """The seeds (three in dated folders) plus the JSONL and HTML fixtures, whose dates and topics are known."""
+    for number, day in SEED_DATES.items():
+        folder = Path("seeds", *day.split("-")[:2])
+        folder.mkdir(parents=True, exist_ok=True)
+        seed = next(Path("seeds").glob(f"{number}_*.txt"))
+        seed.rename(folder / seed.name)
     # The records and the saved page; the benchmark pages beside them (aeb-sample) are not part of it.
     Path("fixtures").mkdir()
     for name in ("articles.jsonl", "page.html"):
@@ -37,10 +43,12 @@ def short_ids(data: dict) -> list[str]:
     return [h["id"].rsplit("/", 1)[-1][:3] if h["id"].startswith("seeds/") else h["id"] for h in data["hits"]]
 
 
-def test_seed_dates_are_inferred_from_text_with_month_precision(runner: CliRunner, corpus_index):
-    hits = {h["id"][6:9]: h for h in search_json(runner, "Turkey")["hits"] if h["id"].startswith("seeds/")}
+def test_seed_dates_come_from_their_folders_with_month_precision(runner: CliRunner, corpus_index):
+    hits = {
+        h["id"].rsplit("/", 1)[-1][:3]: h for h in search_json(runner, "Turkey")["hits"] if h["id"].startswith("seeds/")
+    }
     assert {k: h["date"] for k, h in hits.items() if h["date"]} == SEED_DATES
-    assert {h["date_source"] for k, h in hits.items() if k in SEED_DATES} == {"text"}
+    assert {h["date_source"] for k, h in hits.items() if k in SEED_DATES} == {"path"}
     assert {h["date_precision"] for k, h in hits.items() if k in SEED_DATES} == {"month"}
     assert hits["000"]["date"] is None and hits["000"]["date_source"] == "none"
 
@@ -48,7 +56,7 @@ def test_seed_dates_are_inferred_from_text_with_month_precision(runner: CliRunne
 def test_metadata_dates_beat_the_text_and_are_utc(runner: CliRunner, corpus_index):
     hits = {h["id"]: h for h in search_json(runner, "pipeline OR deposit")["hits"]}
     assert (hits["rec-gas-2019"]["date"], hits["rec-gas-2019"]["date_source"]) == ("2019-01-14", "metadata")
-    assert hits["fixtures/page.html"]["date"] == "2017-09-29"  # 22:15 at UTC-4 is the 29th in UTC
+    assert hits["fixtures/page.html"]["date"] == "2017-09-28"  # the publisher's day (22:15 at UTC-4), not UTC's
 
 
 def test_after_and_before_include_the_whole_period_and_count_the_undated(runner: CliRunner, corpus_index):
@@ -102,7 +110,16 @@ def test_query_language_dates_and_topics(runner: CliRunner, corpus_index):
         "fixtures/page.html",
         "rec-talks-2017",
     ]
-    assert sorted(short_ids(search_json(runner, "topic:conflict"))) == ["001", "002", "004", "rec-talks-2017"]
+    # 000 is tagged terrorism, a child of conflict
+    assert sorted(short_ids(search_json(runner, "topic:conflict"))) == ["000", "001", "002", "004", "rec-talks-2017"]
+
+
+def test_a_topic_matches_its_children_and_hits_show_the_most_specific(runner: CliRunner, corpus_index):
+    hits = {h["id"].rsplit("/", 1)[-1][:3]: h for h in search_json(runner, "topic:politics")["hits"]}
+    assert {"000", "001", "002", "003", "004"} <= set(hits)  # all tagged defence or diplomacy
+    assert all("politics" not in h["topics"] for h in hits.values() if {"defence", "diplomacy"} & set(h["topics"]))
+    assert set(short_ids(search_json(runner, "Turkey", "--topic", "economy"))) >= {"000", "004"}  # energy
+    assert "000" not in short_ids(search_json(runner, "Turkey -topic:conflict"))
 
 
 def test_topics_and_dates_in_a_query_narrow_its_words(runner: CliRunner, corpus_index):

@@ -133,10 +133,14 @@ def test_optimize_merges_segments(runner: CliRunner, monkeypatch: pytest.MonkeyP
 
 
 def test_stats_describe_the_index(runner: CliRunner):
+    dated = Path("seeds/2019/05")  # the seeds state no date of their own; a dated folder gives one
+    dated.mkdir(parents=True)
+    seed = next(Path("seeds").glob("004_*.txt"))
+    seed.rename(dated / seed.name)
     update_index(INDEX, [Path("seeds")])
     result = runner.invoke(cli, ["stats"])
     assert result.exit_code == 0
-    assert "documents:  5 (2 without a date)" in result.stdout
+    assert "documents:  5 (4 without a date)" in result.stdout
     assert "defence 5" in result.stdout and "2019 1" in result.stdout
     assert str(Path("seeds").resolve()) in result.stdout
 

@@ -37,9 +37,12 @@ def classify(
     datelines = tuple(
         (m.group("date"), "dateline")
         for b, r in zip(blocks, reasons, strict=True)
-        if r == "dateline" and (m := bp.DATELINE.match(b.text) or bp.DATE_ONLY.match(b.text))
+        if r == "dateline" and (m := _date_line(b.text))
     )
     kept = [b.text for b, r in zip(blocks, reasons, strict=True) if r is None]
+    opening = wire_dateline(kept[0]) if kept else None
+    if opening and opening.group("date"):
+        datelines += ((opening.group("date"), "dateline"),)
     dropped = already_dropped + tuple(
         DroppedBlock(b.text, r) for b, r in zip(blocks, reasons, strict=True) if r is not None
     )
@@ -63,6 +66,20 @@ def classify(
     )
 
 
+def _date_line(text: str) -> re.Match[str] | None:
+    return bp.DATELINE.match(text) or bp.DATE_ONLY.match(text) or bp.BYLINE_DATE.match(text)
+
+
+def wire_dateline(paragraph: str) -> re.Match[str] | None:
+    """A wire story's opening place (and date, and agency) before its first sentence, or None."""
+    match = bp.WIRE_DATELINE.match(paragraph)
+    if not match or len(match.group("place").split(",")[0]) < bp.WIRE_DATELINE_MIN_PLACE:
+        return None
+    if match.group("date") or match.group("agency") or match.group("dash") in ("–", "—", "--"):
+        return match
+    return None
+
+
 def _first_kept(reasons: list[str | None]) -> int:
     return next(i for i, reason in enumerate(reasons) if reason is None)
 
@@ -83,7 +100,7 @@ def drop_reason(block: Block) -> str | None:
         return "comment widget"
     if words <= bp.FURNITURE_MAX_WORDS and bp.SHARE_FURNITURE.match(text):
         return "share/navigation furniture"
-    if words <= bp.FURNITURE_MAX_WORDS and (bp.DATELINE.match(text) or bp.DATE_ONLY.match(text)):
+    if words <= bp.FURNITURE_MAX_WORDS and _date_line(text):
         return "dateline"
     if words <= bp.SITE_NOTICE_MAX_WORDS and bp.SITE_NOTICE.match(text):
         return "share/navigation furniture"
@@ -176,7 +193,10 @@ def _opens_comments(blocks: list[Block], reasons: list[str | None], i: int) -> b
 
 
 def lead_title(paragraph: str) -> str:
-    """A display title for an article without a headline: its first sentence, cut at a word."""
+    """A display title for an article without a headline: its first sentence (after any wire
+    dateline: "ANKARA (Reuters) - "), cut at a word."""
+    opening = wire_dateline(paragraph)
+    paragraph = paragraph[opening.end() :] if opening else paragraph
     match = FIRST_SENTENCE.match(paragraph)
     sentence = match.group(1) if match else paragraph
     if len(sentence) <= bp.LEAD_TITLE_MAX_CHARS:

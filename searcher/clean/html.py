@@ -45,10 +45,12 @@ from searcher.clean.rules import (
     MAX_PARAGRAPH_LINK_SHARE,
     MIN_DECLARED_WORDS,
     MIN_PARAGRAPH_CHARS,
+    MODIFIED_META,
     NEVER_REMOVED,
     NO_STORY_CLASS,
     PAGE_LEVELS,
     PARAGRAPH_TAGS,
+    PUBLISHED_META,
     SIBLING_PARAGRAPH_CHARS,
     SIBLING_SHARE,
     TITLE_SEPARATORS,
@@ -118,7 +120,14 @@ def html_blocks(html: str) -> Page:
     head = survey(soup)
     site_name = head.meta("property", "og:site_name")
     title = page_title(head, site_name)
-    dates = tuple((d, "metadata") for d in date_candidates(head))
+    stated = date_candidates(head)
+    scripted = [m.group("date") for m in islice(bp.SCRIPT_PUBLISHED.finditer(html), 1) if m.group("date") not in stated]
+    # "Updated on Feb 27, 2026" is a modification date: a page's script data may still hold the
+    # publication date, so it goes after that.
+    shown = [d for d in head.shown_dates if not bp.UPDATED_LINE.match(d)]
+    updated = [d for d in head.shown_dates if bp.UPDATED_LINE.match(d)]
+    dates = tuple((d, "metadata") for d in stated) + tuple((d, "dateline") for d in shown)
+    dates += tuple((d, "metadata") for d in scripted) + tuple((d, "dateline") for d in updated)
     url = head.meta("property", "og:url") or head.canonical
     declared = declared_body(head)
     for tag in head.invisible:
@@ -266,6 +275,8 @@ class Survey:
     metas: dict[tuple[str, str], str] = field(default_factory=dict)  # (attribute, lowercased name) -> content
     json_ld: list[str] = field(default_factory=list)
     times: list[str] = field(default_factory=list)
+    published: list[str] = field(default_factory=list)  # microdata: <span itemprop="datePublished">
+    shown_dates: list[str] = field(default_factory=list)  # <span class="post-date">May 18, 2023</span>
     h1: str | None = None
     title: str | None = None
     canonical: str | None = None
@@ -292,8 +303,16 @@ def survey(soup: BeautifulSoup) -> Survey:
                 key = tag.get(attribute)
                 if isinstance(key, str) and isinstance(content, str):
                     found.metas.setdefault((attribute, key.lower()), content)
+        elif tag.get("itemprop") == "datePublished":
+            stated = tag.get("datetime") or tag.get("content") or tag.get_text(" ")
+            if isinstance(stated, str) and stated.strip():
+                found.published.append(normalize(stated))
         elif name == "time" and isinstance(tag.get("datetime"), str) and tag["datetime"].strip():
             found.times.append(tag["datetime"].strip())
+        elif len(found.shown_dates) < bp.SHOWN_DATES_READ and _marked_as_date(tag):
+            text = normalize(tag.get_text(" "))
+            if text and len(text) <= bp.SHOWN_DATE_MAX_CHARS and any(c.isdigit() for c in text):
+                found.shown_dates.append(text)
         elif name == "h1" and found.h1 is None:
             found.h1 = normalize(tag.get_text(" "))
         elif name == "title" and found.title is None:
@@ -323,11 +342,22 @@ def strip_site_name(title: str, site_name: str | None) -> str:
     return title
 
 
+def _marked_as_date(tag: Tag) -> bool:
+    """An element whose class or id says it holds the page's date ("post-date", "entry-date")."""
+    marks = " ".join(v if isinstance(v, str) else " ".join(v) for v in (tag.get("class"), tag.get("id")) if v)
+    return bool(marks) and bool(bp.DATE_CLASS.search(marks)) and not bp.MODIFIED_META.search(marks)
+
+
 def date_candidates(head: Survey) -> list[str]:
     """Publication dates the page declares: meta tags, JSON-LD datePublished, <time datetime>."""
     found = [value for attribute, name in DATE_META if (value := head.meta(attribute, name))]
     for script in head.json_ld:
         found.extend(_json_ld_values(script, "datePublished"))
+    found.extend(head.published)
+    # Sites' own names for it ("w-published-date", "parsely-pub-date"), never a modification date.
+    found.extend(
+        value for (_, key), value in head.metas.items() if PUBLISHED_META.search(key) and not MODIFIED_META.search(key)
+    )
     found.extend(head.times)
     return list(dict.fromkeys(found))
 

@@ -96,9 +96,10 @@ SITE_NOTICE = re.compile(
 )
 SITE_NOTICE_MAX_WORDS = 40
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
-# A line that is only a date (and time): "October 06, 2018", "20.11.2019 - 11:28", "5 March 2019, 14:05 GMT".
+# A line that is only a date (and time), perhaps after its weekday: "October 06, 2018", "Friday, 5 March
+# 2019, 14:05 GMT", "20.11.2019 - 11:28"; never after another word ("Pay Aug 14, 1987" is a dividend's day).
 DATE_ONLY = re.compile(
-    rf"""^(?:[a-z]+,?\s+)?(?P<date>\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\.?\s+{_MONTH}\s+\d{{4}}
+    rf"""^(?:(?:mon|tue|tues|wed|wednes|thu|thurs|fri|sat|satur|sun)(?:day)?\.?,?\s+)?(?P<date>\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\.?\s+{_MONTH}\s+\d{{4}}
         |\d{{4}}-\d{{2}}-\d{{2}})(?:\s*[-–,|·]?\s*(?:at\s+)?\d{{1,2}}[:.]\d{{2}}(?:\s*[ap]\.?m\.?)?(?:\s+[a-z]{{2,4}})?)?$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -110,6 +111,28 @@ DATELINE = re.compile(
     r"^(?:published|posted|updated|last\s+updated|first\s+published|date)(?:\s+on)?\s*:?\s*(?P<date>.{4,60})$",
     re.IGNORECASE,
 )
+
+# "By Jane Doe | July 12, 2019", "By JANE DOE, Reuters, on 12 July 2019": a byline that dates the story.
+BYLINE_DATE = re.compile(
+    rf"^by\s+[^|•·]{{2,60}}?(?:\s*[|•·,–-]\s*(?:on\s+)?|\s+on\s+)(?:(?:published|updated)\s*:?\s*)?"
+    rf"(?P<date>(?:[a-z]+,?\s+)?(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\.?\s+{_MONTH}\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
+    rf"(?:[\s,]+(?:at\s+)?\d{{1,2}}[:.]\d{{2}}(?:\s*[ap]\.?m\.?)?(?:\s+[a-z]{{2,4}})?)?)\.?$",
+    re.IGNORECASE,
+)
+
+# A wire story's opening: "ANKARA, July 12, 2019 - ", "ANKARA, July 12 (Reuters) - ", "ANKARA (AP) — ",
+# "BAHIA BLANCA, Argentina, Feb 26 - ", "NEW YORK, July 12, 2019 /PRNewswire/ -- ". The place is in
+# capitals; a date (with or without its year) or an agency must follow it, or else a long dash
+# ("WASHINGTON — "): "NATO - the alliance" is a sentence.
+_WIRE_DATE = rf"(?i:{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?|\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?)"
+WIRE_DATELINE = re.compile(
+    rf"""^(?P<place>[A-Z][A-Z.'’-]+(?:\s[A-Z][A-Z.'’-]*){{0,3}}(?:,\s[A-Z][a-zA-Z.'’-]+(?:\s[A-Z][a-zA-Z.'’-]+){{0,2}})?)
+        (?:,\s+(?i:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?P<date>{_WIRE_DATE}))?
+        \s*(?P<agency>\([A-Za-z][A-Za-z.&' -]{{1,30}}\)|/[A-Za-z][A-Za-z.&' -]{{1,30}}/)?
+        \s*(?P<dash>--?|–|—)\s+(?=\S)""",
+    re.VERBOSE,
+)
+WIRE_DATELINE_MIN_PLACE = 3  # "US - China talks" is a headline, not a dateline
 
 # A headline is a short line without the closing punctuation of a sentence.
 HEADLINE_MAX_WORDS = 30
@@ -268,4 +291,22 @@ DATE_META = [
     ("name", "sailthru.date"),
     ("property", "og:published_time"),
 ]
+PUBLISHED_META = re.compile(
+    r"publish(?!er)|pub[-_.]?date|release[-_.]?date|date[-_.]?published|^[a-z]+[.:_-]date$", re.IGNORECASE
+)  # the last: a site's own prefix on "date" ("ms.date", "article.date")
+# Elements marked as holding the page's date: class="post-date", "entry-date", "meta-date",
+# "article__date", "published", "dateline". Only the first is read: later ones date other stories.
+DATE_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:date|dates|dateline|published|pubdate|publish-date|posted-on|timestamp)(?:$|[\s_-])", re.IGNORECASE
+)
+SHOWN_DATES_READ = 1
+UPDATED_LINE = re.compile(r"^\W*(?:last\s+)?(?:updated|modified|reviewed|revised)\b", re.IGNORECASE)
+# A publication date in a page's script data, where pages built by scripts keep it
+# ({"first_publication_date":"2025-08-04T11:55:39+0000"}); only the first, as with shown dates.
+SCRIPT_PUBLISHED = re.compile(
+    r'"(?:datePublished|date_published|first_publication_date|publishedAt|published_at|publishDate|publish_date|'
+    r'publishedDate|pubDate)"\s*:\s*"(?P<date>\d{4}-\d{2}-\d{2}[^"]{0,30})"'
+)
+SHOWN_DATE_MAX_CHARS = 80
+MODIFIED_META = re.compile(r"modif|updat|revis|expir|edit", re.IGNORECASE)
 TITLE_SEPARATORS = re.compile(r"\s+[|–—·:»-]\s+")

@@ -57,9 +57,25 @@ colour_option = click.option(
     "--color", "colour", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
     help="Colour the output; auto means on a terminal when NO_COLOR is not set.",
 )  # fmt: skip
+
+
+class TaxonomyParam(click.ParamType):
+    """A taxonomy TOML file, or the name of an example installed with searcher (`searcher topics --examples`)."""
+
+    name = "FILE|EXAMPLE"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        from searcher.enrich.topics import taxonomy_path
+
+        try:
+            return taxonomy_path(str(value))
+        except SearcherError as error:
+            self.fail(str(error), param, ctx)
+
+
 taxonomy_option = click.option(
-    "--taxonomy", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Topic taxonomy TOML file (default: the built-in one for international news).",
+    "--taxonomy", type=TaxonomyParam(),
+    help="Topic taxonomy: a TOML file or an installed example's name (default: the built-in one, IPTC top level).",
 )  # fmt: skip
 
 
@@ -398,16 +414,25 @@ def stats_command(index_dir: Path, as_json: bool) -> None:
 
 
 @cli.command("topics")
+@click.option("--examples", is_flag=True, help="List the example taxonomies installed with searcher instead.")
 @json_option
 @click.pass_obj
-def topics_command(index_dir: Path, as_json: bool) -> None:
+def topics_command(index_dir: Path, examples: bool, as_json: bool) -> None:
     """List every topic of the index's taxonomy with its description and article count.
 
     \b
     Example:
       searcher topics
       searcher search --topic energy pipeline
+      searcher topics --examples
+      searcher index --rebuild --taxonomy bbc-news
     """
+    if examples:
+        from searcher.enrich.topics import example_taxonomies
+
+        found = example_taxonomies()
+        click.echo(output.examples_json(found) if as_json else output.examples_text(found))
+        return
     from searcher.search import topic_counts
 
     counts = topic_counts(index_dir)

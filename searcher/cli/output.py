@@ -23,7 +23,8 @@ UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff
 TIMELINE_WIDTH = 40
 # Ids of a story's near-identical copies listed under its hit in the terminal (JSON lists them all).
 COPY_IDS_SHOWN = 3
-DATE_SOURCES = {"metadata": "", "dateline": " (dateline)", "archive": " (archived)", "text": " (inferred from text)"}
+DATE_SOURCES = {"metadata": "", "dateline": " (dateline)", "url": " (from the URL)", "path": " (from the file path)",
+                "archive": " (archived)", "text": " (inferred from text)"}  # fmt: skip
 
 
 def safe(text: str) -> str:
@@ -172,6 +173,17 @@ def topics_text(counts: list[TopicCount]) -> str:
     width = min(max((len(t.name) for t in counts), default=5), TOPIC_COLUMN)
     lines = [f"{safe(t.name):<{width}}  {t.count:>6}  {safe(t.description)}" for t in counts]
     return "\n".join(lines) if lines else "No topics."
+
+
+def examples_text(examples: dict[str, Path]) -> str:
+    """Each installed example taxonomy: its name (what --taxonomy takes) and its file."""
+    width = max((len(name) for name in examples), default=5)
+    lines = [f"{safe(name):<{width}}  {safe(str(path))}" for name, path in examples.items()]
+    return "\n".join(lines) if lines else "No example taxonomies are installed."
+
+
+def examples_json(examples: dict[str, Path]) -> str:
+    return to_json({"examples": [{"name": name, "path": str(path)} for name, path in examples.items()]})
 
 
 def topics_json(counts: list[TopicCount]) -> str:

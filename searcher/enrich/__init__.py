@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from searcher.enrich.dates import infer_date, parse_date
+from datetime import date, timedelta
+
+from searcher.enrich.dates import DATE_LEAD, NUMERIC_DATE, infer_date, parse_date, url_date
 from searcher.enrich.topics import Taxonomy
-from searcher.models import Article, ArticleDate, CleanedDocument
+from searcher.models import Article, ArticleDate, CleanedDocument, DroppedBlock
 
 
 def enrich(cleaned: CleanedDocument, taxonomy: Taxonomy) -> Article:
@@ -29,15 +31,58 @@ def enrich(cleaned: CleanedDocument, taxonomy: Taxonomy) -> Article:
 
 
 def best_date(cleaned: CleanedDocument) -> ArticleDate | None:
-    """The most trusted date: the record's own, page metadata, a dateline, the day a web archive
-    saved the page (news is archived within days of publication), then the story's text.
+    """The most trusted date: the record's own, page metadata, a dateline or a dated byline, a date
+    in the URL or in the saved file's path, the day a web archive saved the page (news is archived
+    within days of publication), then only a date the story ties to its own time.
 
-    Dropped blocks (captions, comments) never count: their dates are not the story's.
+    Dropped captions and comments never count: their dates are not the story's. A page's byline
+    or date line, which the cleaner drops as furniture, does.
     """
     stated = [(cleaned.source.date, "metadata")] if cleaned.source.date else []
-    archived = [(cleaned.source.archived, "archive")] if cleaned.source.archived else []
-    for text, source in stated + list(cleaned.date_candidates) + archived:
+    for text, source in stated + list(cleaned.date_candidates):
         parsed = parse_date(text, source)
-        if parsed:
+        if _possible(parsed):
             return parsed
+    shown = _date_shown_beside_the_story(cleaned.dropped)
+    if _possible(shown):
+        return shown
+    from_address = url_date(cleaned.source.url or cleaned.url, "url") or url_date(str(cleaned.source.path), "path")
+    if _possible(from_address):
+        return from_address
+    if cleaned.source.archived and _possible(archived := parse_date(cleaned.source.archived, "archive")):
+        return archived
     return infer_date(cleaned.body)
+
+
+# Printed news began in the 1600s; a stated date before that is a placeholder (0001-01-01 is the
+# zero date of Go, .NET and many databases), as is one after tomorrow (9999-12-31).
+EARLIEST_PUBLICATION = date(1600, 1, 1)
+
+
+def _possible(found: ArticleDate | None) -> bool:
+    """Whether a stated date can be a publication date: none before printed news or after tomorrow
+    (tomorrow, not today: the publisher's day may be ahead of this machine's)."""
+    if found is None:
+        return False
+    return EARLIEST_PUBLICATION <= found.value <= date.today() + timedelta(days=1)
+
+
+# A byline or a date line beside a story is short: "Dec 17, 2025 Julian K. Arni", "January 22nd, 2019".
+SHOWN_DATE_MAX_WORDS = 12
+# The cleaner's reasons for dropping a page's own byline and date lines (not a caption's, not a
+# comment's): post-meta boxes sit in sidebars and above the story as often as in bylines.
+SHOWN_DATE_REASONS = ("byline", "dateline", "outside the story", "sidebar")
+
+
+def _date_shown_beside_the_story(dropped: tuple[DroppedBlock, ...]) -> ArticleDate | None:
+    """The page's date as it shows it: the first dropped byline, or the first dropped line that
+    opens with a date (later ones belong to lists of other stories)."""
+    for block in dropped:
+        if block.reason not in SHOWN_DATE_REASONS or len(block.text.split()) > SHOWN_DATE_MAX_WORDS:
+            continue
+        if block.reason != "byline" and not (DATE_LEAD.match(block.text) or NUMERIC_DATE.match(block.text)):
+            continue
+        found = parse_date(block.text, "dateline")
+        if found and found.precision == "day":
+            return found
+    return None

@@ -105,6 +105,8 @@ def search(index_root: Path, request: q.SearchQuery, options: SearchOptions) -> 
         # A filter whose value cannot be read (date:someday) restricts nothing, as Whoosh's parser had it.
         inline = tuple(f for f in (to_whoosh(clause, schema) for clause in request.filters) if not _is_null(f))
         excluded = None if request.excluded is None else to_whoosh(request.excluded, schema)
+        widen, options = _with_subtopics(index_root, options)
+        words, inline, excluded = widen(words), tuple(widen(f) for f in inline), excluded and widen(excluded)
         allowed = _documents(searcher, _filter(options, inline=inline))
         plan = _ranking(searcher, words, excluded, request.stems, options, allowed)
         return run_ranked(searcher, plan, options, allowed, inline)
@@ -398,6 +400,31 @@ def _documents(searcher: Searcher, restriction: wq.Query | None) -> set[int] | N
     return None if restriction is None else docset(searcher, restriction)
 
 
+def _with_subtopics(index_root: Path, options: SearchOptions) -> tuple[Callable[[wq.Query], wq.Query], SearchOptions]:
+    """Topic clauses widened to the topics under them in the index's taxonomy (topic:economy
+    matches articles tagged energy, a child of economy): a rewrite for query trees, and the options
+    with their --topic names widened."""
+    children = store.taxonomy_children(store.locate(index_root))
+
+    def under(name: str) -> list[str]:
+        found = [name]
+        for current in found:
+            found.extend(c for c in children.get(current, []) if c not in found)
+        return found
+
+    def widen(node: wq.Query) -> wq.Query:
+        if isinstance(node, wq.Term) and node.fieldname == "topics" and node.text in children:
+            return wq.Or([wq.Term("topics", name, boost=node.boost) for name in under(node.text)])
+        if isinstance(node, wq.CompoundQuery):
+            return type(node)([widen(sub) for sub in node.subqueries], boost=node.boost)
+        if isinstance(node, wq.Not):
+            return wq.Not(widen(node.query))
+        return node
+
+    topics = tuple(name for topic in options.topics for name in under(topic.strip().lower()))
+    return widen, options._replace(topics=topics)
+
+
 def _filter(options: SearchOptions, undated: bool = False, inline: tuple[wq.Query, ...] = ()) -> wq.Query | None:
     """Topic and date restrictions, the options' and the query's own (`inline`); with undated=True,
     the articles the options' date filter leaves out for lack of a date."""
@@ -600,6 +627,7 @@ def similar(index_root: Path, article: Article, options: SearchOptions) -> Match
             return None
         likeness = wq.Or([wq.Term("body", term, boost=weight) for term, weight in terms])
         plan = Ranking(likeness, likeness, excluded=_documents(searcher, wq.Term("id", article.id)))
+        _, options = _with_subtopics(index_root, options)
         return run_ranked(searcher, plan, options, _documents(searcher, _filter(options)))
 
 

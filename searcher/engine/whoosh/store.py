@@ -243,6 +243,21 @@ def taxonomy_descriptions(location: IndexLocation) -> dict[str, str]:
     }
 
 
+def taxonomy_children(location: IndexLocation) -> dict[str, list[str]]:
+    """Each topic of the taxonomy copy with the topics directly under it (a topic's `parent`)."""
+    import tomllib
+
+    try:
+        data = tomllib.loads((location.generation / TAXONOMY_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    children: dict[str, list[str]] = {}
+    for t in data.get("topic", []):
+        if isinstance(t, dict) and isinstance(t.get("name"), str) and isinstance(t.get("parent"), str):
+            children.setdefault(t["parent"].strip().lower(), []).append(t["name"].strip().lower())
+    return children
+
+
 # Descriptors of the locks this process holds: a worker process forked while they are held closes
 # its copies at once, so that the lock dies with the process that took it (flock locks belong to the
 # open file, which every copy keeps alive).
