@@ -171,6 +171,24 @@ class IndexStats(NamedTuple):
     undated: int
 
 
+class DamagedFile(NamedTuple):
+    """One damaged file of an index: its name, what it holds, what is wrong with it."""
+
+    name: str
+    kind: str
+    problem: str
+
+
+class IndexCheck(NamedTuple):
+    """What `searcher check` found: every file of the index verified against its recorded checksum."""
+
+    location: str
+    files: int
+    bytes: int
+    damaged: tuple[DamagedFile, ...]
+    note: str | None = None  # why the check could not be complete, when it could not
+
+
 @dataclass
 class IndexReport:
     """What an indexing run did, for the summary line."""

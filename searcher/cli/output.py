@@ -14,7 +14,17 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from searcher.models import Article, ArticleDate, Hit, IndexReport, IndexStats, Progress, SearchResult, TopicCount
+from searcher.models import (
+    Article,
+    ArticleDate,
+    Hit,
+    IndexCheck,
+    IndexReport,
+    IndexStats,
+    Progress,
+    SearchResult,
+    TopicCount,
+)
 
 # C0, DEL and C1 controls, and the bidirectional overrides that can disguise text ("Trojan Source").
 UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -294,6 +304,18 @@ def stats_text(stats: IndexStats) -> str:
         "years:      " + (" · ".join(f"{k} {v:,}" for k, v in stats.years.items()) or "none"),
     ]
     return "\n".join(lines)
+
+
+def check_text(report: IndexCheck) -> str:
+    return f"{report.files:,} files verified ({report.bytes / 1e6:,.1f} MB) in {safe(report.location)}: no damage"
+
+
+def check_json(report: IndexCheck) -> str:
+    return to_json({
+        "location": report.location, "files": report.files, "bytes": report.bytes, "ok": not report.damaged,
+        "damaged": [{"name": d.name, "kind": d.kind, "problem": d.problem} for d in report.damaged],
+        "note": report.note,
+    })  # fmt: skip
 
 
 def stats_json(stats: IndexStats) -> str:

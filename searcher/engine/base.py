@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NamedTuple, Protocol
 
 from searcher.engine.query import SearchQuery
-from searcher.models import Article, ArticleDate, IndexStats, SearchOptions, SourceDocument, TopicCount
+from searcher.models import Article, ArticleDate, IndexCheck, IndexStats, SearchOptions, SourceDocument, TopicCount
 
 # Turns a source document into the article to index (cleaning and enrichment); raises SearcherError
 # when it cannot. Handed to the engine's writers, which may call it in worker processes.
@@ -93,3 +93,4 @@ class Engine(Protocol):
     def suggest(self, text: str) -> str | None: ...
     def stats(self) -> IndexStats: ...
     def topic_counts(self) -> list[TopicCount]: ...
+    def check(self) -> IndexCheck: ...  # every file verified: what is damaged, if anything

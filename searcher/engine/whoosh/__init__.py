@@ -17,9 +17,10 @@ from pathlib import Path
 
 from searcher.engine.base import DocumentWriter, FailureCallback, Matches, Prepare
 from searcher.engine.query import SearchQuery
-from searcher.engine.whoosh import searching, store
+from searcher.engine.whoosh import checksums, searching, store
 from searcher.engine.whoosh.spelling import suggest
-from searcher.models import Article, IndexStats, SearchOptions, TopicCount
+from searcher.errors import IndexCorruptError
+from searcher.models import Article, IndexCheck, IndexStats, SearchOptions, TopicCount
 
 # File state of the index stage (which files and documents a generation holds), kept beside it.
 STATE_FILE = "files.json"
@@ -67,10 +68,18 @@ class WhooshGeneration:
         """A writer preparing documents in this process (procs 1) or in `procs` worker processes."""
         from searcher.engine.whoosh.writers import ParallelWriter, SerialWriter
 
+        self._refuse_damage()
         ix = store.open_whoosh(self.location)
         if procs > 1:
             return ParallelWriter(ix, prepare, on_failure, procs, self.path)
         return SerialWriter(ix, prepare, on_failure)
+
+    def _refuse_damage(self) -> None:
+        """Every file verified before an update: its merges would copy damaged segments into new
+        ones, and the next manifest record them as sound (Lucene verifies before merging too)."""
+        damaged = store.verify(self.location, self.location.manifest, everything=True)
+        if damaged:
+            raise IndexCorruptError(store.damage_message(self.location.root, damaged[0]))
 
     def activate(self) -> None:
         store.activate(self.location.root, self.path)
@@ -135,6 +144,27 @@ class WhooshEngine:
 
     def topic_counts(self) -> list[TopicCount]:
         return searching.topic_counts(self.root)
+
+    def check(self) -> IndexCheck:
+        """Every file of the active generation against its recorded checksum, then a test open."""
+        location = store.locate(self.root)
+        manifest = store.check_compatible(location)
+        recorded = manifest.get("checksums")
+        files = recorded.get("files", {}) if isinstance(recorded, dict) else {}
+        damaged = tuple(store.verify(location, manifest, everything=True))
+        note = None
+        if not files:
+            note = "no checksums are recorded (the index was built by an earlier version); rebuild it to record them"
+        elif not checksums.describes(location.generation, recorded):
+            note = (
+                "the files on disk are a commit the manifest does not describe (an update under way, or one "
+                "interrupted): run the check again when no update runs, or rebuild"
+            )
+        if not damaged:
+            searching.index_stats(self.root)  # reads every segment's table, lengths and columns
+        sizes = [entry[0] for entry in files.values() if isinstance(entry, list) and entry]
+        return IndexCheck(str(location.generation), len(files), sum(s for s in sizes if isinstance(s, int)),
+                          damaged, note)  # fmt: skip
 
 
 def close_searchers() -> None:

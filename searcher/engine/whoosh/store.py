@@ -30,6 +30,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from searcher import __version__
 from searcher.analysis import ANALYZER_VERSION, news_analyzer
 from searcher.engine.fingerprint import STORY_KEY_CHARS
+from searcher.engine.whoosh import checksums
 from searcher.engine.whoosh.pickles import restrict_whoosh
 from searcher.errors import (
     IndexCorruptError,
@@ -38,6 +39,7 @@ from searcher.errors import (
     IndexOutdatedError,
     NotAnIndexError,
 )
+from searcher.models import DamagedFile
 
 restrict_whoosh()  # before any index is read: see pickles.py
 
@@ -148,12 +150,35 @@ def read_manifest(generation: Path) -> dict:
 
 
 def write_manifest(generation: Path, manifest: dict) -> None:
-    """Written to a temporary file and renamed, so a crash leaves the old manifest whole."""
+    """Written to a temporary file and renamed, so a crash leaves the old manifest whole; records
+    the checksum of every file of the generation as it is committed (checksums.py)."""
     manifest = {**manifest, "format": MANIFEST_FORMAT, "schema_version": SCHEMA_VERSION,
-                "analyzer_version": ANALYZER_VERSION, "searcher_version": __version__}  # fmt: skip
+                "analyzer_version": ANALYZER_VERSION, "searcher_version": __version__,
+                "checksums": checksums.record(generation, _recorded_checksums(generation))}  # fmt: skip
     temporary = generation / (MANIFEST_FILE + ".tmp")
     temporary.write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
     os.replace(temporary, generation / MANIFEST_FILE)
+
+
+def _recorded_checksums(generation: Path) -> object:
+    """The checksums the generation's manifest holds now, or None when it cannot be read."""
+    try:
+        return json.loads((generation / MANIFEST_FILE).read_text(encoding="utf-8")).get("checksums")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def verify(location: IndexLocation, manifest: dict, everything: bool = False) -> list[DamagedFile]:
+    """The generation's damaged files: on open, the sizes of all and the bytes of the small ones;
+    with `everything`, the bytes of all (`searcher check`)."""
+    return checksums.verify(location.generation, manifest.get("checksums"), everything)
+
+
+def damage_message(root: Path, damage: DamagedFile) -> str:
+    return (
+        f"index at {root} is damaged ({damage.name}, {damage.kind}: {damage.problem}); "
+        "rebuild it with: searcher index --rebuild"
+    )
 
 
 def check_compatible(location: IndexLocation) -> dict:
@@ -169,7 +194,9 @@ def check_compatible(location: IndexLocation) -> dict:
 
 def open_whoosh(location: IndexLocation) -> whoosh_index.Index:
     """The Whoosh index of the active generation; damage becomes one clear error."""
-    check_compatible(location)
+    damaged = verify(location, check_compatible(location))
+    if damaged:
+        raise IndexCorruptError(damage_message(location.root, damaged[0]))
     try:
         # With searcher's own schema, Whoosh never unpickles the one in the table of contents.
         return whoosh_index.open_dir(str(location.generation), schema=build_schema())
