@@ -79,7 +79,7 @@ class WhooshGeneration:
         ones, and the next manifest record them as sound (Lucene verifies before merging too)."""
         damaged = store.verify(self.location, self.location.manifest, everything=True)
         if damaged:
-            raise IndexCorruptError(store.damage_message(self.location.root, damaged[0]))
+            raise IndexCorruptError(checksums.damage_message(self.location.root, damaged[0]))
 
     def activate(self) -> None:
         store.activate(self.location.root, self.path)

@@ -20,6 +20,10 @@ import re
 import zlib
 from pathlib import Path
 
+from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import StructFile
+
+from searcher.errors import IndexCorruptError
 from searcher.models import DamagedFile
 
 # Names in a generation that are not part of its committed index: the manifest itself, the index
@@ -54,14 +58,48 @@ def file_kind(name: str) -> str:
     return "index file"
 
 
-def verified_on_open(name: str) -> bool:
-    """The table of contents, the per-document columns other than stored fields (what searches
-    read for every match, under 50 bytes a document together) and the taxonomy copy (4 KB).
-    Postings, terms and stored fields (95% of an index) get a size check on open, and a full one
-    from `searcher check` and before every update."""
-    if TOC_NAME.fullmatch(name) or name == "taxonomy.toml":
-        return True
-    return name.endswith(".col") and not name.endswith("._stored.col")
+def verified_when_opened(name: str) -> bool:
+    """The table of contents and the per-document columns other than stored fields: what searches
+    read for every match (under 50 bytes a document together), each verified the first time Whoosh
+    opens it in a process, so a search pays only for the columns it reads. Postings, terms and
+    stored fields (95% of an index) get a size check on open, and a full one from `searcher check`
+    and before every update."""
+    return bool(TOC_NAME.fullmatch(name)) or (name.endswith(".col") and not name.endswith("._stored.col"))
+
+
+# Read by searcher itself, not through Whoosh's storage: verified on open (4 KB).
+VERIFIED_ON_OPEN = {"taxonomy.toml"}
+
+
+class VerifyingStorage(FileStorage):
+    """Whoosh's file storage for one generation, verifying each file in `expected` (name: recorded
+    size and CRC) the first time Whoosh opens it."""
+
+    def __init__(self, generation: Path, expected: dict[str, list]) -> None:
+        super().__init__(str(generation))
+        self.expected = dict(expected)
+
+    def open_file(self, name: str, **kwargs: object) -> StructFile:
+        entry = self.expected.pop(name, None)
+        if entry is not None:
+            problem = _problem(Path(self.folder), name, entry, read=True)
+            if problem is not None:
+                raise IndexCorruptError(damage_message(Path(self.folder).parent, problem))
+        return super().open_file(name, **kwargs)
+
+
+def storage(generation: Path, recorded: object) -> VerifyingStorage:
+    """The storage to open a generation with: the small files verified as Whoosh opens them."""
+    files = recorded.get("files") if describes(generation, recorded) else None
+    expected = {n: e for n, e in files.items() if verified_when_opened(n)} if isinstance(files, dict) else {}
+    return VerifyingStorage(generation, expected)
+
+
+def damage_message(root: Path, damage: DamagedFile) -> str:
+    return (
+        f"index at {root} is damaged ({damage.name}, {damage.kind}: {damage.problem}); "
+        "rebuild it with: searcher index --rebuild"
+    )
 
 
 def latest_toc(generation: Path) -> str | None:
@@ -114,9 +152,10 @@ def describes(generation: Path, recorded: object) -> bool:
 
 
 def verify(generation: Path, recorded: object, everything: bool) -> list[DamagedFile]:
-    """The damaged files of a generation, against the checksums its manifest recorded: each file's
-    size, and its CRC-32 when it is verified on open (or `everything`). Empty when the manifest
-    describes another commit than the one on disk (see the module's docstring)."""
+    """The damaged files of a generation, against the checksums its manifest recorded: on open, the
+    size of each file not verified when Whoosh opens it, and the CRC-32 of VERIFIED_ON_OPEN; with
+    `everything`, the size and CRC-32 of every file. Empty when the manifest describes another
+    commit than the one on disk (see the module's docstring)."""
     if not isinstance(recorded, dict) or not isinstance(recorded.get("files"), dict):
         return []  # an index written before checksums were recorded
     toc = recorded.get("toc")
@@ -125,7 +164,8 @@ def verify(generation: Path, recorded: object, everything: bool) -> list[Damaged
     found = [
         problem
         for name, entry in recorded["files"].items()
-        if (problem := _problem(generation, name, entry, everything or verified_on_open(name))) is not None
+        if (everything or not verified_when_opened(name))
+        and (problem := _problem(generation, name, entry, everything or name in VERIFIED_ON_OPEN)) is not None
     ]
     if found and latest_toc(generation) != toc:
         return []  # a commit replaced these files while they were being read
@@ -138,10 +178,15 @@ def _problem(generation: Path, name: str, entry: object, read: bool) -> DamagedF
         return DamagedFile(name, kind, "its checksum in the manifest is unreadable")
     size, crc = entry
     try:
-        actual = (generation / name).stat().st_size
+        if read and size <= CHUNK_BYTES:  # one read: its length and its checksum
+            data = (generation / name).read_bytes()
+            actual, actual_crc = len(data), zlib.crc32(data)
+        else:
+            actual = (generation / name).stat().st_size
+            actual_crc = file_crc(generation / name) if read and actual == size else None
         if actual != size:
             return DamagedFile(name, kind, f"{actual:,} bytes where {size:,} were written")
-        if read and f"{file_crc(generation / name):08x}" != crc:
+        if read and f"{actual_crc:08x}" != crc:
             return DamagedFile(name, kind, "checksum mismatch, its bytes changed after it was written")
     except FileNotFoundError:
         return DamagedFile(name, kind, "missing")

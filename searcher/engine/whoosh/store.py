@@ -55,6 +55,7 @@ HARMLESS_NAMES = {"README.md", "LOCK", ".gitignore"}
 # A title is worth more than any one sentence of the body; 2.0 is Whoosh's usual title boost.
 TITLE_BOOST = 2.0
 LOCK_FILE = "LOCK"
+WHOOSH_INDEX_NAME = "MAIN"  # Whoosh's default: its files are MAIN_<segment>.* and _MAIN_<n>.toc
 LOCK_POLL_SECONDS = 0.2
 
 
@@ -169,16 +170,9 @@ def _recorded_checksums(generation: Path) -> object:
 
 
 def verify(location: IndexLocation, manifest: dict, everything: bool = False) -> list[DamagedFile]:
-    """The generation's damaged files: on open, the sizes of all and the bytes of the small ones;
-    with `everything`, the bytes of all (`searcher check`)."""
+    """The generation's damaged files: on open, the sizes of all (the small files are verified as
+    Whoosh opens them, checksums.py); with `everything`, the bytes of all (`searcher check`)."""
     return checksums.verify(location.generation, manifest.get("checksums"), everything)
-
-
-def damage_message(root: Path, damage: DamagedFile) -> str:
-    return (
-        f"index at {root} is damaged ({damage.name}, {damage.kind}: {damage.problem}); "
-        "rebuild it with: searcher index --rebuild"
-    )
 
 
 def check_compatible(location: IndexLocation) -> dict:
@@ -194,12 +188,16 @@ def check_compatible(location: IndexLocation) -> dict:
 
 def open_whoosh(location: IndexLocation) -> whoosh_index.Index:
     """The Whoosh index of the active generation; damage becomes one clear error."""
-    damaged = verify(location, check_compatible(location))
+    manifest = check_compatible(location)
+    damaged = verify(location, manifest)
     if damaged:
-        raise IndexCorruptError(damage_message(location.root, damaged[0]))
+        raise IndexCorruptError(checksums.damage_message(location.root, damaged[0]))
     try:
         # With searcher's own schema, Whoosh never unpickles the one in the table of contents.
-        return whoosh_index.open_dir(str(location.generation), schema=build_schema())
+        storage = checksums.storage(location.generation, manifest.get("checksums"))
+        return whoosh_index.FileIndex(storage, schema=build_schema(), indexname=WHOOSH_INDEX_NAME)
+    except IndexCorruptError:
+        raise
     except Exception as error:  # Whoosh raises many kinds for a damaged folder
         raise IndexCorruptError(
             f"index at {location.root} is damaged ({type(error).__name__}); rebuild it with: searcher index --rebuild"
