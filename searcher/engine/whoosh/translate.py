@@ -7,6 +7,8 @@ parse their own values (`date:2019-04` is that month). An unfielded leaf searche
 
 from __future__ import annotations
 
+import math
+
 from whoosh import query as wq
 from whoosh.fields import FieldType, Schema
 from whoosh.qparser.common import QueryParserError
@@ -28,6 +30,8 @@ def to_whoosh(query: q.Query, schema: Schema) -> wq.Query:
 
 
 def _query(node: q.Query, schema: Schema) -> wq.Query | None:
+    if not 0 < getattr(node, "boost", 1.0) < math.inf:  # a product of boosts that under- or overflowed
+        raise QueryError("a boost must be a positive number (the query's boosts multiply to zero or infinity)")
     if isinstance(node, q.All | q.Any):
         subs = [sub for sub in (_query(clause, schema) for clause in node.clauses) if sub is not None]
         return (wq.And if isinstance(node, q.All) else wq.Or)(subs, boost=node.boost)
