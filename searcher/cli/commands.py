@@ -237,6 +237,8 @@ def search_options(command: Callable) -> Callable:
         click.option("--facets", is_flag=True, help="Also count the matches per topic and per year."),
         click.option("--timeline", is_flag=True, help="Also draw matches per year (per month for short spans)."),
         click.option("--no-collapse", is_flag=True, help="List near-identical copies of a story separately."),
+        click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
+                     help="Seconds one query may run before it is stopped (exit code 2)."),
         json_option,
         colour_option,
     ]  # fmt: skip
@@ -255,6 +257,8 @@ def _search_settings(**given: object) -> SearchOptions:
 
 
 def _print_result(result: SearchResult, as_json: bool, colour: str) -> None:
+    for notice in result.notices:
+        _warn(notice)
     if result.undated_excluded and not as_json:
         _warn(f"{result.undated_excluded} matching article(s) without a date were left out by the date filter")
     click.echo(output.search_json(result) if as_json else output.search_text(result, _styler(colour)), color=True)

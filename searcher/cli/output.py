@@ -91,6 +91,7 @@ def search_json(result: SearchResult, qid: str | None = None) -> str:
         "undated_excluded": result.undated_excluded,
         "page": result.page,
         "suggestion": result.suggestion,
+        "notices": list(result.notices),
         **extra,
         "hits": [
             {"rank": h.rank, "id": h.id, "path": h.path, "title": h.title, **date_json(h.date),

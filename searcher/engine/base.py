@@ -47,6 +47,7 @@ class Matches(NamedTuple):
     topic_counts: dict[str, int] | None = None  # with facets: matches per topic, most first
     year_counts: dict[int, int] | None = None  # with facets or a timeline: matches per year
     month_counts: dict[int, int] | None = None  # with a timeline: matches per yyyymm
+    notices: tuple[str, ...] = ()  # how the query was bounded (a wildcard's terms capped, say)
 
 
 class DocumentWriter(Protocol):

@@ -17,11 +17,14 @@ from pathlib import Path
 
 from searcher.engine.base import DocumentWriter, FailureCallback, Matches, Prepare
 from searcher.engine.query import SearchQuery
-from searcher.engine.whoosh import checksums, searching, store
+from searcher.engine.whoosh import bounds, checksums, searching, store
 from searcher.engine.whoosh.spelling import suggest
-from searcher.errors import IndexCorruptError
+from searcher.errors import IndexCorruptError, QueryTooCostlyError
 from searcher.models import Article, IndexCheck, IndexStats, SearchOptions, TopicCount
 
+# "Did you mean" compares a word with every indexed word in Python; on a large index that can take
+# longer than the search itself, and a suggestion is worth less than an answer now.
+SUGGEST_SECONDS = 2.0
 # File state of the index stage (which files and documents a generation holds), kept beside it.
 STATE_FILE = "files.json"
 
@@ -136,8 +139,12 @@ class WhooshEngine:
         return iter(searching.ids(self.root))
 
     def suggest(self, text: str) -> str | None:
-        with searching.damage_reported(self.root):
-            return suggest(searching.open_searcher(self.root), text)
+        """Did you mean; None also when finding a correction takes longer than SUGGEST_SECONDS."""
+        try:
+            with searching.damage_reported(self.root), bounds.time_budget(SUGGEST_SECONDS, searching.close_searchers):
+                return suggest(searching.open_searcher(self.root), text)
+        except QueryTooCostlyError:
+            return None
 
     def stats(self) -> IndexStats:
         return searching.index_stats(self.root)

@@ -80,6 +80,10 @@ def _leaf(node: q.Leaf, name: str, boost: float, schema: Schema) -> wq.Query | N
         if built is None:
             raise QueryError(f"cannot understand the query (nothing to match in {node.text!r}~)")
         built.maxdist, built.prefixlength = node.distance, node.prefix
+    if built is not None:  # as the user wrote it, for a notice that its expansion was capped (bounds.py)
+        built.written = {q.Prefix: f"{node.text}*", q.Fuzzy: f"{node.text}~{getattr(node, 'distance', 1)}"}.get(
+            type(node), node.text
+        )
     return built
 
 
