@@ -19,7 +19,7 @@ from searcher.engine.base import DocumentWriter, FailureCallback, Matches, Prepa
 from searcher.engine.query import SearchQuery
 from searcher.engine.whoosh import bounds, checksums, searching, store
 from searcher.engine.whoosh.spelling import suggest
-from searcher.errors import IndexCorruptError, QueryTooCostlyError
+from searcher.errors import QueryTooCostlyError
 from searcher.models import Article, IndexCheck, IndexStats, SearchOptions, TopicCount
 
 # "Did you mean" compares a word with every indexed word in Python; on a large index that can take
@@ -71,18 +71,10 @@ class WhooshGeneration:
         """A writer preparing documents in this process (procs 1) or in `procs` worker processes."""
         from searcher.engine.whoosh.writers import ParallelWriter, SerialWriter
 
-        self._refuse_damage()
         ix = store.open_whoosh(self.location)
         if procs > 1:
             return ParallelWriter(ix, prepare, on_failure, procs, self.path)
         return SerialWriter(ix, prepare, on_failure)
-
-    def _refuse_damage(self) -> None:
-        """Every file verified before an update: its merges would copy damaged segments into new
-        ones, and the next manifest record them as sound (Lucene verifies before merging too)."""
-        damaged = store.verify(self.location, self.location.manifest, everything=True)
-        if damaged:
-            raise IndexCorruptError(checksums.damage_message(self.location.root, damaged[0]))
 
     def activate(self) -> None:
         store.activate(self.location.root, self.path)

@@ -151,11 +151,14 @@ def describes(generation: Path, recorded: object) -> bool:
     return isinstance(recorded, dict) and latest_toc(generation) == recorded.get("toc")
 
 
-def verify(generation: Path, recorded: object, everything: bool) -> list[DamagedFile]:
+def verify(
+    generation: Path, recorded: object, everything: bool, only: tuple[str, ...] | None = None
+) -> list[DamagedFile]:
     """The damaged files of a generation, against the checksums its manifest recorded: on open, the
     size of each file not verified when Whoosh opens it, and the CRC-32 of VERIFIED_ON_OPEN; with
     `everything`, the size and CRC-32 of every file. Empty when the manifest describes another
-    commit than the one on disk (see the module's docstring)."""
+    commit than the one on disk (see the module's docstring). `only`: the files whose names start
+    so (a merge's segments)."""
     if not isinstance(recorded, dict) or not isinstance(recorded.get("files"), dict):
         return []  # an index written before checksums were recorded
     toc = recorded.get("toc")
@@ -164,7 +167,8 @@ def verify(generation: Path, recorded: object, everything: bool) -> list[Damaged
     found = [
         problem
         for name, entry in recorded["files"].items()
-        if (everything or not verified_when_opened(name))
+        if (only is None or name.startswith(only))
+        and (everything or not verified_when_opened(name))
         and (problem := _problem(generation, name, entry, everything or name in VERIFIED_ON_OPEN)) is not None
     ]
     if found and latest_toc(generation) != toc:

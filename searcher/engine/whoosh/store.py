@@ -175,6 +175,17 @@ def verify(location: IndexLocation, manifest: dict, everything: bool = False) ->
     return checksums.verify(location.generation, manifest.get("checksums"), everything)
 
 
+def verify_merged(generation: Path, segment_names: tuple[str, ...]) -> None:
+    """Every byte of the segments a commit merges, before the commit is written: a merge would copy
+    their damage into the new segment, and its manifest record that as sound (Lucene checks the
+    same at merge)."""
+    recorded = _recorded_checksums(generation)
+    prefixes = tuple(f"{name}." for name in segment_names)
+    damaged = checksums.verify(generation, recorded, everything=True, only=prefixes) if prefixes else []
+    if damaged:
+        raise IndexCorruptError(checksums.damage_message(generation.parent, damaged[0]))
+
+
 def check_compatible(location: IndexLocation) -> dict:
     """The manifest, if this version of searcher can read the index; otherwise say to rebuild."""
     manifest = location.manifest
