@@ -16,8 +16,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import islice
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 from whoosh import query as wq
 from whoosh.reading import IndexReader
 
@@ -79,6 +77,9 @@ def fuzzy_terms(reader: IndexReader, field: str, text: str, maxdist: int, prefix
     transpositions, as Whoosh's own terms_within) sharing its first `prefix` characters, closest
     first, then the most frequent. rapidfuzz compares in C: Whoosh compares every term in Python,
     which took 2.4 s for one fuzzy term that matched nothing on the Reuters index."""
+    from rapidfuzz import process  # only for fuzzy terms: a plain search never loads it
+    from rapidfuzz.distance import OSA
+
     candidates = [term for term in lexicon(reader, field) if term.startswith(text[:prefix])] if prefix else None
     matches = process.extract(
         text, candidates if candidates is not None else lexicon(reader, field),

@@ -63,7 +63,7 @@ def verified_when_opened(name: str) -> bool:
     read for every match (under 50 bytes a document together), each verified the first time Whoosh
     opens it in a process, so a search pays only for the columns it reads. Postings, terms and
     stored fields (95% of an index) get a size check on open, and a full one from `searcher check`
-    and before every update."""
+    and, for the segments an update merges, before it merges them (store.verify_merged)."""
     return bool(TOC_NAME.fullmatch(name)) or (name.endswith(".col") and not name.endswith("._stored.col"))
 
 
