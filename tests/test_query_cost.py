@@ -68,3 +68,22 @@ def test_a_time_limit_must_be_positive(seed_index: Path):
     result = invoke("search", "--time-limit", "0", "putin")
     assert result.exit_code == 2
     assert "--time-limit" in result.stderr
+
+
+def test_a_prefix_of_many_terms_matches_exactly_whooshs_documents_each_scored_alike(
+    seed_index: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from whoosh import query as wq
+
+    from searcher.engine.whoosh.docsets import docset
+
+    monkeypatch.setattr(bounds, "MAX_EXPANSIONS", 1000)  # every term of s*
+    monkeypatch.setattr(bounds, "SCORED_MAX_TERMS", 0)  # as one set in both fields
+    result = invoke("search", "--json", "-n", "50", "s*")
+    assert result.exit_code == 0, result.stderr
+    found = json.loads(result.stdout)
+    searcher = searching.open_searcher(seed_index)
+    whoosh_own = docset(searcher, wq.Or([wq.Prefix("title", "s"), wq.Prefix("body", "s")]))
+    assert found["total"] == len(whoosh_own) == 5
+    assert {hit["score"] for hit in found["hits"]} <= {1.0, 2.0}  # in the body, or in title and body
+    assert found["hits"][0]["highlights"]  # its terms are highlighted

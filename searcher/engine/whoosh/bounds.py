@@ -19,14 +19,21 @@ from itertools import islice
 from whoosh import query as wq
 from whoosh.reading import IndexReader
 
+from searcher.engine.whoosh.docsets import TermSet
 from searcher.errors import QueryTooCostlyError
 
 # Terms one wildcard, prefix or fuzzy term may stand for: the most frequent are kept. 64 keeps every
 # expansion of the bench's realistic queries (tests/bench/queries.txt) whole, and a query of a few
 # such terms fast; Lucene's fuzzy default is 50.
 MAX_EXPANSIONS = 64
-# Terms looked at, at most, to choose them: a prefix of one letter has tens of thousands.
-MAX_SCANNED = 20_000
+# A wildcard or prefix with more terms than this matches as one set, each document scored its boost
+# (docsets.TermSet), as Lucene's blended constant-score rewrite does above 16 terms: which of many
+# spellings a document uses says little, and scoring them term by term was the cost of s*. Fuzzy
+# terms are always scored, closest first (Lucene's top-terms rewrite).
+SCORED_MAX_TERMS = 16
+# Terms looked at, at most, to choose them: a prefix of one letter has thousands, an infix
+# wildcard tens of thousands, and each term's frequency costs a lookup (3 s for *a*'s 19,572).
+MAX_SCANNED = 2_000
 EXPANDING = (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)
 # Whoosh's matcher replacement (skipping documents that cannot reach the top hits) re-plans its
 # tree of OR matchers every few documents, at a cost that grows with the tree: with s*'s 128 terms
@@ -44,11 +51,19 @@ def capped(query: wq.Query, reader: IndexReader, notices: dict[str, int]) -> wq.
 
 
 def notices_of(capped_clauses: dict[str, int]) -> tuple[str, ...]:
-    return tuple(
-        f"{clause} matches {count:,}{'+' if count >= MAX_SCANNED else ''} terms; searched the {MAX_EXPANSIONS} "
-        + ("closest" if "~" in clause else "most frequent")
-        for clause, count in capped_clauses.items()
-    )
+    """What a user is told of each capped clause."""
+    return tuple(_notice(clause, count) for clause, count in capped_clauses.items())
+
+
+def _notice(clause: str, count: int) -> str:
+    if "~" in clause:
+        return f"{clause} matches {count:,} terms; searched the {MAX_EXPANSIONS} closest"
+    if count >= MAX_SCANNED:
+        return (
+            f"{clause} matches over {MAX_SCANNED:,} terms; searched {MAX_EXPANSIONS} of them "
+            f"(the most frequent of the first {MAX_SCANNED:,})"
+        )
+    return f"{clause} matches {count:,} terms; searched the {MAX_EXPANSIONS} most frequent"
 
 
 def _top_terms(query: wq.MultiTerm, reader: IndexReader, notices: dict[str, int]) -> wq.Query:
@@ -68,6 +83,8 @@ def _top_terms(query: wq.MultiTerm, reader: IndexReader, notices: dict[str, int]
         notices[clause] = max(notices.get(clause, 0), len(found))
     if not kept:
         return wq.NullQuery
+    if len(kept) > SCORED_MAX_TERMS and not isinstance(query, wq.FuzzyTerm):
+        return TermSet(field, tuple(sorted(kept)), boost=query.boost)
     terms = [wq.Term(field, text, boost=query.boost) for text in sorted(kept)]
     return terms[0] if len(terms) == 1 else wq.Or(terms)
 
@@ -89,11 +106,15 @@ def fuzzy_terms(reader: IndexReader, field: str, text: str, maxdist: int, prefix
 
 
 def lexicon(reader: IndexReader, field: str) -> list[str]:
-    """Every term of a field, read once per open reader (the process's searcher keeps it)."""
+    """Every term of a field, in order, read once per open reader (the process's searcher keeps it)."""
     cache = reader.__dict__.setdefault("_searcher_lexicons", {})
     if field not in cache:
-        cache[field] = [term.decode("utf-8") if isinstance(term, bytes) else term for term in reader.lexicon(field)]
+        cache[field] = [_text(term) for term in reader.lexicon(field)]
     return cache[field]
+
+
+def _text(term: str | bytes) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else term
 
 
 def _written(query: wq.MultiTerm) -> str:
