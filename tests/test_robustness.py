@@ -378,6 +378,7 @@ def test_a_whoosh_index_searcher_did_not_write_is_never_opened(monkeypatch: pyte
         raise AssertionError("a foreign index was opened")
 
     monkeypatch.setattr(whoosh_index, "open_dir", refuse)
+    monkeypatch.setattr(whoosh_index, "FileIndex", refuse)  # what searcher opens its own indexes with
     for args in (["search", "putin"], ["index", "seeds"], ["stats"], ["show", "x"]):
         result = invoke("--index", "foreign", *args)
         assert result.exit_code == 1, args
