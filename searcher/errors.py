@@ -45,6 +45,10 @@ class QueryError(SearcherError):
     """The query cannot be understood."""
 
 
+class QueryTooCostlyError(QueryError):
+    """The query ran longer than one query may (its time budget)."""
+
+
 class DocumentNotFoundError(SearcherError):
     """No document has the requested id."""
 

@@ -117,6 +117,9 @@ class SearchOptions(NamedTuple):
     expand: bool = False  # pseudo-relevance feedback (RM3)
     collapse: bool = True  # show near-identical copies of one story once
     copy_ids: int | None = None  # ids of a hit's copies to list (each costs a stored-document read); None: all
+    # Seconds a query may run (None: no limit), as Lucene's timeAllowed and Elasticsearch's timeout:
+    # a fuzzy term on an odd string took 37 s of CPU, which stalls every other user of the machine.
+    time_limit: float | None = 10.0
 
     @property
     def date_filtered(self) -> bool:
@@ -134,6 +137,7 @@ class SearchResult(NamedTuple):
     timeline: dict[str, int] | None = None  # "YYYY" or "YYYY-MM" -> matches, in order
     suggestion: str | None = None  # "did you mean": the query with misspelled words corrected
     page: int = 1
+    notices: tuple[str, ...] = ()  # how the query was bounded (a wildcard's terms capped, say)
 
 
 class TopicCount(NamedTuple):
@@ -169,6 +173,24 @@ class IndexStats(NamedTuple):
     topics: dict[str, int]
     years: dict[int, int]
     undated: int
+
+
+class DamagedFile(NamedTuple):
+    """One damaged file of an index: its name, what it holds, what is wrong with it."""
+
+    name: str
+    kind: str
+    problem: str
+
+
+class IndexCheck(NamedTuple):
+    """What `searcher check` found: every file of the index verified against its recorded checksum."""
+
+    location: str
+    files: int
+    bytes: int
+    damaged: tuple[DamagedFile, ...]
+    note: str | None = None  # why the check could not be complete, when it could not
 
 
 @dataclass

@@ -226,6 +226,27 @@ def test_odd_queries_answer_or_fail_in_one_line_with_exit_2(query: str):
     known_query_answers()
 
 
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("putin^0", "Error: a boost must be a positive number: '^0' is not"),
+        ('"air defense"^0', "Error: a boost must be a positive number: '^0' is not"),
+        ("(putin erdogan)^0.0 turkey", "Error: a boost must be a positive number: '^0.0' is not"),
+        ("putin^0." + "0" * 400 + "1", "Error: a boost must be a positive number: '^0.00000000…' is not"),
+        ("putin^" + "9" * 400, "Error: a boost must be a positive number: '^9999999999…' is not"),
+        ("(" * 60 + "putin^0.000001" + ")^0.000001" * 60,
+         "Error: a boost must be a positive number (the query's boosts multiply to zero or infinity)"),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("order", ["relevance", "newest"])
+def test_a_zero_or_infinite_boost_is_a_query_error_never_index_damage(query: str, message: str, order: str):
+    indexed()
+    result = invoke("search", "--sort", order, "--", query)
+    assert result.exit_code == 2, result.stderr
+    assert one_line(result.stderr) == message
+    assert invoke("search", "--json", "putin^0.5").exit_code == 0
+
+
 def test_a_pasted_paragraph_is_searched_and_only_a_huge_query_is_refused_with_exit_2():
     indexed()
     pasted = invoke("search", "--json", "Putin spoke about the S-400 deal with Erdogan. " * 250)  # 12,000 characters
@@ -357,6 +378,7 @@ def test_a_whoosh_index_searcher_did_not_write_is_never_opened(monkeypatch: pyte
         raise AssertionError("a foreign index was opened")
 
     monkeypatch.setattr(whoosh_index, "open_dir", refuse)
+    monkeypatch.setattr(whoosh_index, "FileIndex", refuse)  # what searcher opens its own indexes with
     for args in (["search", "putin"], ["index", "seeds"], ["stats"], ["show", "x"]):
         result = invoke("--index", "foreign", *args)
         assert result.exit_code == 1, args

@@ -253,6 +253,8 @@ def search_options(command: Callable) -> Callable:
         click.option("--facets", is_flag=True, help="Also count the matches per topic and per year."),
         click.option("--timeline", is_flag=True, help="Also draw matches per year (per month for short spans)."),
         click.option("--no-collapse", is_flag=True, help="List near-identical copies of a story separately."),
+        click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
+                     help="Seconds one query may run before it is stopped (exit code 2)."),
         json_option,
         colour_option,
     ]  # fmt: skip
@@ -271,6 +273,8 @@ def _search_settings(**given: object) -> SearchOptions:
 
 
 def _print_result(result: SearchResult, as_json: bool, colour: str) -> None:
+    for notice in result.notices:
+        _warn(notice)
     if result.undated_excluded and not as_json:
         _warn(f"{result.undated_excluded} matching article(s) without a date were left out by the date filter")
     click.echo(output.search_json(result) if as_json else output.search_text(result, _styler(colour)), color=True)
@@ -411,6 +415,41 @@ def stats_command(index_dir: Path, as_json: bool) -> None:
 
     stats = index_stats(index_dir)
     click.echo(output.stats_json(stats) if as_json else output.stats_text(stats))
+
+
+@cli.command("check")
+@json_option
+@click.pass_obj
+def check_command(index_dir: Path, as_json: bool) -> None:
+    """Verify every file of the index against the checksum recorded when it was written.
+
+    Searches verify the small files each time they open the index; this reads all of them
+    (postings, terms and stored fields too) and names each damaged file. Exit code 1 when any is
+    damaged, with the fix.
+
+    \b
+    Example:
+      searcher check
+      searcher --index ~/news-index check --json
+    """
+    from searcher.errors import IndexCorruptError
+    from searcher.search import check_index
+
+    report = check_index(index_dir)
+    if as_json:
+        click.echo(output.check_json(report))
+    else:
+        for damaged in report.damaged:
+            _warn(f"damaged: {damaged.name} ({damaged.kind}): {damaged.problem}")
+        if report.note:
+            _warn(f"note: {report.note}")
+        if not report.damaged:
+            click.echo(output.check_text(report))
+    if report.damaged:
+        raise IndexCorruptError(
+            f"index at {index_dir} is damaged ({len(report.damaged)} of {report.files} files); "
+            "rebuild it with: searcher index --rebuild"
+        )
 
 
 @cli.command("topics")

@@ -14,7 +14,17 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from searcher.models import Article, ArticleDate, Hit, IndexReport, IndexStats, Progress, SearchResult, TopicCount
+from searcher.models import (
+    Article,
+    ArticleDate,
+    Hit,
+    IndexCheck,
+    IndexReport,
+    IndexStats,
+    Progress,
+    SearchResult,
+    TopicCount,
+)
 
 # C0, DEL and C1 controls, the bidirectional overrides that can disguise text ("Trojan Source"), and
 # lone surrogates (a file name's bytes that are not UTF-8), which cannot be written out at all.
@@ -83,6 +93,7 @@ def search_json(result: SearchResult, qid: str | None = None) -> str:
         "undated_excluded": result.undated_excluded,
         "page": result.page,
         "suggestion": result.suggestion,
+        "notices": list(result.notices),
         **extra,
         "hits": [
             {"rank": h.rank, "id": h.id, "path": h.path, "title": h.title, **date_json(h.date),
@@ -328,6 +339,18 @@ def stats_text(stats: IndexStats) -> str:
         "years:      " + (" · ".join(f"{k} {v:,}" for k, v in stats.years.items()) or "none"),
     ]
     return "\n".join(lines)
+
+
+def check_text(report: IndexCheck) -> str:
+    return f"{report.files:,} files verified ({report.bytes / 1e6:,.1f} MB) in {safe(report.location)}: no damage"
+
+
+def check_json(report: IndexCheck) -> str:
+    return to_json({
+        "location": report.location, "files": report.files, "bytes": report.bytes, "ok": not report.damaged,
+        "damaged": [{"name": d.name, "kind": d.kind, "problem": d.problem} for d in report.damaged],
+        "note": report.note,
+    })  # fmt: skip
 
 
 def stats_json(stats: IndexStats) -> str:

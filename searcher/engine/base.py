@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NamedTuple, Protocol
 
 from searcher.engine.query import SearchQuery
-from searcher.models import Article, ArticleDate, IndexStats, SearchOptions, SourceDocument, TopicCount
+from searcher.models import Article, ArticleDate, IndexCheck, IndexStats, SearchOptions, SourceDocument, TopicCount
 
 # Turns a source document into the article to index (cleaning and enrichment); raises SearcherError
 # when it cannot. Handed to the engine's writers, which may call it in worker processes.
@@ -47,6 +47,7 @@ class Matches(NamedTuple):
     topic_counts: dict[str, int] | None = None  # with facets: matches per topic, most first
     year_counts: dict[int, int] | None = None  # with facets or a timeline: matches per year
     month_counts: dict[int, int] | None = None  # with a timeline: matches per yyyymm
+    notices: tuple[str, ...] = ()  # how the query was bounded (a wildcard's terms capped, say)
 
 
 class DocumentWriter(Protocol):
@@ -93,3 +94,4 @@ class Engine(Protocol):
     def suggest(self, text: str) -> str | None: ...
     def stats(self) -> IndexStats: ...
     def topic_counts(self) -> list[TopicCount]: ...
+    def check(self) -> IndexCheck: ...  # every file verified: what is damaged, if anything

@@ -13,11 +13,11 @@ from pathlib import Path
 
 from searcher.engine import open_engine
 from searcher.errors import DocumentNotFoundError, QueryError, SearcherError
-from searcher.models import Article, IndexStats, SearchOptions, SearchResult, TopicCount
+from searcher.models import Article, IndexCheck, IndexStats, SearchOptions, SearchResult, TopicCount
 from searcher.search.query import QUERY_SYNTAX, parse_query
 from searcher.search.results import search_result
 
-__all__ = ["batch_search", "get_article", "index_stats", "search", "similar", "topic_counts"]
+__all__ = ["batch_search", "check_index", "get_article", "index_stats", "search", "similar", "topic_counts"]
 
 # "Did you mean" is offered when fewer articles than this match.
 SUGGEST_BELOW = 3
@@ -65,6 +65,11 @@ def _not_found(doc_id: str, candidates: list[str]) -> str:
 def index_stats(index_root: Path) -> IndexStats:
     """Size, provenance, settings and contents of the index at index_root."""
     return open_engine(index_root).stats()
+
+
+def check_index(index_root: Path) -> IndexCheck:
+    """Every file of the index verified against the checksum recorded when it was committed."""
+    return open_engine(index_root).check()
 
 
 def topic_counts(index_root: Path) -> list[TopicCount]:

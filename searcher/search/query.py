@@ -14,6 +14,7 @@ then passes (groups, boosts, fuzzy terms, wildcards, fields, operators) rearrang
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 
@@ -650,6 +651,9 @@ def _boosts(group: _Group) -> _Group:
             node = _boosts(node)
         elif isinstance(node, _BoostMark):
             if nodes and nodes[-1].has_boost:
+                if not 0 < node.value < math.inf:  # ^0 would drop the clause's matches, and divide by zero
+                    shown = node.original if len(node.original) <= 12 else node.original[:11] + "…"
+                    raise QueryError(f"a boost must be a positive number: {shown!r} is not")
                 nodes[-1].boost = node.value
                 continue
             node = _to_word(node)

@@ -24,6 +24,7 @@ def search_result(text: str, found: Matches, options: SearchOptions, suggestion:
         timeline=timeline(years, found.month_counts or {}) if options.timeline else None,
         suggestion=suggestion,
         page=options.page,
+        notices=found.notices,
     )
 
 

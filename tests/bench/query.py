@@ -8,6 +8,12 @@ command from process start to last byte, against bare `python -c "import whoosh.
 
     python tests/bench/query.py [--work /tmp/searcher-bench] [--sizes 1,10] [--runs 15] [--rounds 5]
         [--checkout DIR ...]
+    python tests/bench/query.py --shapes [--per-shape 5] [--seed 20] [--time-limit 10]
+
+`--shapes` times query shapes a user or an attacker might type (fuzzy terms on odd strings, one-letter
+prefixes, infix wildcards, mixed with topics, sorting and facets), each filled with words of the
+Reuters index, and reports each shape's slowest query against plain words: the bound is that none
+runs past its time limit.
 
 `--checkout DIR` (repeatable) adds the same command run from another checkout of searcher (for
 example `git worktree add /tmp/before HEAD~3`), taking turns with the others: a change's effect on
@@ -131,6 +137,96 @@ def command_seconds(commands: list[list[str]], runs: int, paths: list[str | None
     return [statistics.median(times) for times in samples]
 
 
+# Query shapes for the cost bound: each a template filled with words of the index (and odd strings),
+# as a user (or an attacker) might type them. {w} is a frequent word, {r} a rare one, {o} an odd string.
+SHAPES = {
+    "plain words": "{w} {w}",
+    "phrase": '"{w} {w}"',
+    "fuzzy ~1": "{w}~1",
+    "fuzzy ~2": "{w}~2",
+    "fuzzy ~2, rare word": "{r}~2",
+    "fuzzy ~2, odd string": "{o}~2",
+    "three fuzzy ~2": "{w}~2 {w}~2 {r}~2",
+    "one-letter prefix": "{l}*",
+    "two-letter prefix": "{l}{l}*",
+    "infix wildcard": "*{l}*",
+    "wildcard ?": "{l}?{l}*",
+    "prefix and words, NOT": "{l}* {w} -{w}",
+    "fuzzy OR prefix, --topic": "({w}~2 OR {l}*) {w}",
+    "fuzzy, sorted, faceted": "{w}~2 {l}*",
+    "boosts and groups": "({w}^3 {w})^2 OR {r}^0.5",
+    "pasted paragraph": "{para}.",
+    "many OR words": " OR ".join(["{w}"] * 40),
+}
+SHAPE_OPTIONS = {"fuzzy OR prefix, --topic": {"topics": ("crude", "acq")},
+                 "fuzzy, sorted, faceted": {"sort": "newest", "facets": True, "timeline": True}}  # fmt: skip
+ODD = ["привет", "xqzv", "東京株式", "ŝŝŝŝ", "0x7f3a", "ααββγγ", "zzzzzz", "مرحبا"]
+
+
+def shape_queries(index: Path, per_shape: int, seed: int) -> list[tuple[str, str]]:
+    """(shape, query) pairs: each shape filled `per_shape` times with words drawn from the index."""
+    import random
+
+    from searcher.engine.whoosh import bounds, searching
+
+    reader = searching.open_searcher(index).reader()
+    words = [t for t in bounds.lexicon(reader, "body") if t.isalpha() and len(t) > 2]
+    frequent = sorted(words, key=lambda t: -reader.doc_frequency("body", t))[:300]
+    rare = [t for t in words if reader.doc_frequency("body", t) == 1][:3000]
+    draw = random.Random(seed)
+    pairs = []
+    for shape, template in SHAPES.items():
+        for _ in range(per_shape):
+            query = template
+            for mark, pool in (("{w}", frequent), ("{r}", rare), ("{o}", ODD), ("{l}", "abcdefghilmnoprstw")):
+                while mark in query:
+                    query = query.replace(mark, draw.choice(pool), 1)
+            query = query.replace("{para}", " ".join(draw.choice(frequent) for _ in range(60)))
+            pairs.append((shape, query))
+    return pairs
+
+
+def time_shapes(index: Path, per_shape: int, seed: int, limit: float) -> dict:
+    """Each shape's slowest query, against a plain two-word query in the same run. The bound: no
+    query runs past its time limit (plus the time to stop it)."""
+    from searcher.errors import QueryError
+    from searcher.models import SearchOptions
+    from searcher.search import search
+
+    results: dict[str, dict] = {}
+    for shape, query in shape_queries(index, per_shape, seed):
+        options = SearchOptions(limit=10, copy_ids=3, time_limit=limit, **SHAPE_OPTIONS.get(shape, {}))
+        started = time.perf_counter()
+        try:
+            outcome = "notice" if search(index, query, options).notices else "ok"
+        except QueryError as error:
+            outcome = "over the time limit" if "ran longer" in str(error) else "query error"
+        seconds = time.perf_counter() - started
+        held = results.get(shape)
+        if held is None or seconds > held["seconds"]:
+            results[shape] = {"seconds": seconds, "query": query[:60], "outcome": outcome}
+    return results
+
+
+def report_shapes(args: argparse.Namespace) -> dict:
+    index = args.work / "searcher-parallel-1"
+    shapes = time_shapes(index, args.per_shape, args.seed, args.time_limit)
+    baseline = shapes["plain words"]["seconds"]
+    rows = [[shape, round(r["seconds"], 3), f"{r['seconds'] / baseline:.1f}x", r["outcome"], r["query"]]
+            for shape, r in sorted(shapes.items(), key=lambda item: -item[1]["seconds"])]  # fmt: skip
+    print(f"query shapes on {index} ({args.per_shape} queries each, slowest shown; time limit {args.time_limit:g} s)")
+    print(table(["shape", "slowest s", "vs plain words", "outcome", "query"], rows))
+    slowest = max(r["seconds"] for r in shapes.values())
+    bound = args.time_limit + STOP_SLACK_SECONDS
+    print(f"slowest query: {slowest:.2f} s; bound {bound:g} s: {'held' if slowest <= bound else 'BROKEN'}")
+    return {"time_limit_s": args.time_limit, "per_shape": args.per_shape, "seed": args.seed, "shapes": shapes,
+            "slowest_s": slowest, "bound_held": slowest <= bound}  # fmt: skip
+
+
+# A query past its limit is stopped at the next Python instruction, then its searcher is closed.
+STOP_SLACK_SECONDS = 1.0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--work", type=Path, default=Path("/tmp/searcher-bench"))
@@ -141,7 +237,14 @@ def main() -> None:
         "--checkout", type=Path, action="append", default=[], help="Also time another checkout's command."
     )
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--shapes", action="store_true", help="Only time the query shapes (the cost bound).")
+    parser.add_argument("--per-shape", type=int, default=5, help="Queries per shape, with --shapes.")
+    parser.add_argument("--seed", type=int, default=20, help="Seed for the words the shapes are filled with.")
+    parser.add_argument("--time-limit", type=float, default=10.0, help="Each query's time limit, with --shapes.")
     args = parser.parse_args()
+    if args.shapes:
+        print(f"wrote {write_json('query-shapes', report_shapes(args), args.json)}")
+        return
     queries = load_queries()
     results: dict = {"queries": len(queries), "rounds": args.rounds, "sizes": {}}
     rows = []

@@ -15,8 +15,13 @@ from pathlib import Path
 
 from searcher.engine.base import DocumentWriter, FailureCallback, Matches, Prepare
 from searcher.engine.query import SearchQuery
-from searcher.engine.whoosh import searching, state, store
-from searcher.models import Article, IndexStats, SearchOptions, TopicCount
+from searcher.engine.whoosh import bounds, checksums, searching, state, store
+from searcher.errors import QueryTooCostlyError
+from searcher.models import Article, IndexCheck, IndexStats, SearchOptions, TopicCount
+
+# "Did you mean" compares a word with every indexed word in Python; on a large index that can take
+# longer than the search itself, and a suggestion is worth less than an answer now.
+SUGGEST_SECONDS = 2.0
 
 
 class WhooshGeneration:
@@ -115,13 +120,39 @@ class WhooshEngine:
         return iter(searching.ids(self.root))
 
     def suggest(self, text: str) -> str | None:
-        return searching.suggestion(self.root, text)
+        """Did you mean; None also when finding a correction takes longer than SUGGEST_SECONDS."""
+        try:
+            with bounds.time_budget(SUGGEST_SECONDS, searching.close_searchers):
+                return searching.suggestion(self.root, text)
+        except QueryTooCostlyError:
+            return None
 
     def stats(self) -> IndexStats:
         return searching.index_stats(self.root)
 
     def topic_counts(self) -> list[TopicCount]:
         return searching.topic_counts(self.root)
+
+    def check(self) -> IndexCheck:
+        """Every file of the active generation against its recorded checksum, then a test open."""
+        location = store.locate(self.root)
+        manifest = store.check_compatible(location)
+        recorded = manifest.get("checksums")
+        files = recorded.get("files", {}) if isinstance(recorded, dict) else {}
+        damaged = tuple(store.verify(location, manifest, everything=True))
+        note = None
+        if not files:
+            note = "no checksums are recorded (the index was built by an earlier version); rebuild it to record them"
+        elif not checksums.describes(location.generation, recorded):
+            note = (
+                "the files on disk are a commit the manifest does not describe (an update under way, or one "
+                "interrupted): run the check again when no update runs, or rebuild"
+            )
+        if not damaged:
+            searching.index_stats(self.root)  # reads every segment's table, lengths and columns
+        sizes = [entry[0] for entry in files.values() if isinstance(entry, list) and entry]
+        return IndexCheck(str(location.generation), len(files), sum(s for s in sizes if isinstance(s, int)),
+                          damaged, note)  # fmt: skip
 
 
 def close_searchers() -> None:

@@ -26,7 +26,7 @@ from whoosh.searching import Searcher
 from searcher.analysis import news_analyzer
 from searcher.engine import query as q
 from searcher.engine.base import Match, Matches
-from searcher.engine.whoosh import ranking, store
+from searcher.engine.whoosh import bounds, ranking, store
 from searcher.engine.whoosh.docsets import count_matches, docset
 from searcher.engine.whoosh.spelling import suggest
 from searcher.engine.whoosh.state import whoosh_generation
@@ -95,21 +95,23 @@ def _commit_of(index_root: Path) -> tuple[Path, int] | None:
 @read_again_after_a_commit
 def search(index_root: Path, request: q.SearchQuery, options: SearchOptions) -> Matches:
     """The best matches for a parsed query, filtered and ordered as asked, with the total that match."""
-    with damage_reported(index_root):
+    with damage_reported(index_root), bounds.time_budget(options.time_limit, close_searchers):
         searcher = open_searcher(index_root)
         _holds_articles(index_root, searcher)
-        schema = searcher.schema
+        schema, reader, notices = searcher.schema, searcher.reader(), {}
         words = to_whoosh(request.words, schema)
         if _is_null(words):
             raise QueryError("the query has no words to search for (only stopwords or operators)")
+        words = bounds.capped(words, reader, notices).normalize()
         # A filter whose value cannot be read (date:someday) restricts nothing, as Whoosh's parser had it.
         inline = tuple(f for f in (to_whoosh(clause, schema) for clause in request.filters) if not _is_null(f))
         excluded = None if request.excluded is None else to_whoosh(request.excluded, schema)
         widen, options = _with_subtopics(index_root, options)
         words, inline, excluded = widen(words), tuple(widen(f) for f in inline), excluded and widen(excluded)
+        excluded = None if excluded is None else bounds.capped(excluded, reader, notices).normalize()
         allowed = _documents(searcher, _filter(options, inline=inline))
         plan = _ranking(searcher, words, excluded, request.stems, options, allowed)
-        return run_ranked(searcher, plan, options, allowed, inline)
+        return run_ranked(searcher, plan, options, allowed, inline)._replace(notices=bounds.notices_of(notices))
 
 
 def _holds_articles(index_root: Path, searcher: Searcher) -> None:
@@ -150,7 +152,12 @@ class Ranking(NamedTuple):  # not a dataclass: see models.py
         allowed: set[int] | None = options.pop("filter", None)
         denied = self.excluded
         collector = searcher.collector(**options)
-        if denied is not None or _has_negation(self.scoring) or self.scoring is not self.matching:
+        if (
+            denied is not None
+            or _has_negation(self.scoring)
+            or self.scoring is not self.matching
+            or sum(1 for _ in self.scoring.leaves()) > bounds.REPLACE_MAX_TERMS  # see bounds.py
+        ):
             _innermost(collector).replace = 0  # RM3's nested boosted query needs it exact too
         if fold is not None and FoldCopies.filters_itself(collector):
             collector, allowed, denied = FoldCopies(collector, fold, allowed, denied), None, None
@@ -619,7 +626,7 @@ SIMILAR_TERMS = 20
 @read_again_after_a_commit
 def similar(index_root: Path, article: Article, options: SearchOptions) -> Matches | None:
     """Articles most like this one (itself left out), by its key terms; None when it has none."""
-    with damage_reported(index_root):
+    with damage_reported(index_root), bounds.time_budget(options.time_limit, close_searchers):
         searcher = open_searcher(index_root)
         _holds_articles(index_root, searcher)
         terms = key_terms(searcher, f"{article.title}\n{article.body}")

@@ -12,6 +12,7 @@ import re
 from whoosh.searching import Searcher
 
 from searcher.analysis import find_terms, news_analyzer
+from searcher.engine.whoosh.bounds import fuzzy_terms
 
 WORD = re.compile(r"[^\W_]+(?:[-'\u2019][^\W_]+)*")
 # Edit distance allowed: one for short words, where two would turn any word into any other.
@@ -41,8 +42,7 @@ def _frequency(reader, stem: str) -> int:  # noqa: ANN001 - whoosh reader
 def _closest(searcher: Searcher, stem: str) -> str | None:
     reader = searcher.reader()
     distance = 1 if len(stem) < SHORT_WORD else 2
-    candidates = [c.decode("utf-8") if isinstance(c, bytes) else c for c in reader.terms_within("body", stem, distance)]
-    candidates = [c for c in candidates if c != stem and _frequency(reader, c)]
+    candidates = [c for c in fuzzy_terms(reader, "body", stem, distance) if c != stem and _frequency(reader, c)]
     if not candidates:
         return None
     best = max(candidates, key=lambda c: (_frequency(reader, c), c))

@@ -30,6 +30,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from searcher import __version__
 from searcher.analysis import ANALYZER_VERSION, news_analyzer
 from searcher.engine.fingerprint import STORY_KEY_CHARS
+from searcher.engine.whoosh import checksums
 from searcher.engine.whoosh.pickles import restrict_whoosh
 from searcher.errors import (
     IndexCorruptError,
@@ -38,6 +39,7 @@ from searcher.errors import (
     IndexOutdatedError,
     NotAnIndexError,
 )
+from searcher.models import DamagedFile
 
 restrict_whoosh()  # before any index is read: see pickles.py
 
@@ -53,6 +55,7 @@ HARMLESS_NAMES = {"README.md", "LOCK", ".gitignore"}
 # A title is worth more than any one sentence of the body; 2.0 is Whoosh's usual title boost.
 TITLE_BOOST = 2.0
 LOCK_FILE = "LOCK"
+WHOOSH_INDEX_NAME = "MAIN"  # Whoosh's default: its files are MAIN_<segment>.* and _MAIN_<n>.toc
 LOCK_POLL_SECONDS = 0.2
 
 
@@ -166,12 +169,39 @@ def _well_formed(manifest: dict) -> bool:
 
 
 def write_manifest(generation: Path, manifest: dict) -> None:
-    """Written to a temporary file and renamed, so a crash leaves the old manifest whole."""
+    """Written to a temporary file and renamed, so a crash leaves the old manifest whole; records
+    the checksum of every file of the generation as it is committed (checksums.py)."""
     manifest = {**manifest, "format": MANIFEST_FORMAT, "schema_version": SCHEMA_VERSION,
-                "analyzer_version": ANALYZER_VERSION, "searcher_version": __version__}  # fmt: skip
+                "analyzer_version": ANALYZER_VERSION, "searcher_version": __version__,
+                "checksums": checksums.record(generation, _recorded_checksums(generation))}  # fmt: skip
     temporary = generation / (MANIFEST_FILE + ".tmp")
     temporary.write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
     os.replace(temporary, generation / MANIFEST_FILE)
+
+
+def _recorded_checksums(generation: Path) -> object:
+    """The checksums the generation's manifest holds now, or None when it cannot be read."""
+    try:
+        return json.loads((generation / MANIFEST_FILE).read_text(encoding="utf-8")).get("checksums")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def verify(location: IndexLocation, manifest: dict, everything: bool = False) -> list[DamagedFile]:
+    """The generation's damaged files: on open, the sizes of all (the small files are verified as
+    Whoosh opens them, checksums.py); with `everything`, the bytes of all (`searcher check`)."""
+    return checksums.verify(location.generation, manifest.get("checksums"), everything)
+
+
+def verify_merged(generation: Path, segment_names: tuple[str, ...]) -> None:
+    """Every byte of the segments a commit merges, before the commit is written: a merge would copy
+    their damage into the new segment, and its manifest record that as sound (Lucene checks the
+    same at merge)."""
+    recorded = _recorded_checksums(generation)
+    prefixes = tuple(f"{name}." for name in segment_names)
+    damaged = checksums.verify(generation, recorded, everything=True, only=prefixes) if prefixes else []
+    if damaged:
+        raise IndexCorruptError(checksums.damage_message(generation.parent, damaged[0]))
 
 
 def check_compatible(location: IndexLocation) -> dict:
@@ -187,10 +217,16 @@ def check_compatible(location: IndexLocation) -> dict:
 
 def open_whoosh(location: IndexLocation) -> whoosh_index.Index:
     """The Whoosh index of the active generation; damage becomes one clear error."""
-    check_compatible(location)
+    manifest = check_compatible(location)
+    damaged = verify(location, manifest)
+    if damaged:
+        raise IndexCorruptError(checksums.damage_message(location.root, damaged[0]))
     try:
         # With searcher's own schema, Whoosh never unpickles the one in the table of contents.
-        return whoosh_index.open_dir(str(location.generation), schema=build_schema())
+        storage = checksums.storage(location.generation, manifest.get("checksums"))
+        return whoosh_index.FileIndex(storage, schema=build_schema(), indexname=WHOOSH_INDEX_NAME)
+    except IndexCorruptError:
+        raise
     except Exception as error:  # Whoosh raises many kinds for a damaged folder
         raise IndexCorruptError(
             f"index at {location.root} is damaged ({type(error).__name__}); rebuild it with: searcher index --rebuild"

@@ -7,6 +7,8 @@ parse their own values (`date:2019-04` is that month). An unfielded leaf searche
 
 from __future__ import annotations
 
+import math
+
 from whoosh import query as wq
 from whoosh.fields import FieldType, Schema
 from whoosh.qparser.common import QueryParserError
@@ -28,6 +30,8 @@ def to_whoosh(query: q.Query, schema: Schema) -> wq.Query:
 
 
 def _query(node: q.Query, schema: Schema) -> wq.Query | None:
+    if not 0 < getattr(node, "boost", 1.0) < math.inf:  # a product of boosts that under- or overflowed
+        raise QueryError("a boost must be a positive number (the query's boosts multiply to zero or infinity)")
     if isinstance(node, q.All | q.Any):
         subs = [sub for sub in (_query(clause, schema) for clause in node.clauses) if sub is not None]
         return (wq.And if isinstance(node, q.All) else wq.Or)(subs, boost=node.boost)
@@ -76,6 +80,10 @@ def _leaf(node: q.Leaf, name: str, boost: float, schema: Schema) -> wq.Query | N
         if built is None:
             raise QueryError(f"cannot understand the query (nothing to match in {node.text!r}~)")
         built.maxdist, built.prefixlength = node.distance, node.prefix
+    if built is not None:  # as the user wrote it, for a notice that its expansion was capped (bounds.py)
+        built.written = {q.Prefix: f"{node.text}*", q.Fuzzy: f"{node.text}~{getattr(node, 'distance', 1)}"}.get(
+            type(node), node.text
+        )
     return built
 
 

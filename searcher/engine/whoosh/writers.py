@@ -19,6 +19,7 @@ import queue
 import shutil
 import signal
 import uuid
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -31,7 +32,7 @@ from searcher.engine.base import FailureCallback, Prepare
 from searcher.engine.fingerprint import own_story, story_key
 from searcher.engine.whoosh import store
 from searcher.engine.whoosh.store import build_schema
-from searcher.errors import IndexWriteError, SearcherError
+from searcher.errors import IndexCorruptError, IndexWriteError, SearcherError
 from searcher.models import Article, SourceDocument
 
 # Whoosh's in-memory posting buffer, per writing process; larger means fewer, bigger runs to merge.
@@ -140,6 +141,46 @@ def cancel_and_clean(writer: SegmentWriter, folder: Path) -> None:
         remove_unfinished_files(folder)
 
 
+@contextlib.contextmanager
+def damage_as_error(generation: Path) -> Iterator[None]:
+    """What Whoosh raises when a merge reads a damaged segment (zlib, struct, unpickling errors)
+    as the one-line damage message; the update is cancelled, and the index left as it was."""
+    try:
+        yield
+    except (SearcherError, OSError):
+        raise
+    except Exception as error:
+        raise IndexCorruptError(
+            f"index at {generation.parent} is damaged ({type(error).__name__}: {error}); "
+            "rebuild it with: searcher index --rebuild"
+        ) from error
+
+
+def verified(policy: Callable) -> Callable:
+    """A merge policy whose merges verify each segment's files (store.verify_merged) before Whoosh
+    reads them into the new segment; damage cancels the update. Whoosh's policies and
+    merge_after_update all merge through the writer's add_reader, which is wrapped meanwhile."""
+
+    def merge(writer: SegmentWriter, segments: list) -> list:
+        add_reader = writer.add_reader
+
+        def add_verified(reader: SegmentReader) -> None:
+            try:
+                store.verify_merged(Path(writer.storage.folder), (reader.segment().segment_id(),))
+            except SearcherError:
+                reader.close()  # the policy never gets to close it
+                raise
+            add_reader(reader)
+
+        writer.add_reader = add_verified
+        try:
+            return policy(writer, segments)
+        finally:
+            del writer.add_reader  # the class's own again
+
+    return merge
+
+
 class SerialWriter:
     """Prepares and indexes in this process: for small updates, where starting workers costs more."""
 
@@ -164,7 +205,8 @@ class SerialWriter:
         return None  # each document is prepared as it is added
 
     def commit(self, optimize: bool = False) -> None:
-        self.writer.commit(mergetype=OPTIMIZE if optimize else merge_after_update)
+        with damage_as_error(Path(self.writer.storage.folder)):
+            self.writer.commit(mergetype=verified(OPTIMIZE if optimize else merge_after_update))
 
     def cancel(self) -> None:
         cancel_and_clean(self.writer, self.generation)
@@ -350,7 +392,8 @@ class ParallelWriter:
         return self.writer.prepared.value
 
     def commit(self, optimize: bool = False) -> None:
-        self.writer.commit(optimize=optimize)
+        with damage_as_error(self.generation):
+            self.writer.commit(mergetype=verified(OPTIMIZE if optimize else MERGE_SMALL))
         for report in self.generation.glob(FAILURES_GLOB):
             for doc_id, path, reason in json.loads(report.read_text(encoding="utf-8")):
                 self.on_failure(doc_id, path, reason)
