@@ -35,6 +35,18 @@ VERIFIED = {"_body_len.col", "_title_len.col", "_topics_len.col", "story.col", "
 UNREAD = {"_topics_len.col"}  # topics are never scored, so no command reads their lengths
 
 
+@pytest.fixture
+def seed_index(runner: CliRunner, isolated: Path) -> Path:
+    """The seeds and one dated record: the seeds state no date, and an index without a dated
+    article has no date, year, month or dated column to damage."""
+    record = {"id": "dated", "title": "S-400 parts reach Turkey", "date": "2019-07-12",
+              "text": "The first parts of the S-400 air defense system reached Ankara on Friday."}  # fmt: skip
+    Path("seeds", "dated.jsonl").write_text(json.dumps(record) + "\n")
+    result = runner.invoke(cli, ["index", "seeds"])
+    assert result.exit_code == 0, result.stderr
+    return isolated / "index"
+
+
 def invoke(*args: str):
     result = CliRunner().invoke(cli, list(args))
     close_engines()
