@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -14,6 +15,7 @@ import org.opensearch.env.Environment;
 import org.opensearch.node.InternalSettingsPreparer;
 import org.opensearch.node.Node;
 import org.opensearch.painless.PainlessPlugin;
+import org.opensearch.plugins.ExtensiblePlugin;
 import org.opensearch.transport.Netty4Plugin;
 
 /**
@@ -28,6 +30,7 @@ public final class TestNode {
         Settings settings = settings(options);
         LogConfigurator.registerErrorListener();
         LogConfigurator.configureWithoutConfig(settings);
+        loadPainlessExtensions();
         Environment environment = InternalSettingsPreparer.prepareEnvironment(
             settings, Map.of(), null, () -> options.get("name"));
         // Node's constructor that takes plugin classes is protected: the one a distribution never uses.
@@ -40,6 +43,21 @@ public final class TestNode {
         System.out.println("started " + options.get("name") + " http=" + options.get("http.port"));
         System.out.flush();
         closed.await();
+    }
+
+    /**
+     * Plugins on the class path are not linked to the plugins they extend, so painless would not know
+     * analysis-common's script classes (the `condition` token filter's). Its allowlists are static: loading
+     * the extensions once, before the node builds its script engine, is what a plugin bundle would do.
+     */
+    private static void loadPainlessExtensions() {
+        new PainlessPlugin().loadExtensions(new ExtensiblePlugin.ExtensionLoader() {
+            @Override
+            public <T> List<T> loadExtensions(Class<T> type) {
+                return ServiceLoader.load(type, TestNode.class.getClassLoader()).stream()
+                    .map(ServiceLoader.Provider::get).toList();
+            }
+        });
     }
 
     private static Map<String, String> parse(String[] args) {
