@@ -56,7 +56,7 @@ def seed_path(number: str) -> Path:
 @pytest.fixture(scope="session")
 def opensearch_classpath(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The test node's class path, built once a session (skips, or fails under CI, where it cannot be)."""
-    from opensearch_node import NodeUnavailable, build_classpath, missing_tools
+    from tests.opensearch_node import NodeUnavailable, build_classpath, missing_tools
 
     _skip_or_fail(missing_tools())
     try:
@@ -69,7 +69,7 @@ def opensearch_classpath(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture(scope="session")
 def opensearch_node(opensearch_classpath: str, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - a generator fixture
     """One real OpenSearch node for the session, on a loopback port, stopped by its PID at the end."""
-    from opensearch_node import NodeUnavailable, start_cluster
+    from tests.opensearch_node import NodeUnavailable, start_cluster
 
     try:
         cluster = start_cluster(opensearch_classpath, tmp_path_factory.mktemp("opensearch"), size=1)
@@ -82,7 +82,7 @@ def opensearch_node(opensearch_classpath: str, tmp_path_factory: pytest.TempPath
 
 def _skip_or_fail(reason: str | None) -> None:
     """Skips the cluster tests for `reason`, or fails them when CI requires a node."""
-    from opensearch_node import REQUIRE_VARIABLE, required
+    from tests.opensearch_node import REQUIRE_VARIABLE, required
 
     if reason is None:
         return
