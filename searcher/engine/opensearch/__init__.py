@@ -47,7 +47,7 @@ class OpenSearchGeneration:
     def manifest(self) -> dict:
         with self.engine.errors():
             answer = self.engine.client.indices.get_mapping(index=self.name)
-        return answer[self.name]["mappings"].get("_meta", {})
+        return next(iter(answer.values()))["mappings"].get("_meta", {})  # keyed by the physical name
 
     def compatible_manifest(self) -> dict:
         manifest = self.manifest()
@@ -234,17 +234,16 @@ class OpenSearchEngine:
     # Reading, for the search stage.
 
     def _reading(self) -> str:
-        """The active generation's index name; IndexMissingError or IndexEmptyError when there is nothing to read."""
-        name = self.physical()
-        if name is None:
-            raise IndexMissingError(f"no index at {self.location}; build one with: searcher --engine URL index PATH")
-        return name
+        """What searches read: the alias itself, so each request sees one generation, switched
+        atomically, with no lookup first (a missing alias is IndexMissingError, from cluster_errors)."""
+        return self.location.name
 
     def search(self, query: SearchQuery, options: SearchOptions) -> Matches:
         with self.errors():
             name = self._reading()
-            self._holds_articles(name)
             answer = self.client.search(index=name, body=reading.search_body(query, options))
+            if not answer["hits"]["total"]["value"]:
+                self._holds_articles(name)
             copies = self._copies(name, answer, options) if options.collapse else {}
             undated = self._undated(name, query, options) if options.date_filtered else 0
             return reading.matches(answer, copies, undated)
@@ -309,7 +308,10 @@ class OpenSearchEngine:
             name = self._reading()
             generation = OpenSearchGeneration(self, name)
             manifest = generation.compatible_manifest()
-            sizes = self.client.indices.stats(index=name, metric="store,segments,docs")["indices"][name]["primaries"]
+            physical, sizes = next(
+                iter(self.client.indices.stats(index=name, metric="store,segments,docs")["indices"].items())
+            )
+            sizes = sizes["primaries"]
             counts = self.client.search(index=name, body={"size": 0, "track_total_hits": True, "aggs": {
                 "topics": {"terms": {"field": "topics", "size": reading.FACET_SIZE}},
                 "years": {"terms": {"field": "year", "size": reading.FACET_SIZE}},
@@ -317,7 +319,7 @@ class OpenSearchEngine:
         taxonomy = manifest.get("taxonomy", {})
         aggs = counts["aggregations"]
         return IndexStats(
-            location=f"{self.location} ({name})",
+            location=f"{self.location} ({physical})",
             documents=counts["hits"]["total"]["value"],
             disk_bytes=sizes["store"]["size_in_bytes"],
             segments=sizes["segments"]["count"],
@@ -341,7 +343,10 @@ class OpenSearchEngine:
 
         with self.errors():
             name = self._reading()
-            text = OpenSearchGeneration(self, name)._taxonomy_text()  # noqa: SLF001 - same package
+            generation = self.active()  # the taxonomy lives beside the physical index, not the alias
+            if generation is None:
+                raise IndexMissingError(f"no index at {self.location}; build one with: searcher index PATH")
+            text = generation._taxonomy_text()  # noqa: SLF001 - same package
             answer = self.client.search(
                 index=name,
                 body={"size": 0, "aggs": {"topics": {"terms": {"field": "topics", "size": reading.FACET_SIZE}}}},

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from searcher.errors import EngineUnavailableError, SearcherError
+from searcher.errors import EngineUnavailableError, IndexMissingError, SearcherError
 
 SCHEMES = {"opensearch": "http", "opensearchs": "https"}
 USER_VARIABLE = "SEARCHER_OPENSEARCH_USER"
@@ -110,10 +110,14 @@ def client(location: Location):  # noqa: ANN201 - opensearchpy is imported only 
 def cluster_errors(location: Location) -> Iterator[None]:
     """The client's transport and HTTP errors as one line naming the cluster, never a traceback."""
     from opensearchpy.exceptions import ConnectionError as NoConnection
-    from opensearchpy.exceptions import TransportError
+    from opensearchpy.exceptions import NotFoundError, TransportError
 
     try:
         yield
+    except NotFoundError as error:
+        if error.error != "index_not_found_exception":
+            raise EngineUnavailableError(f"OpenSearch at {location} refused a request ({_reason(error)})") from error
+        raise IndexMissingError(f"no index at {location}; build one with: searcher --engine URL index PATH") from error
     except NoConnection as error:
         raise EngineUnavailableError(f"cannot reach OpenSearch at {location} ({_reason(error)})") from error
     except TransportError as error:
