@@ -19,6 +19,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh working directory holding a copy of the seeds, with no index and no colour settings."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("SEARCHER_INDEX", raising=False)
+    monkeypatch.delenv("SEARCHER_ENGINE", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
     shutil.copytree(SEEDS, tmp_path / "seeds")
     return tmp_path

@@ -282,3 +282,16 @@ def test_a_rebuild_switches_to_a_complete_new_index(seeds: Invoke):
     assert ids(seeds, "Putin") == before
     stats = json.loads(seeds("stats", "--json").stdout)
     assert stats["documents"] == 5
+
+
+def test_searching_a_folder_never_imports_the_cluster_client(runner: CliRunner):
+    import subprocess
+    import sys
+
+    assert runner.invoke(cli, ["index", "seeds"]).exit_code == 0
+    code = (
+        "import sys; from searcher.cli import main; sys.argv = ['searcher', 'search', 'S-400']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\nprint('opensearchpy' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.stdout.strip().splitlines()[-1] == "False", result.stderr

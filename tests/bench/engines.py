@@ -11,7 +11,7 @@ documents and queries. Ratios are OpenSearch over Whoosh, measured in this run.
         [--url opensearch://host:port/name]   # a cluster of your own instead of the local test node
 
 Without --url a single node is started from tests/opensearch/ (Java and Maven needed; heap 512 MB)
-and stopped at the end. Results in tests/bench/results/engines.json.
+and stopped at the end. Results in tests/bench/results/engines.json (--name to change).
 """
 
 from __future__ import annotations
@@ -121,6 +121,7 @@ def main() -> None:
     parser.add_argument("--only", help="ranking collections to use (comma-separated names)")
     parser.add_argument("--no-ranking", action="store_true")
     parser.add_argument("--url", help="an OpenSearch engine URL to use instead of a local test node")
+    parser.add_argument("--name", default="engines", help="results file name (tests/bench/results/NAME.json)")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="searcher-engines-"))
@@ -145,7 +146,7 @@ def main() -> None:
             cluster.stop()
         shutil.rmtree(work, ignore_errors=True)
     print(report(results))
-    print(f"written: {write_json('engines', results)}")
+    print(f"written: {write_json(args.name, results)}")
 
 
 def report(results: dict) -> str:
