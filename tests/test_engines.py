@@ -295,3 +295,8 @@ def test_searching_a_folder_never_imports_the_cluster_client(runner: CliRunner):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.stdout.strip().splitlines()[-1] == "False", result.stderr
+
+
+def test_did_you_mean_corrects_a_misspelled_word(seeds: Invoke):
+    data = search_json(seeds, "Erdgoan")
+    assert data["total"] == 0 and data["suggestion"] == "erdogan"

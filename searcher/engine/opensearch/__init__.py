@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -29,6 +30,8 @@ from searcher.engine.opensearch.connection import Location, client, cluster_erro
 from searcher.engine.query import Everything, SearchQuery
 from searcher.errors import IndexEmptyError, IndexMissingError, IndexOutdatedError, NotAnIndexError
 from searcher.models import Article, IndexStats, SearchOptions, TopicCount
+
+log = logging.getLogger(__name__)
 
 MANIFEST_FORMAT = "searcher-index"
 # Shards of a new generation: one is right up to tens of GB (OpenSearch's guidance, 10-50 GB a shard).
@@ -239,6 +242,8 @@ class OpenSearchEngine:
         return self.location.name
 
     def search(self, query: SearchQuery, options: SearchOptions) -> Matches:
+        if options.expand:
+            log.warning("--expand (RM3 feedback) is not available on OpenSearch; ranking by BM25 alone")
         with self.errors():
             name = self._reading()
             answer = self.client.search(index=name, body=reading.search_body(query, options))
