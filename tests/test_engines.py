@@ -300,3 +300,22 @@ def test_searching_a_folder_never_imports_the_cluster_client(runner: CliRunner):
 def test_did_you_mean_corrects_a_misspelled_word(seeds: Invoke):
     data = search_json(seeds, "Erdgoan")
     assert data["total"] == 0 and data["suggestion"] == "erdogan"
+
+
+def test_copies_of_one_story_are_shown_once_with_the_others_listed(searcher: Invoke, tmp_path: Path):
+    story = "Flood waters rose along the Danube on Monday, and the city of Passau closed its old town to traffic."
+    wire = tmp_path / "wire.jsonl"
+    wire.write_text("".join(json.dumps({"id": f"flood-{n}", "text": story}) + "\n" for n in range(5)))
+    assert searcher("index", str(wire)).exit_code == 0
+    data = search_json(searcher, "Passau flood")
+    hit = data["hits"][0]
+    assert len(data["hits"]) == 1 and data["total"] == 5
+    assert hit["copies"] == 4 and hit["duplicates"] == sorted({f"flood-{n}" for n in range(5)} - {hit["id"]})
+    assert len(search_json(searcher, "--no-collapse", "Passau flood")["hits"]) == 5
+
+
+def test_pages_continue_the_same_ranking(seeds: Invoke):
+    everything = [h["id"] for h in search_json(seeds, "--no-collapse", "Turkey OR Putin")["hits"]]
+    second = search_json(seeds, "--no-collapse", "-n", "2", "--page", "2", "Turkey OR Putin")
+    assert [h["id"] for h in second["hits"]] == everything[2:4]
+    assert [h["rank"] for h in second["hits"]] == [3, 4] and second["page"] == 2

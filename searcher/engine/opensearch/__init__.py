@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -28,14 +29,16 @@ from searcher.engine.base import DocumentWriter, FailureCallback, Matches, Prepa
 from searcher.engine.opensearch import mapping, reading
 from searcher.engine.opensearch.connection import Location, client, cluster_errors, parse_location
 from searcher.engine.query import Everything, SearchQuery
-from searcher.errors import IndexEmptyError, IndexMissingError, IndexOutdatedError, NotAnIndexError
+from searcher.errors import IndexEmptyError, IndexMissingError, IndexOutdatedError, NotAnIndexError, SearcherError
 from searcher.models import Article, IndexStats, SearchOptions, TopicCount
 
 log = logging.getLogger(__name__)
 
 MANIFEST_FORMAT = "searcher-index"
-# Shards of a new generation: one is right up to tens of GB (OpenSearch's guidance, 10-50 GB a shard).
-SHARDS = 1
+# Shards of a new generation: one is right up to tens of GB (OpenSearch's guidance, 10-50 GB a shard);
+# a larger archive sets SEARCHER_OPENSEARCH_SHARDS before its rebuild.
+SHARDS_VARIABLE = "SEARCHER_OPENSEARCH_SHARDS"
+DEFAULT_SHARDS = 1
 TAXONOMY_ID = "taxonomy"
 STATE_BATCH = 1000
 
@@ -139,6 +142,13 @@ class OpenSearchGeneration:
             self.engine.client.indices.delete(index=f"{self.name},{self.files}", ignore_unavailable=True)
 
 
+def _shards() -> int:
+    value = os.environ.get(SHARDS_VARIABLE, str(DEFAULT_SHARDS))
+    if not value.isdigit() or not 1 <= int(value) <= 1024:
+        raise SearcherError(f"{SHARDS_VARIABLE} must be a number of shards from 1 to 1024, not {value!r}")
+    return int(value)
+
+
 def _state_id(key: str) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()  # noqa: S324 - an id, not a secret
 
@@ -207,7 +217,7 @@ class OpenSearchEngine:
         replicas = self._replicas()
         with self.errors():
             self.client.indices.create(
-                index=generation.name, body=mapping.index_body(SHARDS, replicas, {"building": True})
+                index=generation.name, body=mapping.index_body(_shards(), replicas, {"building": True})
             )
             self.client.indices.create(
                 index=generation.files,
