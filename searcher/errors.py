@@ -55,3 +55,7 @@ class DocumentNotFoundError(SearcherError):
 
 class TaxonomyError(SearcherError):
     """The topic taxonomy file is malformed."""
+
+
+class EngineUnavailableError(SearcherError):
+    """The search cluster holding the index cannot be reached, or refused a request."""

@@ -19,6 +19,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh working directory holding a copy of the seeds, with no index and no colour settings."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("SEARCHER_INDEX", raising=False)
+    monkeypatch.delenv("SEARCHER_ENGINE", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
     shutil.copytree(SEEDS, tmp_path / "seeds")
     return tmp_path
@@ -51,3 +52,41 @@ def wait_for(condition, timeout: float = 30.0) -> None:  # noqa: ANN001 - a call
 def seed_path(number: str) -> Path:
     """The copied seed whose file name starts with `number`, e.g. "001"."""
     return next(Path("seeds").glob(f"{number}_*.txt"))
+
+
+@pytest.fixture(scope="session")
+def opensearch_classpath(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The test node's class path, built once a session (skips, or fails under CI, where it cannot be)."""
+    from tests.opensearch_node import NodeUnavailable, build_classpath, missing_tools
+
+    _skip_or_fail(missing_tools())
+    try:
+        return build_classpath(tmp_path_factory.mktemp("opensearch-build"))
+    except NodeUnavailable as error:
+        _skip_or_fail(str(error))
+        raise
+
+
+@pytest.fixture(scope="session")
+def opensearch_node(opensearch_classpath: str, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - a generator fixture
+    """One real OpenSearch node for the session, on a loopback port, stopped by its PID at the end."""
+    from tests.opensearch_node import NodeUnavailable, start_cluster
+
+    try:
+        cluster = start_cluster(opensearch_classpath, tmp_path_factory.mktemp("opensearch"), size=1)
+    except NodeUnavailable as error:
+        _skip_or_fail(str(error))
+        raise
+    yield cluster
+    cluster.stop()
+
+
+def _skip_or_fail(reason: str | None) -> None:
+    """Skips the cluster tests for `reason`, or fails them when CI requires a node."""
+    from tests.opensearch_node import REQUIRE_VARIABLE, required
+
+    if reason is None:
+        return
+    if required():
+        pytest.fail(f"{reason} ({REQUIRE_VARIABLE}=1)", pytrace=False)
+    pytest.skip(reason)

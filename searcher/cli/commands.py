@@ -79,15 +79,33 @@ taxonomy_option = click.option(
 )  # fmt: skip
 
 
+def _engine_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A well-formed engine URL, or a usage error naming what is wrong with it."""
+    if value is None:
+        return None
+    from searcher.engine.opensearch.connection import parse_location
+
+    try:
+        parse_location(value)
+    except SearcherError as error:
+        raise click.BadParameter(str(error)) from None
+    return value
+
+
 @click.group(cls=SearcherGroup)
 @click.option(
     "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_INDEX,
     envvar="SEARCHER_INDEX", show_default=True, show_envvar=True, help="Where the index lives.",
 )  # fmt: skip
+@click.option(
+    "--engine", "engine_url", metavar="URL", envvar="SEARCHER_ENGINE", show_envvar=True, callback=_engine_url,
+    help="Keep the index in an OpenSearch cluster instead (opensearch://host:port/name; opensearchs:// for TLS); "
+    "credentials from SEARCHER_OPENSEARCH_USER and SEARCHER_OPENSEARCH_PASSWORD.",
+)  # fmt: skip
 @click.option("-v", "--verbose", is_flag=True, help="Log what the pipeline does, on stderr.")
 @click.version_option(__version__, prog_name="searcher")
 @click.pass_context
-def cli(ctx: click.Context, index_dir: Path, verbose: bool) -> None:
+def cli(ctx: click.Context, index_dir: Path, engine_url: str | None, verbose: bool) -> None:
     """Search folders of scraped news articles from the terminal.
 
     \b
@@ -97,7 +115,7 @@ def cli(ctx: click.Context, index_dir: Path, verbose: bool) -> None:
     """
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(name)s: %(message)s")
     ctx.meta["searcher.verbose"] = verbose
-    ctx.obj = index_dir
+    ctx.obj = engine_url or index_dir  # the stages open either through engine.open_engine
 
 
 @cli.command("index")

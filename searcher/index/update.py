@@ -60,7 +60,7 @@ class FileEntry:
 
 
 def ensure_index(
-    root: Path, default_corpus: Path = Path("seeds"), on_build: Callable[[str], None] | None = None
+    root: Path | str, default_corpus: Path = Path("seeds"), on_build: Callable[[str], None] | None = None
 ) -> IndexReport | None:
     """Builds a missing index from the default corpus; None when the index already exists."""
     engine = open_engine(root)
@@ -81,7 +81,7 @@ def writer_lock(root: Path, timeout: float, on_wait: Callable[[str], None] | Non
 
 
 def update_index(
-    root: Path,
+    root: Path | str,  # an index folder or an engine URL
     paths: list[Path] | None = None,
     taxonomy_path: Path | None = None,
     rebuild: bool = False,
@@ -105,10 +105,11 @@ def update_index(
     missing = [path for path in paths or [] if not path.exists()]
     if missing:
         raise PathNotFoundError(f"no such file or folder: {missing[0]}; nothing was indexed")
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-    except OSError as error:  # a read-only file system, a file in the way, no permission
-        raise IndexWriteError(f"cannot create the index at {root} ({error.strerror or error})") from error
+    if isinstance(root, Path):  # an engine URL's cluster needs no folder
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+        except OSError as error:  # a read-only file system, a file in the way, no permission
+            raise IndexWriteError(f"cannot create the index at {root} ({error.strerror or error})") from error
     engine = open_engine(root)
     if engine.looks_foreign() and not engine.exists():
         raise NotAnIndexError(f"{root} is not a searcher index and is not empty; refusing to write into it")

@@ -1,0 +1,144 @@
+"""searcher's schema and analyzer as OpenSearch index settings and mappings.
+
+The analyzer reproduces analysis.py's `news_analyzer` with OpenSearch's own parts, so the cluster
+indexes the same terms Whoosh does (tests/test_opensearch_engine.py compares them on the seeds):
+- a pattern tokenizer with analysis.py's word-group pattern, in Java's regex dialect;
+- model numbers ("S-400", "S 400", "COVID-19": a group with a letter and a digit) lose their hyphens
+  and spaces, through a `condition` filter whose painless script tests for the letter and digit;
+- other hyphenated groups split into their words (word_delimiter_graph, apostrophes kept as letters);
+- a possessive 's and inner apostrophes dropped, lowercase, accent folding, Whoosh's stopwords and
+  its minimum token length of 2, Porter stems.
+"""
+
+from __future__ import annotations
+
+from whoosh.analysis import STOP_WORDS
+
+from searcher.analysis import ANALYZER_VERSION
+
+# Bump when the settings or mapping change: an index built with another version must be rebuilt.
+MAPPING_VERSION = 1
+TITLE_BOOST = 2.0  # as the Whoosh engine's title field boost
+
+LETTER_OR_DIGIT = r"[\p{L}\p{N}]"
+# analysis.py's SPACED_MODEL and WORD, with [^\W_] (a Unicode letter or digit) written for Java.
+SPACED_MODEL = rf"(?<!{LETTER_OR_DIGIT})[B-HJ-Z] \p{{Nd}}{{2,4}}(?!{LETTER_OR_DIGIT})"
+WORD = (
+    rf"{LETTER_OR_DIGIT}+(?:['\u2019]{LETTER_OR_DIGIT}+)*"
+    rf"(?:[-\u2010\u2011]{LETTER_OR_DIGIT}+(?:['\u2019]{LETTER_OR_DIGIT}+)*)*"
+)
+# True for a group with a letter and a digit: a model number, kept whole (analysis._split_group).
+MODEL_NUMBER_SCRIPT = (
+    "def t = token.term.toString(); boolean letter = false; boolean digit = false;"
+    " for (int i = 0; i < t.length(); ++i) { char c = t.charAt(i);"
+    " if (Character.isDigit(c)) { digit = true; } else if (Character.isLetter(c)) { letter = true; } }"
+    " return letter && digit;"
+)
+
+ANALYSIS = {
+    "tokenizer": {"news_words": {"type": "pattern", "pattern": f"{SPACED_MODEL}|{WORD}", "group": 0}},
+    "filter": {
+        "join_model_number": {"type": "pattern_replace", "pattern": "[-\u2010\u2011 ]", "replacement": ""},
+        "model_numbers_whole": {
+            "type": "condition",
+            "filter": ["join_model_number"],
+            "script": {"source": MODEL_NUMBER_SCRIPT},
+        },
+        "split_compounds": {
+            "type": "word_delimiter_graph",
+            "split_on_case_change": False,
+            "split_on_numerics": False,
+            "stem_english_possessive": False,
+            "generate_word_parts": True,
+            "generate_number_parts": True,
+            "preserve_original": False,
+            "type_table": ["' => ALPHA", "\u2019 => ALPHA"],
+        },
+        "drop_possessive": {"type": "pattern_replace", "pattern": "['\u2019][sS]$", "replacement": ""},
+        "drop_apostrophes": {"type": "pattern_replace", "pattern": "['\u2019]", "replacement": ""},
+        "news_stopwords": {"type": "stop", "stopwords": sorted(STOP_WORDS)},
+        "news_min_length": {"type": "length", "min": 2},
+    },
+    "analyzer": {
+        "news": {
+            "type": "custom",
+            "tokenizer": "news_words",
+            "filter": [
+                "model_numbers_whole",
+                "split_compounds",
+                "drop_possessive",
+                "drop_apostrophes",
+                "lowercase",
+                "asciifolding",
+                "news_stopwords",
+                "news_min_length",
+                "porter_stem",
+            ],
+        },
+        # The words as written (folded, not stemmed), for did-you-mean's phrase suggester.
+        "news_surface": {
+            "type": "custom",
+            "tokenizer": "news_words",
+            "filter": [
+                "model_numbers_whole",
+                "split_compounds",
+                "drop_possessive",
+                "drop_apostrophes",
+                "lowercase",
+                "asciifolding",
+            ],
+        },  # fmt: skip
+    },
+}
+
+
+def index_body(shards: int, replicas: int, manifest: dict) -> dict:
+    """Settings and mappings of one physical index; the manifest rides in the mapping's _meta."""
+    keyword = {"type": "keyword"}
+    stored_only = {"type": "keyword", "index": False, "doc_values": False}
+    return {
+        "settings": {
+            "index": {
+                "number_of_shards": shards,
+                "number_of_replicas": replicas,
+                # Changes become visible when a writer commits (it refreshes), never half-way through.
+                "refresh_interval": "-1",
+            },
+            "analysis": ANALYSIS,
+        },
+        "mappings": {
+            "dynamic": "strict",
+            "_meta": manifest,
+            "properties": {
+                "id": keyword,
+                "path": keyword,
+                "source_key": keyword,
+                "title": {"type": "text", "analyzer": "news"},
+                "display_title": stored_only,
+                "title_is_headline": {"type": "boolean", "index": False, "doc_values": False},
+                "body": {
+                    "type": "text",
+                    "analyzer": "news",
+                    "fields": {"words": {"type": "text", "analyzer": "news_surface"}},
+                },
+                "date": {"type": "date", "format": "strict_date"},
+                "year": {"type": "integer"},
+                "month": {"type": "integer"},
+                "dated": {"type": "byte"},
+                "date_precision": keyword,
+                "date_source": keyword,
+                "topics": keyword,
+                "story": keyword,
+                "url": stored_only,
+                "dropped": stored_only,
+                "content_hash": {"type": "keyword", "index": False},
+                "size": {"type": "long", "index": False},
+                "mtime": {"type": "double", "index": False},
+            },
+        },
+    }
+
+
+def versions() -> dict:
+    """What an index must have been built with to be read by this searcher."""
+    return {"mapping_version": MAPPING_VERSION, "analyzer_version": ANALYZER_VERSION}

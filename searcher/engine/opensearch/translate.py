@@ -1,0 +1,168 @@
+"""searcher's query tree (engine/query.py) in OpenSearch's query DSL.
+
+Words and phrases are analyzed by the cluster with the index's own analyzer (match_phrase: one term
+is a term query, several a phrase, as the Whoosh engine reads "S-400 missiles"); prefixes, wildcards
+and fuzzy terms are term-level queries, so their text is folded here as the analyzer would (lowercase,
+accents, apostrophes), not stemmed. Dates are ranges over the whole period written: `date:2019-04`
+is April 2019. An unfielded leaf searches title (boosted) and body, and the scores add up.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+
+from searcher.analysis import fold
+from searcher.engine import query as q
+from searcher.engine.opensearch.mapping import TITLE_BOOST
+from searcher.engine.query import TEXT_FIELDS
+from searcher.errors import QueryError
+
+KEYWORD_FIELDS = frozenset({"id", "path", "topics"})
+NUMBER_FIELDS = frozenset({"year", "month"})
+DATE_TEXT = re.compile(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
+MATCH_NOTHING = {"bool": {"must_not": {"match_all": {}}}}
+
+
+def to_dsl(node: q.Query) -> dict | None:
+    """The DSL for a tree; None when it asks for nothing (only stopwords, say)."""
+    if isinstance(node, q.All | q.Any):
+        subs = [sub for sub in map(to_dsl, node.clauses) if sub is not None]
+        if not subs:
+            return None
+        key = "must" if isinstance(node, q.All) else "should"
+        return {"bool": {key: subs, "boost": node.boost, **({"minimum_should_match": 1} if key == "should" else {})}}
+    if isinstance(node, q.Not):
+        sub = to_dsl(node.clause)
+        return {"bool": {"must": {"match_all": {}}, "must_not": sub}} if sub else None
+    if isinstance(node, q.AndNot | q.AndMaybe | q.Require):
+        return _binary(node)
+    if isinstance(node, q.Everything):
+        return {"match_all": {"boost": node.boost}}
+    boost = node.boost * _repeated(node.count) if isinstance(node, q.Word) else node.boost
+    if node.field is None:
+        subs = [
+            sub for sub in (_leaf(node, name, TITLE_BOOST if name == "title" else 1.0) for name in TEXT_FIELDS) if sub
+        ]
+        return {"bool": {"should": subs, "minimum_should_match": 1, "boost": boost}} if subs else None
+    return _leaf(node, node.field, boost)
+
+
+# A word said n times weighs (K3 + 1) n / (K3 + n): Robertson's query-term saturation, as the Whoosh
+# engine weighs it (its ranking.py gives the measurements behind K3 = 1).
+QUERY_TF_K3 = 1.0
+
+
+def _repeated(count: int) -> float:
+    return (QUERY_TF_K3 + 1) * count / (QUERY_TF_K3 + count)
+
+
+def _binary(node: q.AndNot | q.AndMaybe | q.Require) -> dict | None:
+    first, second = to_dsl(node[0]), to_dsl(node[1])
+    if first is None or second is None:
+        return first if second is None else (second if not isinstance(node, q.AndNot) else None)
+    if isinstance(node, q.AndNot):
+        return {"bool": {"must": first, "must_not": second}}
+    if isinstance(node, q.AndMaybe):
+        return {"bool": {"must": first, "should": second}}
+    return {"bool": {"must": first, "filter": second}}
+
+
+def _leaf(node: q.Leaf, field: str, boost: float) -> dict | None:
+    if field == "date":
+        return _date(node, boost)
+    if field in NUMBER_FIELDS:
+        return _number(node, field, boost)
+    if isinstance(node, q.Range):
+        return {"range": {field: _bounds(node.start, node.end, node, _folded_or_raw(field)) | {"boost": boost}}}
+    if field in KEYWORD_FIELDS:
+        return _keyword(node, field, boost)
+    if isinstance(node, q.Word):
+        return {"match_phrase": {field: {"query": node.text, "boost": boost}}} if _has_terms(node.text) else None
+    if isinstance(node, q.Phrase):
+        return {"match_phrase": {field: {"query": node.text, "slop": node.slop, "boost": boost}}}
+    term = fold(node.text)
+    if isinstance(node, q.Prefix):
+        return {"prefix": {field: {"value": term, "boost": boost}}}
+    if isinstance(node, q.Wildcard):
+        return {"wildcard": {field: {"value": term, "boost": boost}}}
+    if not term:
+        raise QueryError(f"cannot understand the query (nothing to match in {node.text!r}~)")
+    fuzzy = {"value": term, "fuzziness": node.distance, "prefix_length": node.prefix, "transpositions": False}
+    return {"fuzzy": {field: fuzzy | {"boost": boost}}}
+
+
+def _has_terms(text: str) -> bool:
+    """Whether the words leave a term after stopwords (a stopword alone asks for nothing)."""
+    from searcher.analysis import news_analyzer
+
+    return any(True for _ in news_analyzer()(text))
+
+
+def _folded_or_raw(field: str):  # noqa: ANN202 - a str -> str function
+    return (lambda text: text) if field in KEYWORD_FIELDS else fold
+
+
+def _keyword(node: q.Leaf, field: str, boost: float) -> dict:
+    text = node.text.strip().lower() if field == "topics" else node.text
+    if isinstance(node, q.Prefix):
+        return {"prefix": {field: {"value": text, "boost": boost}}}
+    if isinstance(node, q.Wildcard):
+        return {"wildcard": {field: {"value": text, "boost": boost}}}
+    if isinstance(node, q.Fuzzy):
+        return {"fuzzy": {field: {"value": text, "fuzziness": node.distance, "boost": boost}}}
+    return {"term": {field: {"value": text, "boost": boost}}}
+
+
+def _number(node: q.Leaf, field: str, boost: float) -> dict:
+    if isinstance(node, q.Range):
+        return {"range": {field: _bounds(node.start, node.end, node, str) | {"boost": boost}}}
+    text = getattr(node, "text", "")
+    if not text.isdigit():
+        return MATCH_NOTHING  # a value the field cannot read matches nothing, as in the Whoosh engine
+    return {"term": {field: {"value": int(text), "boost": boost}}}
+
+
+def _date(node: q.Leaf, boost: float) -> dict | None:
+    """A date word is its whole period; a range runs from its start's first day to its end's last."""
+    if isinstance(node, q.Range):
+        start = _period(node.start)[0 if not node.exclude_start else 1] if node.start else None
+        end = _period(node.end)[1 if not node.exclude_end else 0] if node.end else None
+        bounds: dict = {"format": "strict_date", "boost": boost}
+        if start:
+            bounds["gt" if node.exclude_start else "gte"] = start.isoformat()
+        if end:
+            bounds["lt" if node.exclude_end else "lte"] = end.isoformat()
+        return {"range": {"date": bounds}}
+    first, last = _period(getattr(node, "text", ""))
+    if first is None:
+        return MATCH_NOTHING
+    return {
+        "range": {"date": {"gte": first.isoformat(), "lte": last.isoformat(), "format": "strict_date", "boost": boost}}
+    }
+
+
+def _period(text: str | None) -> tuple[date | None, date | None]:
+    """The first and last day of 2019, 2019-04 or 2019-04-26; (None, None) when unreadable."""
+    match = DATE_TEXT.fullmatch((text or "").strip())
+    if not match:
+        return None, None
+    year, month, day = (int(part) if part else None for part in match.groups())
+    try:
+        if day:
+            return date(year, month, day), date(year, month, day)
+        if month:
+            return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+        return date(year, 1, 1), date(year, 12, 31)
+    except ValueError:
+        return None, None
+
+
+def _bounds(start: str | None, end: str | None, node: q.Range, convert) -> dict:  # noqa: ANN001 - a str -> str function
+    bounds = {}
+    if start:
+        bounds["gt" if node.exclude_start else "gte"] = convert(start)
+    if end:
+        bounds["lt" if node.exclude_end else "lte"] = convert(end)
+    return bounds

@@ -1,0 +1,140 @@
+"""The cluster index's life as a user meets it: bad URLs and an unreachable cluster in one line, the
+one-writer lease, a killed rebuild that leaves searches answering, and a three-node cluster that
+keeps answering, with nothing lost, when a node dies."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from click.testing import CliRunner
+
+from searcher.cli import cli
+from searcher.engine import close_engines, open_engine
+from tests.opensearch_node import Cluster, NodeUnavailable, start_cluster
+
+S400_SEEDS = ["seeds/001_404ae92723a5d202.txt", "seeds/003_64ddee58b6d909bd.txt", "seeds/004_b3c8d90984622411.txt"]
+
+
+def _search_ids(runner: CliRunner, url: str, query: str) -> list[str]:
+    result = runner.invoke(cli, ["--engine", url, "search", "--json", "-n", "50", query])
+    assert result.exit_code == 0, result.stderr
+    return sorted(hit["id"] for hit in json.loads(result.stdout)["hits"])
+
+
+# Without a node: what the command says about the URL and a cluster it cannot reach.
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("opensearch://admin:secret@localhost:9200/news", "credentials do not belong in the engine URL"),
+        ("opensearch://localhost:9200/News!", "is not a usable index name"),
+        ("opensearch://localhost:notaport/news", "bad port"),
+    ],
+)
+def test_a_bad_engine_url_is_a_usage_error_in_one_line(runner: CliRunner, url: str, said: str):
+    result = runner.invoke(cli, ["--engine", url, "search", "putin"])
+    assert result.exit_code == 2
+    assert said in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_unreachable_cluster_is_one_line_and_exit_1(runner: CliRunner):
+    pytest.importorskip("opensearchpy", reason='the OpenSearch engine needs: pip install "searcher[opensearch]"')
+    from tests.opensearch_node import free_port
+
+    url = f"opensearch://127.0.0.1:{free_port()}/news"  # nothing listens there
+    result = runner.invoke(cli, ["--engine", url, "stats"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: cannot reach OpenSearch at {url}")
+    assert len(result.stderr.strip().splitlines()) == 1
+    close_engines()
+
+
+# On the session's node.
+
+
+@pytest.fixture
+def engine_url(opensearch_node: Cluster) -> Iterator[str]:
+    pytest.importorskip("opensearchpy", reason='the OpenSearch engine needs: pip install "searcher[opensearch]"')
+    name = f"life-{uuid.uuid4().hex[:12]}"
+    yield f"opensearch://127.0.0.1:{opensearch_node.nodes[0].http_port}/{name}"
+    close_engines()
+    from opensearchpy import OpenSearch
+
+    client = OpenSearch(opensearch_node.url)
+    client.indices.delete(index=f"{name}-*", expand_wildcards="all", ignore_unavailable=True)
+    client.close()
+
+
+@pytest.mark.opensearch
+def test_a_second_writer_waits_for_the_lease_then_gives_up(runner: CliRunner, engine_url: str):
+    assert runner.invoke(cli, ["--engine", engine_url, "index", "seeds"]).exit_code == 0
+    with open_engine(engine_url).writer_lock(timeout=5, on_wait=None):
+        result = runner.invoke(cli, ["--engine", engine_url, "index", "--lock-timeout", "1"])
+    assert result.exit_code == 1
+    assert "is writing to" in result.stderr and "gave up after 1s" in result.stderr
+    assert runner.invoke(cli, ["--engine", engine_url, "index"]).exit_code == 0  # released
+
+
+@pytest.mark.opensearch
+def test_a_killed_rebuild_leaves_the_alias_and_is_cleaned_up_next_run(runner: CliRunner, engine_url: str):
+    assert runner.invoke(cli, ["--engine", engine_url, "index", "seeds"]).exit_code == 0
+    engine = open_engine(engine_url)
+    served = engine.physical()
+    half_built = engine.new_generation()  # what a rebuild killed before its switch leaves
+    assert _search_ids(runner, engine_url, "S-400") == S400_SEEDS
+    assert engine.physical() == served
+    assert runner.invoke(cli, ["--engine", engine_url, "index"]).exit_code == 0
+    assert not engine.client.indices.exists(index=half_built.name)
+    assert engine.physical() == served
+
+
+@pytest.mark.opensearch
+def test_a_rebuild_moves_the_alias_and_drops_the_old_generation(runner: CliRunner, engine_url: str):
+    assert runner.invoke(cli, ["--engine", engine_url, "index", "seeds"]).exit_code == 0
+    engine = open_engine(engine_url)
+    old = engine.physical()
+    assert runner.invoke(cli, ["--engine", engine_url, "index", "--rebuild"]).exit_code == 0
+    assert engine.physical() != old and not engine.client.indices.exists(index=old)
+    assert _search_ids(runner, engine_url, "S-400") == S400_SEEDS
+
+
+# Three nodes, one replica of each shard.
+
+
+@pytest.fixture(scope="module")
+def three_nodes(opensearch_classpath: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    from tests.conftest import _skip_or_fail
+
+    try:
+        cluster = start_cluster(opensearch_classpath, tmp_path_factory.mktemp("three"), size=3, name="three")
+    except NodeUnavailable as error:
+        _skip_or_fail(str(error))
+        raise
+    yield cluster
+    cluster.stop()
+
+
+@pytest.mark.opensearch
+def test_a_three_node_cluster_answers_with_everything_when_a_node_dies(runner: CliRunner, three_nodes: Cluster):
+    pytest.importorskip("opensearchpy", reason='the OpenSearch engine needs: pip install "searcher[opensearch]"')
+    hosts = ",".join(f"127.0.0.1:{node.http_port}" for node in three_nodes.nodes)
+    url = f"opensearch://{hosts}/news"
+    assert runner.invoke(cli, ["--engine", url, "index", "seeds"]).exit_code == 0
+    engine = open_engine(url)
+    settings = engine.client.indices.get_settings(index=engine.physical())
+    assert next(iter(settings.values()))["settings"]["index"]["number_of_replicas"] == "1"
+    engine.client.cluster.health(index=engine.physical(), wait_for_status="green")
+    before = _search_ids(runner, url, "Putin")
+
+    three_nodes.nodes[0].kill()  # the first node listed, maybe the elected manager: a crash, not a shutdown
+    close_engines()  # a new command: a new client, which finds the dead node itself
+
+    assert _search_ids(runner, url, "Putin") == before
+    assert _search_ids(runner, url, "S-400") == S400_SEEDS
+    stats = runner.invoke(cli, ["--engine", url, "stats", "--json"])
+    assert stats.exit_code == 0, stats.stderr
+    assert json.loads(stats.stdout)["documents"] == 5

@@ -1,0 +1,66 @@
+"""The test node itself: a real OpenSearch 2.19 answering on loopback with the plugins searcher needs."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+import pytest
+
+pytestmark = pytest.mark.opensearch
+
+
+def _get(url: str) -> dict:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.load(response)
+
+
+def test_node_is_opensearch_2_19(opensearch_node) -> None:  # noqa: ANN001 - a fixture
+    info = _get(opensearch_node.url)
+    assert info["version"]["distribution"] == "opensearch"
+    assert info["version"]["number"].startswith("2.19.")
+
+
+def test_node_has_the_analysis_and_script_modules(opensearch_node) -> None:  # noqa: ANN001 - a fixture
+    request = urllib.request.Request(
+        f"{opensearch_node.url}/_analyze",
+        data=json.dumps({"tokenizer": "whitespace", "filter": ["word_delimiter_graph", "porter_stem"],
+                         "text": "S-400 missiles"}).encode(),
+        headers={"Content-Type": "application/json"},
+    )  # fmt: skip
+    with urllib.request.urlopen(request, timeout=10) as response:
+        tokens = [token["token"] for token in json.load(response)["tokens"]]
+    assert tokens == ["S", "400", "missil"]
+
+
+def test_the_cluster_analyzer_cuts_and_folds_words_as_searchers_own(opensearch_node) -> None:  # noqa: ANN001 - a fixture
+    """Same tokens as analysis.py's analyzer up to the stemmer (Lucene's Porter and Whoosh's differ
+    on a few endings: "planned" is "plan" and "plann"), on the seeds and on model-number cases."""
+    from whoosh.analysis import CharsetFilter, LowercaseFilter, StopFilter
+    from whoosh.support.charset import accent_map
+
+    from searcher.analysis import NewsTokenizer, PossessiveFilter
+    from searcher.engine.opensearch.mapping import ANALYSIS, index_body
+    from tests.conftest import SEEDS
+
+    unstemmed = NewsTokenizer() | PossessiveFilter() | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter()
+    filters = [name for name in ANALYSIS["analyzer"]["news"]["filter"] if name != "porter_stem"]
+    texts = ["S-400 and S400 and S 400, F-35s, COVID-19, Su-57", "Russia's O'Neil de-escalation al-Assad 2019-20 Café"]
+    texts += [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    _request(opensearch_node.url, "PUT", "/analyzer-check", index_body(1, 0, {}))
+    try:
+        for text in texts:
+            answer = _request(opensearch_node.url, "POST", "/analyzer-check/_analyze",
+                              {"tokenizer": "news_words", "filter": filters, "text": text})  # fmt: skip
+            assert [token["token"] for token in answer["tokens"]] == [token.text for token in unstemmed(text)]
+    finally:
+        _request(opensearch_node.url, "DELETE", "/analyzer-check")
+
+
+def _request(url: str, method: str, path: str, body: dict | None = None) -> dict:
+    request = urllib.request.Request(
+        f"{url}{path}", method=method, data=json.dumps(body).encode() if body is not None else None,
+        headers={"Content-Type": "application/json"},
+    )  # fmt: skip
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.load(response)
