@@ -10,21 +10,13 @@ import pytest
 from click.testing import CliRunner
 
 from searcher.cli import cli
-from tests.conftest import FIXTURES
-
-# The seeds state no date the story ties to its own time; saved in dated folders, as a scraper
-# files its pages, three of them get their folder's month (000 and 001 stay undated).
-SEED_DATES = {"002": "2015-11-01", "003": "2016-10-01", "004": "2019-04-01"}
+from tests.conftest import FIXTURES, SEED_DATES, file_seeds_in_dated_folders
 
 
 @pytest.fixture
 def corpus_index(runner: CliRunner) -> None:
     """The seeds (three in dated folders) plus the JSONL and HTML fixtures, whose dates and topics are known."""
-    for number, day in SEED_DATES.items():
-        folder = Path("seeds", *day.split("-")[:2])
-        folder.mkdir(parents=True, exist_ok=True)
-        seed = next(Path("seeds").glob(f"{number}_*.txt"))
-        seed.rename(folder / seed.name)
+    file_seeds_in_dated_folders()
     # The records and the saved page; the benchmark pages beside them (aeb-sample) are not part of it.
     Path("fixtures").mkdir()
     for name in ("articles.jsonl", "page.html"):

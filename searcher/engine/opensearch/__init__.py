@@ -26,11 +26,11 @@ from pathlib import Path
 
 from searcher import __version__
 from searcher.engine.base import DocumentWriter, FailureCallback, Matches, Prepare
-from searcher.engine.opensearch import mapping, reading
+from searcher.engine.opensearch import mapping, reading, translate
 from searcher.engine.opensearch.connection import Location, client, cluster_errors, parse_location
 from searcher.engine.query import Everything, SearchQuery
 from searcher.errors import IndexEmptyError, IndexMissingError, IndexOutdatedError, NotAnIndexError, SearcherError
-from searcher.models import Article, IndexStats, SearchOptions, TopicCount
+from searcher.models import Article, DamagedFile, IndexCheck, IndexStats, SearchOptions, TopicCount
 
 log = logging.getLogger(__name__)
 
@@ -254,14 +254,30 @@ class OpenSearchEngine:
     def search(self, query: SearchQuery, options: SearchOptions) -> Matches:
         if options.expand:
             log.warning("--expand (RM3 feedback) is not available on OpenSearch; ranking by BM25 alone")
-        with self.errors():
-            name = self._reading()
-            answer = self.client.search(index=name, body=reading.search_body(query, options))
-            if not answer["hits"]["total"]["value"]:
-                self._holds_articles(name)
-            copies = self._copies(name, answer, options) if options.collapse else {}
-            undated = self._undated(name, query, options) if options.date_filtered else 0
-            return reading.matches(answer, copies, undated)
+        with self.errors(), self._topic_hierarchy():
+            return self._search(query, options)
+
+    @contextmanager
+    def _topic_hierarchy(self) -> Iterator[None]:
+        """Topic clauses translated with the index's taxonomy, so they take in the topics under them."""
+        from searcher.enrich.topics import children_in
+
+        generation = self.active()
+        children = children_in(generation._taxonomy_text()) if generation else {}  # noqa: SLF001 - same package
+        token = translate.TOPIC_CHILDREN.set(children)
+        try:
+            yield
+        finally:
+            translate.TOPIC_CHILDREN.reset(token)
+
+    def _search(self, query: SearchQuery, options: SearchOptions) -> Matches:
+        name = self._reading()
+        answer = self.client.search(index=name, body=reading.search_body(query, options))
+        if not answer["hits"]["total"]["value"]:
+            self._holds_articles(name)
+        copies = self._copies(name, answer, options) if options.collapse else {}
+        undated = self._undated(name, query, options) if options.date_filtered else 0
+        return reading.matches(answer, copies, undated)
 
     def _holds_articles(self, name: str) -> None:
         if not self.client.count(index=name)["count"]:
@@ -352,6 +368,25 @@ class OpenSearchEngine:
             years=dict(sorted(reading._counts(aggs["years"], int).items())),  # noqa: SLF001
             undated=aggs["undated"]["doc_count"],
         )
+
+    def check(self) -> IndexCheck:
+        """The cluster's own view: OpenSearch verifies each shard's Lucene checksums when it recovers
+        or merges it, so this reports the generation's shards that no copy can serve (red health)."""
+        with self.errors():
+            name = self._reading()
+            OpenSearchGeneration(self, name).compatible_manifest()
+            health = self.client.cluster.health(index=name, level="shards")
+            physical, sizes = next(iter(self.client.indices.stats(index=name, metric="store")["indices"].items()))
+        damaged = tuple(
+            DamagedFile(f"{index} shard {number}", "shard", f"health {shard['status']}")
+            for index, state in health.get("indices", {}).items()
+            for number, shard in sorted(state.get("shards", {}).items())
+            if shard.get("status") == "red"
+        )
+        shards = sum(len(state.get("shards", {})) for state in health.get("indices", {}).values())
+        note = "shard files are verified by the cluster itself (Lucene checksums on recovery and merge)"
+        return IndexCheck(f"{self.location} ({physical})", shards, sizes["primaries"]["store"]["size_in_bytes"],
+                          damaged, note)  # fmt: skip
 
     def topic_counts(self) -> list[TopicCount]:
         import tomllib

@@ -14,7 +14,7 @@ from datetime import date
 
 from searcher.analysis import news_analyzer
 from searcher.engine.base import Match, Matches
-from searcher.engine.opensearch.translate import to_dsl
+from searcher.engine.opensearch.translate import to_dsl, topics_under
 from searcher.engine.query import SearchQuery
 from searcher.errors import QueryError
 from searcher.models import Article, ArticleDate, DroppedBlock, SearchOptions
@@ -62,7 +62,8 @@ def filters(request: SearchQuery, options: SearchOptions, undated: bool = False)
     the articles the options' date filter leaves out for lack of a date."""
     parts = [dsl for dsl in map(to_dsl, request.filters) if dsl is not None]
     if options.topics:
-        parts.append({"terms": {"topics": [topic.strip().lower() for topic in options.topics]}})
+        named = [topic.strip().lower() for topic in options.topics]
+        parts.append({"terms": {"topics": [under for topic in named for under in topics_under(topic)]}})
     if undated:
         parts.append({"term": {"dated": 0}})
     elif options.date_filtered:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from contextvars import ContextVar
 from datetime import date
 
 from searcher.analysis import fold
@@ -23,6 +24,17 @@ KEYWORD_FIELDS = frozenset({"id", "path", "topics"})
 NUMBER_FIELDS = frozenset({"year", "month"})
 DATE_TEXT = re.compile(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
 MATCH_NOTHING = {"bool": {"must_not": {"match_all": {}}}}
+# Each topic of the index's taxonomy with the topics directly under it, set by the engine for the
+# request being translated: a topic clause matches its subtopics too (topic:economy finds energy).
+TOPIC_CHILDREN: ContextVar[dict[str, list[str]]] = ContextVar("topic_children", default={})  # noqa: B039
+
+
+def topics_under(name: str) -> list[str]:
+    """The topic and every topic under it in the taxonomy of the request being translated."""
+    children, found = TOPIC_CHILDREN.get(), [name]
+    for current in found:
+        found.extend(c for c in children.get(current, []) if c not in found)
+    return found
 
 
 def to_dsl(node: q.Query) -> dict | None:
@@ -112,6 +124,8 @@ def _keyword(node: q.Leaf, field: str, boost: float) -> dict:
         return {"wildcard": {field: {"value": text, "boost": boost}}}
     if isinstance(node, q.Fuzzy):
         return {"fuzzy": {field: {"value": text, "fuzziness": node.distance, "boost": boost}}}
+    if field == "topics":
+        return {"terms": {field: topics_under(text), "boost": boost}}
     return {"term": {field: {"value": text, "boost": boost}}}
 
 

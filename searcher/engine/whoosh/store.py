@@ -281,17 +281,12 @@ def taxonomy_descriptions(location: IndexLocation) -> dict[str, str]:
 
 def taxonomy_children(location: IndexLocation) -> dict[str, list[str]]:
     """Each topic of the taxonomy copy with the topics directly under it (a topic's `parent`)."""
-    import tomllib
+    from searcher.enrich.topics import children_in
 
     try:
-        data = tomllib.loads((location.generation / TAXONOMY_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return children_in((location.generation / TAXONOMY_FILE).read_text(encoding="utf-8"))
+    except OSError:
         return {}
-    children: dict[str, list[str]] = {}
-    for t in data.get("topic", []):
-        if isinstance(t, dict) and isinstance(t.get("name"), str) and isinstance(t.get("parent"), str):
-            children.setdefault(t["parent"].strip().lower(), []).append(t["name"].strip().lower())
-    return children
 
 
 # Descriptors of the locks this process holds: a worker process forked while they are held closes
