@@ -51,3 +51,7 @@ class DocumentNotFoundError(SearcherError):
 
 class TaxonomyError(SearcherError):
     """The topic taxonomy file is malformed."""
+
+
+class UnknownTopicError(QueryError):
+    """A topic filter names no topic the index knows."""

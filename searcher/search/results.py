@@ -24,6 +24,8 @@ def search_result(text: str, found: Matches, options: SearchOptions, suggestion:
         timeline=timeline(years, found.month_counts or {}) if options.timeline else None,
         suggestion=suggestion,
         page=options.page,
+        timeline_undated=found.undated_matches if options.timeline else 0,
+        expansion=found.expansion,
     )
 
 
@@ -41,6 +43,7 @@ def _hit(rank: int, match: Match, terms: set[str], snippets: bool) -> Hit:
         highlights=spans,
         copies=match.copies,
         duplicates=match.duplicates,
+        url=match.url,
     )
 
 

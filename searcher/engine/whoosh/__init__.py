@@ -126,6 +126,9 @@ class WhooshEngine:
     def ids(self) -> Iterator[str]:
         return iter(searching.ids(self.root))
 
+    def ids_for_path(self, path: str) -> list[str]:
+        return searching.ids_for_path(self.root, path)
+
     def suggest(self, text: str) -> str | None:
         with searching.damage_reported(self.root):
             return suggest(searching.open_searcher(self.root), text)
