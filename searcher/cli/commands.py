@@ -118,18 +118,21 @@ class SearcherGroup(click.Group):
             raise SearcherCLIError(error) from error
 
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        from searcher.cli.config import config_path, describe
+        from searcher.cli.config import CONFIG_ENV, config_path, describe
 
         super().format_epilog(ctx, formatter)
-        formatter.write_paragraph()
-        formatter.write_text(describe(config_path()))
-        formatter.write_paragraph()
-        formatter.write_text(
-            "Global options may also follow the command (searcher search Putin --index DIR -v). "
-            "Shell completion (of commands, options, topics and index folders): "
-            'eval "$(_SEARCHER_COMPLETE=bash_source searcher)" in ~/.bashrc '
-            "(zsh_source for zsh, fish_source for fish)."
-        )
+        where, keys = describe(config_path())
+        with formatter.section(f"Config file (TOML; ${CONFIG_ENV} names another)"):
+            formatter.write(f"{' ' * formatter.current_indent}{where}\n")
+            formatter.write_dl(keys)
+            formatter.write_text("Options override environment variables, which override the file.")
+        with formatter.section("Also"):
+            formatter.write_text("Global options may also follow the command: searcher search Putin --index DIR -v.")
+            formatter.write_text(
+                "Shell completion of commands, options, topics, ids and index folders: add "
+                'eval "$(_SEARCHER_COMPLETE=bash_source searcher)" to ~/.bashrc '
+                "(zsh_source to ~/.zshrc; fish_source for fish)."
+            )
 
 
 def _styler(colour: str) -> Callable[..., str]:

@@ -91,13 +91,9 @@ def _text(path: Path, settings: dict, key: str) -> str:
     return value.strip()
 
 
-def describe(path: Path | None) -> str:
-    """For `searcher --help`: where the config file is, whether it exists, and what it may set."""
+def describe(path: Path | None) -> tuple[str, list[tuple[str, str]]]:
+    """For `searcher --help`: where the config file is (and whether it exists), and its keys."""
     if path is None:
-        return f"Config file: none (${CONFIG_ENV} is empty)."
-    state = "" if path.is_file() else ", not created yet"
-    keys = "; ".join(f"{key}: {meaning}" for key, meaning in KEYS.items())
-    return (
-        f"Config file: {path}{state} (${CONFIG_ENV} names another). TOML keys: {keys}. "
-        "Options override environment variables, which override the file."
-    )
+        return f"none (${CONFIG_ENV} is empty)", []
+    state = "" if path.is_file() else " (not created yet)"
+    return f"{path}{state}", [(key, meaning) for key, meaning in KEYS.items()]
