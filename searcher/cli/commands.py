@@ -10,13 +10,13 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 import click
 from click.core import ParameterSource
 
 from searcher import __version__
-from searcher.cli import output
+from searcher.cli import INTERRUPTED, output
 from searcher.errors import PathNotFoundError, QueryError, SearcherError
 
 if TYPE_CHECKING:
@@ -45,6 +45,12 @@ class SearcherCommand(click.Command):
             click.Option(["-v", "--verbose", "late_verbose"], is_flag=True, hidden=True, expose_value=False,
                          callback=_late_verbose),
         ]  # fmt: skip
+
+
+def _interrupted() -> NoReturn:
+    """Ctrl-C: one line and exit code 130 (click would say "Aborted!" and exit 1)."""
+    _warn("interrupted")
+    sys.exit(INTERRUPTED)
 
 
 def _late_index(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
@@ -109,13 +115,18 @@ class SearcherGroup(click.Group):
         from searcher.cli.config import config_path, load_defaults
 
         extra.setdefault("default_map", load_defaults(config_path()))
-        return super().make_context(info_name, args, parent, **extra)
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except KeyboardInterrupt:
+            _interrupted()
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except SearcherError as error:
             raise SearcherCLIError(error) from error
+        except KeyboardInterrupt:  # an index run says more, in _stopped_by_signals
+            _interrupted()
 
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         from searcher.cli.config import CONFIG_ENV, config_path, describe
@@ -290,7 +301,7 @@ def _stopped_by_signals() -> Iterator[None]:
         yield
     except (KeyboardInterrupt, _Stopped) as stopped:
         _warn("stopped; nothing of this run was written, and searches still use the last complete index")
-        sys.exit(143 if isinstance(stopped, _Stopped) else 130)
+        sys.exit(143 if isinstance(stopped, _Stopped) else INTERRUPTED)
     finally:
         signal.signal(signal.SIGTERM, previous)
 
