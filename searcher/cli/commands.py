@@ -189,6 +189,12 @@ INDEX_PATH = click.Path(file_okay=False, path_type=Path)
     "an index run decided (each file new, changed, unchanged, removed or passed over).",
 )  # fmt: skip
 @click.version_option(__version__, prog_name="searcher")
+@click.option(
+    "--man", "man_dir", type=click.Path(file_okay=False, path_type=Path), is_eager=True, expose_value=False,
+    callback=lambda ctx, param, value: _write_man_pages(ctx, value),
+    help="Write man pages made from these commands' help (searcher.1, searcher-search.1, ...) into DIR "
+    "and exit; needs click-man: pip install 'searcher[man]'.",
+)  # fmt: skip
 @click.pass_context
 def cli(ctx: click.Context, index_dir: Path, verbose: bool) -> None:
     """Search folders of scraped news articles from the terminal.
@@ -200,6 +206,26 @@ def cli(ctx: click.Context, index_dir: Path, verbose: bool) -> None:
     """
     _set_verbose(ctx, verbose)
     ctx.obj = index_dir
+
+
+def _write_man_pages(ctx: click.Context, target: Path | None) -> None:
+    """--man DIR: one man page per command, generated from the click commands so that they cannot
+    drift from --help (click-man, a well-kept click-contrib project, writes the roff)."""
+    if target is None or ctx.resilient_parsing:
+        return
+    try:
+        from click_man.core import write_man_pages
+    except ImportError:
+        raise click.ClickException("--man needs click-man; install it with: pip install 'searcher[man]'") from None
+    import warnings
+
+    target.mkdir(parents=True, exist_ok=True)
+    with warnings.catch_warnings():  # click-man 0.6 calls a helper that click 8.2 deprecated
+        warnings.simplefilter("ignore", DeprecationWarning)
+        write_man_pages("searcher", ctx.command, version=__version__, target_dir=str(target))
+    pages = sorted(p.name for p in target.glob("searcher*.1"))
+    _warn(f"wrote {len(pages)} man pages to {target}; read one with: man {target / 'searcher-search.1'}")
+    ctx.exit(0)
 
 
 def _set_verbose(ctx: click.Context, verbose: bool) -> None:
@@ -265,9 +291,9 @@ def index_command(
 
     \b
     Example:
-      searcher index seeds ~/news/2019
-      searcher index --rebuild --taxonomy my-topics.toml
-      searcher index --rebuild ~/news        # ~/news only, from now on
+      searcher index seeds                    # or your own: searcher index ~/news
+      searcher index                          # again: only what changed since
+      searcher index --rebuild seeds          # a fresh index of these paths only
     """
     from searcher.index import update_index
 
@@ -517,10 +543,11 @@ def search_command(
     \b
     Example:
       searcher search S-400 Turkey
-      searcher search '"air defense" -Syria' --json | jq '.hits[].title'
+      searcher search '"air defense" -Idlib' --json | jq '.hits[].title'
       searcher search Idlib --after 2018 --topic conflict --sort newest --timeline
+      searcher search Putin path:seeds --format tsv
       searcher search Erdogan --format paths | xargs wc -w
-      searcher search --batch queries.tsv --format trec -n 100 > run.txt
+      printf '1\\tS-400\\n2\\tIdlib\\n' | searcher search --batch - --format trec
     """
     from searcher.search import search
 
@@ -619,7 +646,7 @@ def stats_command(index_dir: Path, as_json: bool) -> None:
     \b
     Example:
       searcher stats
-      searcher --index ~/news-index stats --json | jq .documents
+      searcher stats --json | jq .documents
     """
     from searcher.search import index_stats
 
@@ -636,7 +663,7 @@ def topics_command(index_dir: Path, as_json: bool) -> None:
     \b
     Example:
       searcher topics
-      searcher search --topic energy pipeline
+      searcher search --topic energy gas
     """
     from searcher.search import topic_counts
 
