@@ -145,3 +145,10 @@ def test_verbose_index_says_what_it_decided_for_each_file(runner: CliRunner, see
     assert f"searcher: unchanged (same size and time): {seed_path('000').resolve()}" in lines
     assert "searcher: cleaning and indexing in this process" in lines
     assert lines[-1].startswith("searcher: 0 added, 1 updated, 1 removed, 3 unchanged, 0 failed")
+
+
+def test_a_dash_value_of_an_option_stays_that_option_s_value(runner: CliRunner, seed_index):
+    result = run(runner, "search", "Putin", "--page", "-1")
+    assert result.exit_code == 2
+    assert "Error: Invalid value for '--page': -1 is not in the range x>=1." in result.stderr
+    assert "\x00" not in result.stderr and "\\x00" not in result.stderr

@@ -70,31 +70,31 @@ class QueryCommand(SearcherCommand):
     the options."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        return super().parse_args(ctx, protect_exclusions(args, self._short_options(ctx)))
+        return super().parse_args(ctx, protect_exclusions(args, self._option_names(ctx)))
 
-    def _short_options(self, ctx: click.Context) -> dict[str, bool]:
-        """Each short option ("-n") and whether it takes a value."""
-        shorts = {name: not param.is_flag for param in self.get_params(ctx) if isinstance(param, click.Option)
-                  for name in (*param.opts, *param.secondary_opts) if len(name) == 2 and name[0] == "-"}  # fmt: skip
-        return shorts
+    def _option_names(self, ctx: click.Context) -> dict[str, bool]:
+        """Each of the command's option names ("-n", "--limit") and whether it takes a value."""
+        return {name: not (param.is_flag or param.count) for param in self.get_params(ctx)
+                if isinstance(param, click.Option) for name in (*param.opts, *param.secondary_opts)}  # fmt: skip
 
 
 # Marks a query's "-word" so that click reads it as an argument, not as an option; removed at once.
 EXCLUSION_MARK = "\x00"
 
 
-def protect_exclusions(args: list[str], shorts: dict[str, bool]) -> list[str]:
+def protect_exclusions(args: list[str], options: dict[str, bool]) -> list[str]:
     """The arguments with each "-word" exclusion marked as an argument: a dash-word is an option only
-    when it is one of `shorts` (or one taking a number, written together: -n5). Nothing after "--"
-    is touched (click reads it all as arguments)."""
+    when it is one of the short `options` (or one taking a number, written together: -n5), or the
+    value of the option before it (--page -1 is refused by --page). Nothing after "--" is touched
+    (click reads it all as arguments)."""
     protected = []
     for i, arg in enumerate(args):
         if arg == "--":
             return protected + args[i:]
         is_word = arg.startswith("-") and not arg.startswith("--") and len(arg) > 1
-        if is_word and arg not in shorts and not (shorts.get(arg[:2]) and arg[2:].isdigit()):
-            arg = EXCLUSION_MARK + arg
-        protected.append(arg)
+        a_value = i > 0 and options.get(args[i - 1], False)
+        an_option = arg in options or (options.get(arg[:2]) and arg[2:].isdigit())
+        protected.append(EXCLUSION_MARK + arg if is_word and not a_value and not an_option else arg)
     return protected
 
 
