@@ -133,3 +133,10 @@ def test_completion_offers_commands_and_options(runner: CliRunner):
 
 def test_completion_without_an_index_offers_nothing_and_fails_nothing(runner: CliRunner):
     assert complete(runner, "searcher search --topic d") == []
+
+
+def test_completion_of_the_index_option_is_folders(runner: CliRunner):
+    env = {"_SEARCHER_COMPLETE": "bash_complete", "COMP_WORDS": "searcher --index ", "COMP_CWORD": "2"}
+    result = run(runner, env=env)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == ["dir,"]  # bash then completes folder names itself
