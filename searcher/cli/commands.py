@@ -41,7 +41,7 @@ class SearcherCommand(click.Command):
         super().__init__(*args, **kwargs)
         self.params += [
             click.Option(["--index", "late_index"], type=INDEX_PATH, hidden=True, expose_value=False,
-                         callback=_late_index, shell_complete=None),
+                         callback=_late_index),
             click.Option(["-v", "--verbose", "late_verbose"], is_flag=True, hidden=True, expose_value=False,
                          callback=_late_verbose),
         ]  # fmt: skip
