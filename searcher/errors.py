@@ -59,3 +59,7 @@ class TaxonomyError(SearcherError):
 
 class EngineUnavailableError(SearcherError):
     """The search cluster holding the index cannot be reached, or refused a request."""
+
+
+class UnknownTopicError(QueryError):
+    """A topic filter names no topic the index knows."""

@@ -99,6 +99,7 @@ class Hit(NamedTuple):
     highlights: tuple[tuple[int, int], ...] = ()  # character spans of matched terms in the snippet
     duplicates: tuple[str, ...] = ()  # ids of near-identical copies, shown once under this hit (maybe the first few)
     copies: int = 0  # how many near-identical copies there are
+    url: str | None = None  # where the article was published, when its source says
 
 
 class SearchOptions(NamedTuple):
@@ -138,6 +139,8 @@ class SearchResult(NamedTuple):
     suggestion: str | None = None  # "did you mean": the query with misspelled words corrected
     page: int = 1
     notices: tuple[str, ...] = ()  # how the query was bounded (a wildcard's terms capped, say)
+    timeline_undated: int = 0  # with a timeline: matches it cannot draw, having no date
+    expansion: tuple[str, ...] = ()  # with --expand: the terms (stems) added to the query
 
 
 class TopicCount(NamedTuple):

@@ -16,8 +16,10 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh working directory holding a copy of the seeds, with no index and no colour settings."""
+    """A fresh working directory holding a copy of the seeds, with no index, no colour settings and
+    no config file (a user's own never reaches a test)."""
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SEARCHER_CONFIG", str(tmp_path / "config.toml"))
     monkeypatch.delenv("SEARCHER_INDEX", raising=False)
     monkeypatch.delenv("SEARCHER_ENGINE", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)

@@ -146,3 +146,61 @@ def test_sigterm_and_sigint_end_the_whole_run_in_one_line(stop: signal.Signals, 
     ]
     wait_for(lambda: not any(alive(pid) for pid in left), timeout=5)
     assert hits("S-400") == 3 and hits("harvest") == 0
+
+
+STOPPED = "searcher: stopped; nothing of this run was written, and searches still use the last complete index"
+
+
+def test_ctrl_c_at_a_terminal_stops_the_run_and_its_workers_in_one_line():
+    """A terminal's Ctrl-C sends SIGINT to the whole foreground process group, workers included."""
+    source = corpus()
+    assert CliRunner().invoke(cli, ["index", "seeds"]).exit_code == 0
+    run = subprocess.Popen(
+        [sys.executable, "-c", PARALLEL_SLOW_INDEX, "--rebuild", str(source)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    left = running_workers(run)
+    os.killpg(run.pid, signal.SIGINT)
+    _, stderr = run.communicate(timeout=30)
+    assert run.returncode == 130, stderr
+    assert [line for line in stderr.splitlines() if line.strip()] == [
+        "searcher: stopped; nothing of this run was written, and searches still use the last complete index"
+    ]
+    wait_for(lambda: not any(alive(pid) for pid in left), timeout=5)
+    assert hits("S-400") == 3 and hits("harvest") == 0
+
+
+def test_ctrl_c_of_a_run_in_one_process_is_one_line_too():
+    source = corpus()
+    assert CliRunner().invoke(cli, ["index", "seeds"]).exit_code == 0
+    serial = PARALLEL_SLOW_INDEX.replace('"--jobs", "2"', '"--jobs", "1"')
+    run = subprocess.Popen(
+        [sys.executable, "-c", serial, "--rebuild", str(source)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    time.sleep(2.0)  # its 400 articles take 8 s to prepare
+    os.killpg(run.pid, signal.SIGINT)
+    _, stderr = run.communicate(timeout=30)
+    assert run.returncode == 130, stderr
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert lines in ([STOPPED], ["searcher: interrupted"])  # stopped while indexing, or still starting
+    assert hits("S-400") == 3 and hits("harvest") == 0
+
+
+def test_ctrl_c_of_a_search_is_one_line_and_exit_130():
+    assert CliRunner().invoke(cli, ["index", "seeds"]).exit_code == 0
+    slow_search = (
+        "import sys, time\n"
+        "import searcher.search as search\n"
+        "search.parse_query = lambda *args: time.sleep(60)\n"
+        "from searcher.cli import main\n"
+        "sys.argv = ['searcher', 'search', 'S-400']\n"
+        "main()\n"
+    )
+    run = subprocess.Popen([sys.executable, "-c", slow_search], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True, start_new_session=True)  # fmt: skip
+    time.sleep(2.0)
+    os.killpg(run.pid, signal.SIGINT)
+    stdout, stderr = run.communicate(timeout=30)
+    assert run.returncode == 130, stderr
+    assert stderr == "searcher: interrupted\n" and stdout == ""

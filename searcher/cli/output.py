@@ -31,6 +31,11 @@ from searcher.models import (
 UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 # Widest bar of a timeline, in characters.
 TIMELINE_WIDTH = 40
+# Most lines a timeline takes: a wider span is folded, then drawn in coarser periods. 36 lets the
+# months of a story spanning under three years (results.py) be drawn one by one.
+TIMELINE_ROWS = 36
+# Empty periods in a row folded into one line ("1871–2004 ┆ none"); fewer are drawn, as gaps.
+FOLD_EMPTY_RUN = 3
 # Ids of a story's near-identical copies listed under its hit in the terminal (JSON lists them all).
 COPY_IDS_SHOWN = 3
 DATE_SOURCES = {"metadata": "", "dateline": " (dateline)", "url": " (from the URL)", "path": " (from the file path)",
@@ -87,6 +92,7 @@ def search_json(result: SearchResult, qid: str | None = None) -> str:
         }
     if result.timeline is not None:
         extra["timeline"] = result.timeline
+        extra["timeline_undated"] = result.timeline_undated
     return to_json({
         "query": result.query,
         "total": result.total,
@@ -95,13 +101,56 @@ def search_json(result: SearchResult, qid: str | None = None) -> str:
         "suggestion": result.suggestion,
         "notices": list(result.notices),
         **extra,
-        "hits": [
-            {"rank": h.rank, "id": h.id, "path": h.path, "title": h.title, **date_json(h.date),
-             "topics": list(h.topics), "score": h.score, "snippet": h.snippet,
-             "highlights": [list(span) for span in h.highlights], "duplicates": list(h.duplicates), "copies": h.copies}
-            for h in result.hits
-        ],
+        "hits": [hit_json(h) for h in result.hits],
     })  # fmt: skip
+
+
+def hit_json(h: Hit) -> dict:
+    """One hit as JSON: in `--json` hits and, one per line, in `--format jsonl`."""
+    return {"rank": h.rank, "id": h.id, "path": h.path, "title": h.title, **date_json(h.date),
+            "topics": list(h.topics), "score": h.score, "snippet": h.snippet,
+            "highlights": [list(span) for span in h.highlights], "duplicates": list(h.duplicates),
+            "copies": h.copies, "url": h.url}  # fmt: skip
+
+
+def jsonl_lines(result: SearchResult) -> str:
+    """`--format jsonl`: one hit per line, as in `--json`'s hits."""
+    return "\n".join(to_json(hit_json(h)) for h in result.hits)
+
+
+TABLE_COLUMNS = ("rank", "id", "date", "score", "title", "path", "url")
+
+
+def table_rows(result: SearchResult) -> list[list[str]]:
+    """`--format tsv/csv`: a header, then a row per hit; every cell safe for a terminal and one line."""
+    rows = [list(TABLE_COLUMNS)]
+    for h in result.hits:
+        cells = [str(h.rank), h.id, h.date.display() if h.date else "", f"{h.score:.4f}", h.title, h.path, h.url or ""]
+        rows.append([safe(" ".join(cell.split())) for cell in cells])
+    return rows
+
+
+def tsv_lines(result: SearchResult) -> str:
+    return "\n".join("\t".join(row) for row in table_rows(result))
+
+
+def csv_lines(result: SearchResult) -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(table_rows(result))
+    return out.getvalue().rstrip("\n")
+
+
+def path_lines(result: SearchResult) -> str:
+    """`--format paths`: each hit's file once (a JSONL file holds many articles), for xargs and fzf."""
+    return "\n".join(dict.fromkeys(safe(display_path(h.path)) for h in result.hits))
+
+
+def id_lines(result: SearchResult) -> str:
+    """`--format ids`: each hit's id, what `show` and `similar` take."""
+    return "\n".join(safe(h.id) for h in result.hits)
 
 
 def trec_lines(qid: str, result: SearchResult) -> str:
@@ -124,8 +173,9 @@ def _utf8_bytes(char: str) -> bytes:
     return char.encode("utf-8", "surrogateescape") if "\udc80" <= char <= "\udcff" else char.encode("utf-8", "replace")
 
 
-def search_text(result: SearchResult, style: Callable[..., str]) -> str:
-    """Numbered results, best first; highlights and titles styled through `style` (click.style or a no-op)."""
+def search_text(result: SearchResult, style: Callable[..., str], width: int | None = None) -> str:
+    """Numbered results, best first; highlights and titles styled through `style` (click.style or a
+    no-op); snippets wrapped to `width` columns when given (a terminal's)."""
     suggestion = f"Did you mean: {safe(result.suggestion)}\n" if result.suggestion else ""
     if not result.hits:
         where = f" on page {result.page}" if result.page > 1 and result.total else ""
@@ -138,15 +188,26 @@ def search_text(result: SearchResult, style: Callable[..., str]) -> str:
     for hit in result.hits:
         lines.append(f"{hit.rank:>2}. {style(safe(hit.title) or '(untitled)', bold=True)}")
         topics = ", ".join(hit.topics) or "no topics"
-        lines.append(f"    {date_label(hit.date)} · {safe(topics)} · {safe(display_path(hit.path))}")
+        lines.append(f"    {date_label(hit.date)} · {safe(topics)} · {handle(hit.id, hit.path)}")
+        if hit.url:
+            lines.append(f"    {style(safe(hit.url), fg='cyan')}")
         if hit.snippet:
-            lines.append(f"    {highlighted(hit, style)}")
+            lines += [f"    {line}" for line in highlighted_lines(hit, style, width and width - 4)]
         if hit.copies:
             listed = ", ".join(safe(d) for d in hit.duplicates[:COPY_IDS_SHOWN])
             shown = listed + (", ..." if hit.copies > COPY_IDS_SHOWN else "")
             lines.append(f"    + {hit.copies} near-identical cop{'ies' if hit.copies > 1 else 'y'}: {shown}")
         lines.append("")
     return "\n".join(lines).rstrip("\n") + _summaries(result)
+
+
+def handle(doc_id: str, path: str) -> str:
+    """What a user gives `show` and `similar` for a hit: its file's path as they would type it, or,
+    for an article that is one of several in its file (a JSONL record, a page of a web archive), that
+    file and the article's id."""
+    shown = safe(display_path(path))
+    own_file = not doc_id or doc_id == path or path.endswith("/" + doc_id) or shown == doc_id
+    return shown if own_file else f"{shown} · id {safe(doc_id)}"
 
 
 def _summaries(result: SearchResult) -> str:
@@ -157,21 +218,67 @@ def _summaries(result: SearchResult) -> str:
         years = " · ".join(f"{year} {count}" for year, count in result.facets["years"].items()) or "none dated"
         lines += ["", f"Topics: {topics}", f"Years:  {years}"]
     if result.timeline is not None:
-        lines += ["", *timeline_text(result.timeline)]
+        lines += ["", *timeline_text(result.timeline, result.timeline_undated)]
     return "\n" + "\n".join(lines) if lines else ""
 
 
-def timeline_text(timeline: dict[str, int]) -> list[str]:
-    """A horizontal bar per period, scaled to the busiest one."""
+def timeline_text(timeline: dict[str, int], undated: int = 0) -> list[str]:
+    """A horizontal bar per period, scaled to the busiest one; what does not fit in TIMELINE_ROWS
+    lines is folded (runs of empty periods as one line), then drawn in coarser periods (decades for
+    years, years for months). Undated matches are counted below it."""
+    note = [f"  {undated} undated match{'es' * (undated != 1)} not drawn"] if undated else []
     if not timeline:
-        return ["Timeline: no dated matches"]
-    unit = "month" if len(next(iter(timeline))) > 4 else "year"
-    peak = max(timeline.values()) or 1
+        return ["Timeline: no dated matches", *note]
+    periods = list(timeline.items())
+    unit = "month" if len(periods[0][0]) > 4 else "year"
+    rows = _folded(periods)
+    while len(rows) > TIMELINE_ROWS and unit != "century":
+        unit = {"month": "year", "year": "decade", "decade": "century"}[unit]
+        periods = _coarser(periods, unit)
+        rows = _folded(periods)
+    peak = max(count for _, count in periods) or 1
+    width = max(len(label) for label, _ in rows)
     lines = [f"Timeline (matches per {unit}):"]
-    for period, count in timeline.items():
+    for label, count in rows:
+        if count is None:
+            lines.append(f"  {label:<{width}} ┆ none")
+            continue
         bar = "█" * max(round(count / peak * TIMELINE_WIDTH), 1 if count else 0)
-        lines.append(f"  {period} │{bar} {count}")
-    return lines
+        lines.append(f"  {label:<{width}} │{bar} {count}")
+    return lines + note
+
+
+def _folded(periods: list[tuple[str, int]]) -> list[tuple[str, int | None]]:
+    """Periods as rows, a run of at least FOLD_EMPTY_RUN empty periods as one ("1871–2004", None)."""
+    rows: list[tuple[str, int | None]] = []
+    i = 0
+    while i < len(periods):
+        end = i
+        while end < len(periods) and periods[end][1] == 0:
+            end += 1
+        if end - i >= FOLD_EMPTY_RUN:
+            rows.append((f"{periods[i][0]}–{periods[end - 1][0]}", None))
+            i = end
+        else:
+            rows.append(periods[i])
+            i += 1
+    return rows
+
+
+def _coarser(periods: list[tuple[str, int]], unit: str) -> list[tuple[str, int]]:
+    """The counts summed into years ("2019-04" -> "2019"), decades ("2019" -> "2010s") or centuries."""
+
+    def key(label: str) -> str:
+        if unit == "year":
+            return label[:4]
+        if unit == "decade":
+            return label[:3] + "0s"
+        return label[:2] + "00s"
+
+    summed: dict[str, int] = {}
+    for label, count in periods:
+        summed[key(label)] = summed.get(key(label), 0) + count
+    return list(summed.items())
 
 
 # Topic names are padded to line up up to this width; a longer one (a JSONL record's topics are
@@ -202,12 +309,51 @@ def topics_json(counts: list[TopicCount]) -> str:
 
 
 def highlighted(hit: Hit, style: Callable[..., str]) -> str:
-    pieces, last = [], 0
-    for start, end in hit.highlights:
-        pieces += [safe(hit.snippet[last:start]), style(safe(hit.snippet[start:end]), fg="yellow", bold=True)]
-        last = end
-    pieces.append(safe(hit.snippet[last:]))
-    return "".join(pieces)
+    return highlighted_lines(hit, style, None)[0]
+
+
+def highlighted_lines(hit: Hit, style: Callable[..., str], width: int | None) -> list[str]:
+    """A hit's snippet with its matched terms styled, on one line, or wrapped to `width` columns."""
+    lines = []
+    for start, end in wrapped_spans(hit.snippet, width):
+        pieces, last = [], start
+        for low, high in hit.highlights:
+            low, high = max(low, start), min(high, end)
+            if low >= high:
+                continue
+            pieces += [safe(hit.snippet[last:low]), style(safe(hit.snippet[low:high]), fg="yellow", bold=True)]
+            last = high
+        pieces.append(safe(hit.snippet[last:end]))
+        lines.append("".join(pieces))
+    return lines
+
+
+WORD = re.compile(r"\S+")
+
+
+def wrapped_spans(text: str, width: int | None) -> list[tuple[int, int]]:
+    """The (start, end) of each line of text wrapped at spaces to `width` columns (a word longer than
+    a line has one to itself); the whole text as one line when width is None."""
+    if not width or len(text) <= width:
+        return [(0, len(text))]
+    lines: list[tuple[int, int]] = []
+    start = end = None
+    for word in WORD.finditer(text):
+        if start is None:
+            start, end = word.start(), word.end()
+        elif word.end() - start > width:
+            lines.append((start, end))
+            start, end = word.start(), word.end()
+        else:
+            end = word.end()
+    if start is not None:
+        lines.append((start, end))
+    return lines or [(0, len(text))]
+
+
+def wrapped(text: str, width: int | None, indent: str = "") -> list[str]:
+    """Plain text wrapped to `width` columns, each line safe for a terminal."""
+    return [indent + safe(text[start:end]) for start, end in wrapped_spans(text, width and width - len(indent))]
 
 
 def article_json(article: Article) -> str:
@@ -226,11 +372,16 @@ def article_json(article: Article) -> str:
     })  # fmt: skip
 
 
-def article_text(article: Article, style: Callable[..., str], with_dropped: bool = True) -> str:
-    """A cleaned article for reading: its fields, its paragraphs, and what was dropped and why."""
+def article_text(
+    article: Article, style: Callable[..., str], with_dropped: bool = True, width: int | None = None
+) -> str:
+    """A cleaned article for reading: its fields, its paragraphs (wrapped to `width` columns when
+    given, a terminal's), and what was dropped and why."""
     title_kind = "" if article.title_is_headline else "  (no headline; first sentence shown)"
+    title = [style(line, bold=True) for line in wrapped(article.title or "(untitled)", width)]
     lines = [
-        style(safe(article.title) or "(untitled)", bold=True) + title_kind,
+        *title[:-1],
+        title[-1] + title_kind,
         f"id:     {safe(article.id)}",
         f"path:   {safe(display_path(article.path))}",
         f"date:   {date_label(article.date)}",
@@ -239,12 +390,15 @@ def article_text(article: Article, style: Callable[..., str], with_dropped: bool
     if article.url:
         lines.append(f"url:    {safe(article.url)}")
     if article.body.strip():
-        lines += ["", *(safe(p) for p in article.body.split("\n"))]
+        lines.append("")
+        for paragraph in article.body.split("\n"):
+            lines += wrapped(paragraph, width) if paragraph.strip() else [""]
     else:
         lines += ["", style("(no story found: everything on the page is furniture or comments)", bold=True)]
     if with_dropped and article.dropped:
         lines += ["", style(f"Dropped ({len(article.dropped)}):", bold=True)]
-        lines += [f"  [{d.reason}] {safe(d.text)}" for d in article.dropped]
+        for d in article.dropped:
+            lines += wrapped(f"[{d.reason}] {d.text}", width, indent="  ")
     return "\n".join(lines)
 
 

@@ -35,6 +35,7 @@ class Match(NamedTuple):
     score: float
     copies: int = 0  # near-identical copies folded into this match
     duplicates: tuple[str, ...] = ()  # ids of (the first few of) those copies
+    url: str | None = None  # where the article was published, when its source says
 
 
 class Matches(NamedTuple):
@@ -48,6 +49,8 @@ class Matches(NamedTuple):
     year_counts: dict[int, int] | None = None  # with facets or a timeline: matches per year
     month_counts: dict[int, int] | None = None  # with a timeline: matches per yyyymm
     notices: tuple[str, ...] = ()  # how the query was bounded (a wildcard's terms capped, say)
+    undated_matches: int = 0  # with a timeline: matches without a date
+    expansion: tuple[str, ...] = ()  # with expansion: the terms (stems) added to the query
 
 
 class DocumentWriter(Protocol):
@@ -91,6 +94,7 @@ class Engine(Protocol):
     def similar(self, article: Article, options: SearchOptions) -> Matches | None: ...  # None: nothing telling
     def article(self, doc_id: str) -> Article | None: ...
     def ids(self) -> Iterator[str]: ...
+    def ids_for_path(self, path: str) -> list[str]: ...  # the articles read from this file
     def suggest(self, text: str) -> str | None: ...
     def stats(self) -> IndexStats: ...
     def topic_counts(self) -> list[TopicCount]: ...

@@ -17,10 +17,11 @@ from typing import NamedTuple
 
 # Fields a query may name; any other `name:` is read as text.
 TEXT_FIELDS = ("title", "body")
-QUERY_FIELDS = frozenset({*TEXT_FIELDS, "topics", "date", "year", "month", "id", "path"})
-FIELD_ALIASES = {"topic": "topics"}
-# Fields that narrow the articles rather than match words: `topic:energy`, `date:2019`.
-FILTER_FIELDS = frozenset({"topics", "date"})
+# `path:` is a folder the article's file lies in (or the file), `site:` its URL's site (places.py).
+QUERY_FIELDS = frozenset({*TEXT_FIELDS, "topics", "date", "year", "month", "id", "path", "site"})
+FIELD_ALIASES = {"topic": "topics", "url": "site"}
+# Fields that narrow the articles rather than match words: `topic:energy`, `date:2019`, `site:bbc.co.uk`.
+FILTER_FIELDS = frozenset({"topics", "date", "site", "path"})
 
 
 class Word(NamedTuple):

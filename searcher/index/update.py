@@ -12,6 +12,7 @@ and the engine's generations and writers store it.
 from __future__ import annotations
 
 import itertools
+import logging
 import os
 import threading
 import time
@@ -35,6 +36,8 @@ from searcher.errors import (
 from searcher.models import IndexReport, Progress, SourceDocument
 from searcher.pipeline import Preparer
 from searcher.sources import DEFAULT_MAX_BYTES, FoundFile, find_files, read_documents
+
+log = logging.getLogger(__name__)
 
 # How long a second writer waits for the first before giving up.
 DEFAULT_LOCK_TIMEOUT = 30.0
@@ -165,6 +168,8 @@ class _Job:
         self.report.forgotten = [str(r) for r in dropped]
         self.report.roots = [str(r) for r in roots]
         generation = self.engine.new_generation() if fresh else active
+        how = "rebuilding the index" if self.rebuild else "building a new index" if fresh else "updating the index"
+        log.info("%s from %s", how, ", ".join(str(r) for r in roots) or "no paths")
         try:
             changed = self._apply(generation, roots, dropped, taxonomy, fresh)
         except BaseException:
@@ -220,6 +225,7 @@ class _Job:
             actions = itertools.chain(ahead, actions)
         big = planner.bytes_total >= PARALLEL_MIN_BYTES if fresh else planner.planned >= PARALLEL_MIN_DOCUMENTS
         procs = settings.procs if big else 1
+        log.info("cleaning and indexing %s", f"in {procs} worker processes" if procs > 1 else "in this process")
         writer = generation.writer(Preparer(taxonomy), planner.failed_document, procs)
         planner.prepared = writer.prepared
         try:
@@ -279,6 +285,7 @@ class _Planner:
         for key in list(self.state):
             vanished = key not in keys and _under(key, scanned)
             if vanished or _under(key, gone):
+                log.info("removed (%s): %s", "file gone" if vanished else "path forgotten", key)
                 yield from self._forget(self.state.pop(key).documents, REMOVE)
         for item in found:
             yield from self._file_actions(item, str(item.path.resolve()))
@@ -297,6 +304,7 @@ class _Planner:
             if entry.failed:  # reported when it failed; a daily run need not fail for it again
                 self.report.failed_before.append((str(item.path), entry.failed))
             self.report.unchanged += len(entry.documents)
+            log.info("unchanged (same size and time): %s", item.path)
             return
         try:
             documents, problems = read_documents(item, self.max_bytes, self.report.skipped)
@@ -333,6 +341,8 @@ class _Planner:
             yield ADD, document
         size, mtime = (documents[0].size, documents[0].mtime) if documents else (0, 0.0)
         self.state[key] = FileEntry(size, mtime, kept)
+        if log.isEnabledFor(logging.INFO):
+            log.info("%s: %s", "changed" if entry else "new", _decided(item.path, known, kept, gone))
 
     def _claimed_late(self) -> Iterator[tuple[str, object]]:
         """Documents whose id another file held when their own file was read: a record moved into a
@@ -358,6 +368,14 @@ class _Planner:
         for entry in self.state.values():
             if entry.documents.pop(doc_id, None) is not None:
                 entry.size = -1  # so the next run reads the file again instead of skipping it
+
+
+def _decided(path: Path, known: dict[str, str], kept: dict[str, str], gone: set[str]) -> str:
+    """What an update does with one file's documents, for -v: "a.jsonl (1 added, 2 updated, 5 unchanged)"."""
+    added = sum(1 for doc_id in kept if doc_id not in known)
+    updated = sum(1 for doc_id, digest in kept.items() if doc_id in known and known[doc_id] != digest)
+    counts = {"added": added, "updated": updated, "unchanged": len(kept) - added - updated, "removed": len(gone)}
+    return f"{path} ({', '.join(f'{n} {what}' for what, n in counts.items() if n)})"
 
 
 @contextmanager

@@ -11,8 +11,9 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from searcher.engine import open_engine
-from searcher.errors import DocumentNotFoundError, QueryError, SearcherError
+from searcher.engine import Engine, SearchQuery, open_engine
+from searcher.engine.query import Word, leaves
+from searcher.errors import DocumentNotFoundError, QueryError, SearcherError, UnknownTopicError
 from searcher.models import Article, IndexCheck, IndexStats, SearchOptions, SearchResult, TopicCount
 from searcher.search.query import QUERY_SYNTAX, parse_query
 from searcher.search.results import search_result
@@ -28,6 +29,7 @@ def search(index_root: Path, text: str, options: SearchOptions | None = None) ->
     options = options or SearchOptions()
     query = parse_query(text, options.match)
     engine = open_engine(index_root)
+    check_topics(engine, [*options.topics, *filter_topics(query)])
     found = engine.search(query, options)
     wants_suggestion = found.total < SUGGEST_BELOW and options.snippets and not QUERY_SYNTAX.search(text)
     return search_result(text, found, options, engine.suggest(text) if wants_suggestion else None)
@@ -37,29 +39,61 @@ def similar(index_root: Path, doc_id: str, options: SearchOptions | None = None)
     """Articles most like the one with this id (or unique id start), by its key terms."""
     options = options or SearchOptions()
     article = get_article(index_root, doc_id)
+    check_topics(open_engine(index_root), options.topics)
     found = open_engine(index_root).similar(article, options)
     if found is None:  # no word of it is telling enough to look for
         return SearchResult(query=f"similar:{article.id}", total=0, hits=())
     return search_result(f"similar:{article.id}", found, options)
 
 
+def check_topics(engine: Engine, names: Iterable[str]) -> None:
+    """Refuses a topic filter naming no topic of the index (it would quietly match nothing)."""
+    asked = [name.strip().lower() for name in names if name.strip()]
+    if not asked:
+        return
+    known = [topic.name for topic in engine.topic_counts()]
+    unknown = [name for name in asked if name not in known]
+    if unknown:
+        listed = ", ".join(known) if known else "none"
+        raise UnknownTopicError(f"no topic {unknown[0]!r} in this index; its topics are: {listed}")
+
+
+def filter_topics(query: SearchQuery) -> list[str]:
+    """The topics a query's own filters name (`topic:energy`)."""
+    return [
+        leaf.text
+        for clause in query.filters
+        for leaf in leaves(clause)
+        if isinstance(leaf, Word) and leaf.field == "topics"
+    ]
+
+
 def get_article(index_root: Path, doc_id: str) -> Article:
-    """The stored article with this id, or with a unique id or file name starting with it."""
+    """The stored article with this id, or with this path (as search results print it), or with a
+    unique id, file name or end of an id (sport/257.txt) starting or ending so."""
     engine = open_engine(index_root)
     found = engine.article(doc_id)
     if found is not None:
         return found
-    candidates = [i for i in engine.ids() if i.startswith(doc_id) or i.rsplit("/", 1)[-1].startswith(doc_id)]
+    candidates = engine.ids_for_path(str(Path(doc_id).expanduser().resolve())) or [
+        i for i in engine.ids() if _names(i, doc_id)
+    ]
     if len(candidates) != 1:
         raise DocumentNotFoundError(_not_found(doc_id, candidates))
     return engine.article(candidates[0])
 
 
+def _names(doc_id: str, given: str) -> bool:
+    """Whether a user's `given` names this id: its start, its file name's start, or its end (whole names)."""
+    given = given.removeprefix("./")
+    return doc_id.startswith(given) or doc_id.rsplit("/", 1)[-1].startswith(given) or doc_id.endswith("/" + given)
+
+
 def _not_found(doc_id: str, candidates: list[str]) -> str:
     if not candidates:
-        return f"no article with id {doc_id!r}; ids are shown by: searcher search --json QUERY"
+        return f"no article with id {doc_id!r}, nor with that path; searcher search --format ids QUERY lists ids"
     listed = ", ".join(candidates[:5]) + (", ..." if len(candidates) > 5 else "")
-    return f"{doc_id!r} matches {len(candidates)} articles ({listed}); give more of the id"
+    return f"{doc_id!r} matches {len(candidates)} articles ({listed}); give more of the id or path"
 
 
 def index_stats(index_root: Path) -> IndexStats:

@@ -37,8 +37,9 @@ EXCLUDED_WORD = re.compile(r'(?:^|(?<=\s))-("[^"]+"|[^\s"()\-][^\s"()]*)')
 SPACED_MODEL = re.compile(r"(?<![^\W_])([B-HJ-Z]) (\d{2,4})(?![^\W_])")
 # A query with any of these is written in the query language; ranking bonuses are for plain words.
 QUERY_SYNTAX = re.compile(r'["():*?~\[\]{}^]|(?:^|\s)[-+]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b')
-# A topic or date clause in a query's text, so that the words around it still earn ranking bonuses.
-FILTER_CLAUSE = re.compile(r'(?:^|(?<=\s))(?:topics?|date):(?:\[[^\]]*\]|"[^"]*"|\S+)', re.IGNORECASE)
+# A filter clause in a query's text (topic, date, site, path), so that the words around it still
+# earn ranking bonuses.
+FILTER_CLAUSE = re.compile(r'(?:^|(?<=\s))(?:topics?|date|site|url|path):(?:\[[^\]]*\]|"[^"]*"|\S+)', re.IGNORECASE)
 
 
 def parse_query(text: str, match: str = "any") -> q.SearchQuery:

@@ -25,6 +25,8 @@ def search_result(text: str, found: Matches, options: SearchOptions, suggestion:
         suggestion=suggestion,
         page=options.page,
         notices=found.notices,
+        timeline_undated=found.undated_matches if options.timeline else 0,
+        expansion=found.expansion,
     )
 
 
@@ -42,6 +44,7 @@ def _hit(rank: int, match: Match, terms: set[str], snippets: bool) -> Hit:
         highlights=spans,
         copies=match.copies,
         duplicates=match.duplicates,
+        url=match.url,
     )
 
 

@@ -119,6 +119,9 @@ class WhooshEngine:
     def ids(self) -> Iterator[str]:
         return iter(searching.ids(self.root))
 
+    def ids_for_path(self, path: str) -> list[str]:
+        return searching.ids_for_path(self.root, path)
+
     def suggest(self, text: str) -> str | None:
         """Did you mean; None also when finding a correction takes longer than SUGGEST_SECONDS."""
         try:

@@ -140,6 +140,7 @@ class Ranking(NamedTuple):  # not a dataclass: see models.py
     excluded: set[int] | None = None
     stems: tuple[str, ...] = ()
     bonus_weight: float = 1.0
+    expansion: tuple[str, ...] = ()  # the stems RM3 added, for `searcher -v search --expand`
 
     def run(self, searcher: Searcher, **options: object):  # noqa: ANN201 - whoosh Results
         """Whoosh's search, made exact under negations: with a negation in the query (or a mask), the
@@ -249,7 +250,8 @@ def _ranking(
     if expansion is None:
         return plain
     scoring = ranking.combine(positive, expansion)
-    return Ranking(wq.Or([positive, expansion]), scoring, excluded, stems, ranking.ORIGINAL_WEIGHT)
+    added = tuple(term.text for term in expansion.subqueries)
+    return Ranking(wq.Or([positive, expansion]), scoring, excluded, stems, ranking.ORIGINAL_WEIGHT, added)
 
 
 def _depth(plan: Ranking, wanted: int) -> int:
@@ -304,7 +306,15 @@ def run_ranked(
         topic_counts=_topic_counts(results) if options.facets else None,
         year_counts=_buckets(results, "years", 1000, 9999) if grouped else None,
         month_counts=_buckets(results, "months", 100001, 999912) if options.timeline else None,
+        undated_matches=_undated_matches(searcher, plan, allowed) if options.timeline else 0,
+        expansion=plan.expansion,
     )
+
+
+def _undated_matches(searcher: Searcher, plan: Ranking, allowed: set[int] | None) -> int:
+    """Matches without a date (a timeline cannot draw them, and says how many)."""
+    undated = docset(searcher, wq.NumericRange("dated", 0, 0))
+    return count_matches(searcher, plan.matching, undated if allowed is None else undated & allowed, plan.excluded)
 
 
 def _ranked_window(
@@ -519,6 +529,7 @@ def _match(hit, score: float, copies: tuple[int, tuple[str, ...]]) -> Match:  # 
         score=float(score),
         copies=copies[0],
         duplicates=copies[1],
+        url=fields.get("url"),
     )
 
 
@@ -558,6 +569,13 @@ def ids(index_root: Path) -> list[str]:
     """Every indexed article's id, in order."""
     with damage_reported(index_root):
         return [term.decode("utf-8") for term in open_searcher(index_root).reader().lexicon("id")]
+
+
+def ids_for_path(index_root: Path, path: str) -> list[str]:
+    """The ids of the articles read from the file at this absolute path, in index order."""
+    with damage_reported(index_root):
+        searcher = open_searcher(index_root)
+        return [searcher.stored_fields(n)["id"] for n in sorted(docset(searcher, wq.Term("path", path)))]
 
 
 def stored_article(fields: dict) -> Article:

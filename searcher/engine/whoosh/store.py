@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from whoosh import index as whoosh_index
+from whoosh.analysis import RegexTokenizer
 from whoosh.columns import FixedBytesColumn
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
@@ -49,7 +50,7 @@ MANIFEST_FILE = "searcher.json"
 TAXONOMY_FILE = "taxonomy.toml"
 MANIFEST_FORMAT = "searcher-index"
 # Bump when fields change: an index with another schema version must be rebuilt, not mixed.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # Files a user may keep in the index folder (its README) that do not make it a foreign index.
 HARMLESS_NAMES = {"README.md", "LOCK", ".gitignore"}
 # A title is worth more than any one sentence of the body; 2.0 is Whoosh's usual title boost.
@@ -82,11 +83,22 @@ def build_schema() -> Schema:
         # Near-duplicate key (fingerprint.py): copies are folded by its fixed-width column.
         story=ID(sortable=FixedBytesColumn(STORY_KEY_CHARS)),
         url=STORED(),
+        # Filters on where an article comes from (engine/places.py): its URL's site, its file's folders.
+        site=_one_term_per_line(),
+        folders=_one_term_per_line(),
         dropped=STORED(),
         content_hash=STORED(),
         size=STORED(),
         mtime=STORED(),
     )
+
+
+def _one_term_per_line() -> KEYWORD:
+    """A keyword field whose terms are the lines of its value: folder names hold spaces and commas,
+    which Whoosh's keyword tokenizers split on."""
+    field = KEYWORD()
+    field.analyzer = RegexTokenizer(r"[^\n]+")
+    return field
 
 
 class IndexLocation(NamedTuple):  # not a dataclass: see models.py

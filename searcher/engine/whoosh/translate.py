@@ -13,6 +13,7 @@ from whoosh import query as wq
 from whoosh.fields import FieldType, Schema
 from whoosh.qparser.common import QueryParserError
 
+from searcher.engine import places
 from searcher.engine import query as q
 from searcher.engine.whoosh.ranking import query_term_weight
 from searcher.errors import QueryError
@@ -47,7 +48,29 @@ def _query(node: q.Query, schema: Schema) -> wq.Query | None:
     if node.field is None:  # the default fields, each clause unboosted and the group boosted
         subs = [sub for sub in (_leaf(node, name, 1.0, schema) for name in q.TEXT_FIELDS) if sub is not None]
         return wq.Or(subs, boost=boost)
+    if node.field in PLACE_FIELDS:
+        return _place(node, boost)
     return _leaf(node, node.field, boost, schema)
+
+
+# Query fields naming where an article comes from: the Whoosh field holding their terms, and how a
+# value the user typed becomes one of those terms (places.py).
+PLACE_FIELDS = {"site": ("site", places.site_query_term), "path": ("folders", places.folder_query_term)}
+
+
+def _place(node: q.Leaf, boost: float) -> wq.Query:
+    """`site:bbc.co.uk`, `path:sport` (a word or a quoted value: one whole term); a prefix or
+    wildcard matches the terms as typed."""
+    name, term_of = PLACE_FIELDS[node.field]
+    if isinstance(node, q.Word | q.Phrase):
+        return wq.Term(name, term_of(node.text), boost=boost)
+    if isinstance(node, q.Prefix):
+        return wq.Prefix(name, node.text, boost=boost)
+    if isinstance(node, q.Wildcard):
+        return wq.Wildcard(name, node.text, boost=boost)
+    if isinstance(node, q.Fuzzy):
+        return wq.FuzzyTerm(name, term_of(node.text), boost=boost, maxdist=node.distance, prefixlength=node.prefix)
+    return wq.TermRange(name, node.start, node.end, node.exclude_start, node.exclude_end, boost=boost)
 
 
 BINARY = {q.AndNot: wq.AndNot, q.AndMaybe: wq.AndMaybe, q.Require: wq.Require}

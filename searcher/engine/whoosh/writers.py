@@ -30,6 +30,7 @@ from whoosh.writing import MERGE_SMALL, OPTIMIZE, SegmentWriter
 
 from searcher.engine.base import FailureCallback, Prepare
 from searcher.engine.fingerprint import own_story, story_key
+from searcher.engine.places import folder_terms, site_terms
 from searcher.engine.whoosh import store
 from searcher.engine.whoosh.store import build_schema
 from searcher.errors import IndexCorruptError, IndexWriteError, SearcherError
@@ -86,6 +87,8 @@ def article_fields(article: Article) -> dict:
         "topics": ",".join(article.topics),
         "story": story_key(article.body) or own_story(article.id),
         "url": article.url,
+        "site": "\n".join(site_terms(article.url)),
+        "folders": "\n".join(folder_terms(article.path)),
         "dropped": json.dumps(
             [[_shortened(d.text), d.reason] for d in article.dropped[:STORED_DROPPED_BLOCKS]], ensure_ascii=False
         ),
