@@ -336,3 +336,17 @@ def test_a_topic_filter_takes_in_the_topics_under_it(seeds: Invoke):
     under_terrorism = search_json(seeds, "topic:terrorism")
     assert under_terrorism["total"] >= 1
     assert {hit["id"] for hit in under_terrorism["hits"]} <= {hit["id"] for hit in under_conflict["hits"]}
+
+
+def test_site_and_path_filters_narrow_to_where_articles_come_from(corpus: Invoke):
+    assert short_ids(search_json(corpus, "pipeline", "site:example.org")) == ["rec-gas-2019"]
+    assert search_json(corpus, "pipeline", "site:bbc.co.uk")["total"] == 0
+    in_fixtures = {hit["id"] for hit in search_json(corpus, "Turkey", "path:fixtures")["hits"]}
+    assert in_fixtures and all(not i.startswith("seeds/") for i in in_fixtures)
+
+
+def test_show_accepts_the_path_the_results_print(seeds: Invoke):
+    path = search_json(seeds, "Sabah Interfax")["hits"][0]["path"]
+    result = seeds("show", "--json", path)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["id"] == "seeds/002_ebd0e1da6b7cb76d.txt"

@@ -329,6 +329,15 @@ class OpenSearchEngine:
             hits = helpers.scan(self.client, index=name, query={"_source": ["id"], "sort": ["id"]}, preserve_order=True)
             return iter([hit["_source"]["id"] for hit in hits])
 
+    def ids_for_path(self, path: str) -> list[str]:
+        """The ids of the articles read from the file at this absolute path, in id order."""
+        from opensearchpy import helpers
+
+        with self.errors():
+            query = {"_source": ["id"], "query": {"term": {"path": path}}, "sort": ["id"]}
+            hits = helpers.scan(self.client, index=self._reading(), query=query, preserve_order=True)
+            return [hit["_source"]["id"] for hit in hits]
+
     def suggest(self, text: str) -> str | None:
         with self.errors():
             answer = self.client.search(index=self._reading(), body=reading.suggest_body(text))

@@ -17,7 +17,7 @@ from whoosh.analysis import STOP_WORDS
 from searcher.analysis import ANALYZER_VERSION
 
 # Bump when the settings or mapping change: an index built with another version must be rebuilt.
-MAPPING_VERSION = 1
+MAPPING_VERSION = 2  # 2: site and folders
 TITLE_BOOST = 2.0  # as the Whoosh engine's title field boost
 
 LETTER_OR_DIGIT = r"[\p{L}\p{N}]"
@@ -130,6 +130,9 @@ def index_body(shards: int, replicas: int, manifest: dict) -> dict:
                 "topics": keyword,
                 "story": keyword,
                 "url": stored_only,
+                # Filters on where an article comes from (engine/places.py): its URL's site, its file's folders.
+                "site": keyword,
+                "folders": keyword,
                 "dropped": stored_only,
                 "content_hash": {"type": "keyword", "index": False},
                 "size": {"type": "long", "index": False},

@@ -15,6 +15,7 @@ from contextvars import ContextVar
 from datetime import date
 
 from searcher.analysis import fold
+from searcher.engine import places
 from searcher.engine import query as q
 from searcher.engine.opensearch.mapping import TITLE_BOOST
 from searcher.engine.query import TEXT_FIELDS
@@ -81,7 +82,28 @@ def _binary(node: q.AndNot | q.AndMaybe | q.Require) -> dict | None:
     return {"bool": {"must": first, "filter": second}}
 
 
+# Query fields naming where an article comes from: the keyword field holding their terms, and how a
+# value the user typed becomes one of those terms (places.py), as in the Whoosh engine.
+PLACE_FIELDS = {"site": ("site", places.site_query_term), "path": ("folders", places.folder_query_term)}
+
+
+def _place(node: q.Leaf, boost: float) -> dict:
+    """`site:bbc.co.uk`, `path:sport`: one whole term; a prefix or wildcard matches terms as typed."""
+    name, term_of = PLACE_FIELDS[node.field]
+    if isinstance(node, q.Prefix):
+        return {"prefix": {name: {"value": node.text, "boost": boost}}}
+    if isinstance(node, q.Wildcard):
+        return {"wildcard": {name: {"value": node.text, "boost": boost}}}
+    if isinstance(node, q.Fuzzy):
+        return {"fuzzy": {name: {"value": term_of(node.text), "fuzziness": node.distance, "boost": boost}}}
+    if isinstance(node, q.Range):
+        return {"range": {name: _bounds(node.start, node.end, node, lambda text: text) | {"boost": boost}}}
+    return {"term": {name: {"value": term_of(node.text), "boost": boost}}}
+
+
 def _leaf(node: q.Leaf, field: str, boost: float) -> dict | None:
+    if field in PLACE_FIELDS:
+        return _place(node, boost)
     if field == "date":
         return _date(node, boost)
     if field in NUMBER_FIELDS:

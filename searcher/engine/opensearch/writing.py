@@ -22,6 +22,7 @@ from contextlib import contextmanager
 
 from searcher.engine.base import FailureCallback, Prepare
 from searcher.engine.fingerprint import own_story, story_key
+from searcher.engine.places import folder_terms, site_terms
 from searcher.errors import IndexLockedError, IndexWriteError, SearcherError
 from searcher.models import Article, SourceDocument
 
@@ -63,6 +64,8 @@ def document_source(article: Article) -> dict:
         "topics": list(article.topics),
         "story": story_key(article.body) or own_story(article.id),
         "url": article.url,
+        "site": site_terms(article.url),
+        "folders": folder_terms(article.path),
         "dropped": json.dumps(dropped, ensure_ascii=False),
         "content_hash": article.content_hash,
         "size": article.size,
