@@ -84,7 +84,8 @@ def test_dash_h_is_help_for_the_group_too(runner: CliRunner):
 def test_an_unknown_topic_is_named_with_the_known_ones(runner: CliRunner, seed_index):
     result = run(runner, "search", "Erdogan", "--topic", "sports")
     assert result.exit_code == 2
-    assert result.stderr.startswith("Error: no topic 'sports' in this index; its topics are: defence, ")
+    assert result.stderr.startswith("Error: no topic 'sports' in this index; its topics are: ")
+    assert "sport" in result.stderr.split("its topics are: ")[1].rstrip().split(", ")
     assert result.stdout == ""
 
 
@@ -101,9 +102,9 @@ def test_a_known_topic_without_matches_is_no_results_not_an_error(runner: CliRun
 
 
 def test_similar_checks_its_topics_too(runner: CliRunner, seed_index):
-    result = run(runner, "similar", "004", "--topic", "sport")
+    result = run(runner, "similar", "004", "--topic", "sports")
     assert result.exit_code == 2
-    assert "no topic 'sport'" in result.stderr
+    assert "no topic 'sports'" in result.stderr
 
 
 def test_trec_output_needs_a_batch(runner: CliRunner, seed_index):
@@ -125,10 +126,10 @@ def test_json_and_another_format_are_refused(runner: CliRunner, seed_index):
 
 
 def test_verbose_search_says_what_expand_added(runner: CliRunner, seed_index):
-    result = run(runner, "-v", "search", "--expand", "Idlib", "--topic", "conflict", "--after", "2018")
+    result = run(runner, "-v", "search", "--expand", "Idlib", "--topic", "conflict")
     assert result.exit_code == 0, result.stderr
     lines = result.stderr.splitlines()
-    assert "searcher: options: topics conflict; dated 2018-01-01 to any time;" in "\n".join(lines)
+    assert "searcher: options: topics conflict" in "\n".join(lines)
     added = [line for line in lines if line.startswith("searcher: --expand added: ")]
     assert len(added) == 1 and len(added[0].split(": ", 2)[2].split()) == 10
 

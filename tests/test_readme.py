@@ -64,7 +64,7 @@ def test_man_pages_are_made_from_the_commands(tmp_path: Path):
     assert search_page.startswith('.TH "SEARCHER SEARCH" "1"')
     assert "\\fB\\-n,\\fP \\-\\-limit INTEGER RANGE" in search_page
     folder = tmp_path / "man"
-    assert result.stderr == f"searcher: wrote 9 man pages to {folder}; read one with: man {folder}/searcher-search.1\n"
+    assert result.stderr == f"searcher: wrote 10 man pages to {folder}; read one with: man {folder}/searcher-search.1\n"
 
 
 def test_man_without_click_man_says_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

@@ -52,12 +52,19 @@ def corpus() -> Path:
     return path
 
 
+def as_from_a_terminal() -> None:
+    """A child's SIGINT as a terminal gives it: a suite run in the background (where the shell sets
+    SIGINT to ignored, and children inherit that) still sends the interrupts these tests need."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_index(*args: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-c", PARALLEL_SLOW_INDEX, *args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=as_from_a_terminal,
     )
 
 
@@ -158,6 +165,7 @@ def test_ctrl_c_at_a_terminal_stops_the_run_and_its_workers_in_one_line():
     run = subprocess.Popen(
         [sys.executable, "-c", PARALLEL_SLOW_INDEX, "--rebuild", str(source)],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        preexec_fn=as_from_a_terminal,
     )  # fmt: skip
     left = running_workers(run)
     os.killpg(run.pid, signal.SIGINT)
@@ -177,6 +185,7 @@ def test_ctrl_c_of_a_run_in_one_process_is_one_line_too():
     run = subprocess.Popen(
         [sys.executable, "-c", serial, "--rebuild", str(source)],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        preexec_fn=as_from_a_terminal,
     )  # fmt: skip
     time.sleep(2.0)  # its 400 articles take 8 s to prepare
     os.killpg(run.pid, signal.SIGINT)
@@ -198,7 +207,7 @@ def test_ctrl_c_of_a_search_is_one_line_and_exit_130():
         "main()\n"
     )
     run = subprocess.Popen([sys.executable, "-c", slow_search], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           text=True, start_new_session=True)  # fmt: skip
+                           text=True, start_new_session=True, preexec_fn=as_from_a_terminal)  # fmt: skip
     time.sleep(2.0)
     os.killpg(run.pid, signal.SIGINT)
     stdout, stderr = run.communicate(timeout=30)

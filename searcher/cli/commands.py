@@ -583,7 +583,7 @@ def search_command(
     Example:
       searcher search S-400 Turkey
       searcher search '"air defense" -Idlib' --json | jq '.hits[].title'
-      searcher search Idlib --after 2018 --topic conflict --sort newest --timeline
+      searcher search Idlib --topic conflict --sort newest --timeline
       searcher search Putin path:seeds --format tsv
       searcher search Erdogan --format paths | xargs wc -w
       printf '1\\tS-400\\n2\\tIdlib\\n' | searcher search --batch - --format trec
@@ -666,7 +666,7 @@ def similar_command(
     \b
     Example:
       searcher similar 004
-      searcher similar seeds/001_404ae92723a5d202.txt --after 2018 --json
+      searcher similar seeds/001_404ae92723a5d202.txt --topic defence --json
     """
     from searcher.search import similar
 
@@ -707,7 +707,7 @@ def check_command(index_dir: Path, as_json: bool) -> None:
     \b
     Example:
       searcher check
-      searcher --index ~/news-index check --json
+      searcher check --json
     """
     from searcher.errors import IndexCorruptError
     from searcher.search import check_index
