@@ -7,6 +7,11 @@ Data (each skipped when absent), under --data (default ../shared/data):
   trafilatura's own evaluation does: exact snippet presence, counts summed over pages (micro).
 - news-html/trafilatura-eval-pages-with-comments.json: comment snippets of 142 of those pages; a
   leak is a comment snippet found in the output of a page whose article text is otherwise found.
+- article-extraction/{dragnet (test split), cleaneval (final), readability, cleanportaleval,
+  wcxb-dev (articles; forums and the other page kinds reported apart)}: pages with their gold main
+  text; scored by word-F1 as WCXB computes it: lower-cased \\w+ tokens as multisets, per page F1
+  (an empty gold scores 1 for an empty output, else 0), averaged over pages. Dragnet's gold is cut
+  where its comments start (comments are not content).
 - reuters21578: 1,000 newswire stories (hard-wrapped lines) saved as text: the share of their words
   text mode keeps (all of it is story).
 
@@ -16,17 +21,24 @@ visible text, one block per line, as a naive scraper saves it: the seeds' situat
 missing). Time is cleaning only (pages are read and decoded before the clock starts), one process;
 each system's fastest of --rounds passes (default 3), the systems taking turns pass by pass.
 
-    python tests/bench/clean.py [--data ../shared/data] [--limit N] [--json FILE]
+    python tests/bench/clean.py [--data ../shared/data] [--sample N] [--sets a,b] [--json FILE]
+
+--sample N takes a fixed sample of each set: every k-th page in id order, k the smallest step that
+leaves at most N pages (the same pages in every run, so two runs compare page for page).
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import html as html_module
 import json
+import math
+import re
 import sys
 import time
 import warnings
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -113,6 +125,31 @@ def comment_leaks(outputs: dict[str, str], annotations: dict[str, dict], comment
     return {"pages_checked": checked, "snippets_leaked": leaked, "pages_leaking": pages, "leaked": leaks}
 
 
+WORD = re.compile(r"\w+")
+
+
+def word_f1(outputs: dict[str, str], gold: dict[str, str]) -> dict[str, float]:
+    """WCXB's word-F1: lower-cased \\w+ tokens as multisets, per-page P/R/F1 averaged over pages; a
+    page whose gold is empty scores 1 when the output is empty too, else 0."""
+    precisions, recalls, f1s = [], [], []
+    for page, truth in gold.items():
+        true, pred = Counter(WORD.findall(truth.lower())), Counter(WORD.findall(outputs.get(page, "").lower()))
+        if not true:
+            score = 1.0 if not pred else 0.0
+            precisions.append(score)
+            recalls.append(score)
+            f1s.append(score)
+            continue
+        common = sum((true & pred).values())
+        precision = common / sum(pred.values()) if pred else 0.0
+        recall = common / sum(true.values())
+        precisions.append(precision)
+        recalls.append(recall)
+        f1s.append(2 * precision * recall / (precision + recall) if common else 0.0)
+    count = max(len(f1s), 1)
+    return {"f1": sum(f1s) / count, "precision": sum(precisions) / count, "recall": sum(recalls) / count}
+
+
 # --- running ---------------------------------------------------------------------------------------
 
 
@@ -128,21 +165,126 @@ def run(extract: Extractor, inputs: dict[str, str]) -> tuple[dict[str, str], flo
     return outputs, time.perf_counter() - started
 
 
-def load_aeb(root: Path, limit: int | None) -> tuple[dict[str, str], dict[str, str]]:
+def load_aeb(root: Path, limit: int | None, size: int | None = None) -> tuple[dict[str, str], dict[str, str]]:
     truth = json.loads((root / "ground-truth.json").read_text(encoding="utf-8"))
-    ids = sorted(truth)[:limit]
+    ids = fixed_sample(list(truth), size)[:limit]
     pages = {i: gzip.decompress((root / "html" / f"{i}.html.gz").read_bytes()).decode("utf-8") for i in ids}
     return pages, {i: truth[i]["articleBody"] for i in ids}
 
 
-def load_trafilatura_eval(root: Path, limit: int | None) -> tuple[dict[str, str], dict[str, dict]]:
+def load_trafilatura_eval(
+    root: Path, limit: int | None, size: int | None = None
+) -> tuple[dict[str, str], dict[str, dict]]:
     annotations = json.loads((root / "evaldata.json").read_text(encoding="utf-8"))
-    urls = sorted(annotations)[:limit]
+    urls = fixed_sample(list(annotations), size)[:limit]
     pages = {
         u: decode(gzip.decompress((root / "html" / f"{annotations[u]['file']}.gz").read_bytes()), html=True)
         for u in urls
     }
     return pages, {u: annotations[u] for u in urls}
+
+
+def fixed_sample(ids: list[str], size: int | None) -> list[str]:
+    """Every k-th id in sorted order, k the smallest step leaving at most `size`: the same pages
+    in every run."""
+    ids = sorted(ids)
+    return ids if not size or len(ids) <= size else ids[:: math.ceil(len(ids) / size)]
+
+
+def gunzip(path: Path) -> bytes:
+    return gzip.decompress(path.read_bytes())
+
+
+BLOCK_MARKERS = re.compile(r"<[phl]>")
+URL_LINE = re.compile(r"^\s*URL:[^\n]*\n")
+DRAGNET_COMMENTS = "!@#$%^&*()  COMMENTS"
+CLEANEVAL_WRAPPER = re.compile(r"^\s*<text [^>]*>|</text>\s*$")
+
+
+def cleaneval_gold(raw: str) -> str:
+    """CleanEval's gold without its URL line, notes and <p>/<h>/<l> block markers."""
+    raw = re.sub(r"<!--.*?-->", "", URL_LINE.sub("", raw.lstrip("\ufeff")), flags=re.S)
+    return " ".join(BLOCK_MARKERS.sub(" ", raw).split())
+
+
+def load_dragnet(root: Path, size: int | None) -> tuple[dict[str, str], dict[str, str]]:
+    """The test split (415 pages; R427 and R237 are stubs the WCEB study dropped too), gold cut
+    where its comments start."""
+    test = [n.strip() for n in (root / "test.txt").read_text().split() if n.strip() not in ("", "R427", "R237")]
+    pages, gold = {}, {}
+    for pid in fixed_sample(test, size):
+        pages[pid] = decode(gunzip(root / "HTML" / f"{pid}.html.gz"), html=True)
+        raw = (root / "Corrected" / f"{pid}.html.corrected.txt").read_text(encoding="utf-8", errors="replace")
+        gold[pid] = raw.split(DRAGNET_COMMENTS)[0].strip()
+    return pages, gold
+
+
+def load_cleaneval(root: Path, size: int | None) -> tuple[dict[str, str], dict[str, str]]:
+    """The final set's 681 pages with gold, the <text> wrapper taken off."""
+    final = root / "final"
+    ids = [p.stem for p in (final / "GoldStandard").glob("*.txt")]
+    pages, gold = {}, {}
+    for pid in fixed_sample(ids, size):
+        pages[pid] = CLEANEVAL_WRAPPER.sub("", decode(gunzip(final / "input" / f"{pid}.html.gz"), html=True))
+        raw = (final / "GoldStandard" / f"{pid}.txt").read_text(encoding="utf-8", errors="replace")
+        gold[pid] = cleaneval_gold(raw)
+    return pages, gold
+
+
+def load_cleanportaleval(root: Path, size: int | None) -> tuple[dict[str, str], dict[str, str]]:
+    ids = [p.stem for p in (root / "GoldStandard").glob("*.txt")]
+    pages, gold = {}, {}
+    for pid in fixed_sample(ids, size):
+        pages[pid] = decode(gunzip(root / "input" / f"{pid}.html.gz"), html=True)
+        raw = (root / "GoldStandard" / f"{pid}.txt").read_text(encoding="utf-8", errors="replace")
+        gold[pid] = cleaneval_gold(raw)
+    return pages, gold
+
+
+def markup_text(markup: str) -> str:
+    markup = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", markup)
+    return " ".join(html_module.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
+
+
+def load_readability(root: Path, size: int | None) -> tuple[dict[str, str], dict[str, str]]:
+    """Mozilla Readability's 130 test pages, gold the text of its expected output."""
+    cases = [c.name for c in (root / "test-pages").iterdir() if (c / "expected.html").is_file()]
+    pages, gold = {}, {}
+    for case in fixed_sample(cases, size):
+        folder = root / "test-pages" / case
+        pages[case] = decode(gunzip(folder / "source.html.gz"), html=True)
+        gold[case] = markup_text((folder / "expected.html").read_text(encoding="utf-8"))
+    return pages, gold
+
+
+def wcxb_loader(kinds: set[str] | None, exclude: set[str] = frozenset()) -> Callable:
+    """WCXB dev pages of the page kinds given (None: every kind not excluded)."""
+
+    def load(root: Path, size: int | None) -> tuple[dict[str, str], dict[str, str]]:
+        meta = json.loads((root / "metadata.json").read_text(encoding="utf-8"))
+        ids = [
+            i for i, m in meta.items() if (kinds is None or m["page_type"] in kinds) and m["page_type"] not in exclude
+        ]
+        pages, gold = {}, {}
+        for pid in fixed_sample(ids, size):
+            pages[pid] = decode(gunzip(root / "html" / f"{pid}.html.gz"), html=True)
+            truth = json.loads((root / "ground-truth" / f"{pid}.json").read_text(encoding="utf-8"))
+            gold[pid] = truth["ground_truth"].get("main_content") or ""
+        return pages, gold
+
+    return load
+
+
+# name: (folder under article-extraction, loader, what the pages are)
+WORD_F1_SETS = {
+    "dragnet": ("dragnet", load_dragnet, "test split, gold without comments"),
+    "cleaneval": ("cleaneval", load_cleaneval, "final set, pages of all kinds from 2007"),
+    "readability": ("readability", load_readability, "Mozilla Readability's test pages"),
+    "cleanportaleval": ("cleanportaleval", load_cleanportaleval, "four news portals"),
+    "wcxb-dev articles": ("wcxb-dev", wcxb_loader({"article"}), "2025-26 article pages"),
+    "wcxb-dev forums": ("wcxb-dev", wcxb_loader({"forum"}), "forum threads (the thread is the content)"),
+    "wcxb-dev other": ("wcxb-dev", wcxb_loader(None, {"article", "forum"}), "service, listing, product, ..."),
+}
 
 
 def systems(pages: dict[str, str], with_title: bool) -> dict[str, tuple[Extractor, dict[str, str]]]:
@@ -199,6 +341,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--limit", type=int, help="Only the first N pages of each set (a quick look).")
+    parser.add_argument("--sample", type=int, help="A fixed sample of at most N pages per set (see above).")
+    parser.add_argument("--sets", help="Comma-separated set names to run (default: all); e.g. aeb,dragnet.")
     parser.add_argument("--rounds", type=int, default=3, help="Passes per system; speed is the fastest.")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
@@ -207,8 +351,15 @@ def main() -> None:
     speed = ["pages/s", "MB/s", "pages/s vs trafilatura"]
 
     aeb = args.data / "article-extraction" / "scrapinghub-aeb"
-    if (aeb / "ground-truth.json").exists():
-        pages, truth = load_aeb(aeb, args.limit)
+    wanted = set(args.sets.split(",")) if args.sets else None
+
+    def chosen(name: str) -> bool:
+        return wanted is None or name in wanted
+
+    if not chosen("aeb"):
+        pass
+    elif (aeb / "ground-truth.json").exists():
+        pages, truth = load_aeb(aeb, args.limit, args.sample)
         results = measure(pages, lambda outputs: aeb_scores(outputs, truth), with_title=False, rounds=args.rounds)
         print(f"scrapinghub-aeb: {len(pages)} pages; 4-gram shingle P/R macro, F1 of the means")
         print(
@@ -219,8 +370,10 @@ def main() -> None:
         print(f"skipped scrapinghub-aeb: nothing at {aeb}")
 
     evaluation = args.data / "article-extraction" / "trafilatura-eval"
-    if (evaluation / "evaldata.json").exists():
-        pages, annotations = load_trafilatura_eval(evaluation, args.limit)
+    if not chosen("trafilatura-eval"):
+        pass
+    elif (evaluation / "evaldata.json").exists():
+        pages, annotations = load_trafilatura_eval(evaluation, args.limit, args.sample)
         results = measure(
             pages, lambda outputs: snippet_scores(outputs, annotations), with_title=True, rounds=args.rounds
         )
@@ -237,8 +390,26 @@ def main() -> None:
         report["trafilatura_eval"] = _without_outputs(results)
     else:
         print(f"skipped trafilatura-eval: nothing at {evaluation}")
+    for name, (folder, load, about) in WORD_F1_SETS.items():
+        root = args.data / "article-extraction" / folder
+        if not chosen(name.split()[0]) and not chosen(name):
+            continue
+        if not root.is_dir():
+            print(f"skipped {name}: nothing at {root}")
+            continue
+        pages, gold = load(root, args.sample)
+        pages = dict(list(pages.items())[: args.limit])
+        results = measure(
+            pages, lambda outputs, gold=gold: word_f1(outputs, gold), with_title=False, rounds=args.rounds
+        )
+        print()
+        print(f"{name}: {len(pages)} pages ({about}); word-F1 per page, averaged")
+        print(table(["system", "F1", "P", "R", *speed], rows(results, ["f1", "precision", "recall"])))
+        report[name] = _without_outputs(results)
     newswire = args.data / "reuters21578"
-    if sorted(newswire.glob("*.sgm")):
+    if not chosen("newswire"):
+        pass
+    elif sorted(newswire.glob("*.sgm")):
         report["newswire_text"] = newswire_kept(sorted(newswire.glob("*.sgm"))[0], args.limit or NEWSWIRE_STORIES)
         r = report["newswire_text"]
         print()
