@@ -60,3 +60,17 @@ def test_clean_command_says_when_a_page_has_no_story(runner):
     machine = runner.invoke(cli, ["clean", "--json", page])
     assert json.loads(machine.stdout)["story_found"] is False
     assert {d["reason"] for d in json.loads(machine.stdout)["dropped"]} >= {"navigation", "page footer"}
+
+
+# --- the failure shapes of pages the cleaner was never tuned on, each with its golden page ------
+
+
+def test_an_unclosed_title_is_the_headline_not_the_page_source():
+    result = cleaned(GOLDEN / "unclosed-title.html")
+    assert result.title == "Council approves new tram line"
+    assert result.body.startswith("The city council voted on Tuesday")
+
+
+def test_a_story_inside_an_unknown_tag_in_the_head_is_the_body():
+    result = cleaned(GOLDEN / "head-story.html")
+    assert len(result.paragraphs) == 3 and "environment agency" in result.body

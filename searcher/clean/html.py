@@ -40,6 +40,7 @@ from searcher.clean.rules import (
     DECLARED_BODY_SHARE,
     FURNITURE_CLASS,
     FURNITURE_TAGS,
+    HEAD_ELEMENTS,
     INVISIBLE_SET,
     INVISIBLE_SKIPPED,
     MAX_PARAGRAPH_LINK_SHARE,
@@ -72,6 +73,9 @@ MAX_DEPTH = 1000
 # (Attributes as one greedy group: a lazy one, to capture a closing "/", took 5 times as long.)
 TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)([^>]*)>")
 TITLE_TAG = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+TITLE_OPEN = re.compile(r"<title\b[^>]*>", re.IGNORECASE)
+TITLE_CLOSE = re.compile(r"</title\s*>", re.IGNORECASE)
+INVISIBLE_BLOCKS = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 INVISIBLE_BLOCKS = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 VOID_TAGS = {
     "area",
@@ -114,7 +118,8 @@ def html_blocks(html: str) -> Page:
         # read as HTML all the same, and a warning is no use to someone indexing a folder.
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
-        soup = parse(html)
+        soup = parse(close_title(html))
+    _move_head_content_to_body(soup)
     head = survey(soup)
     site_name = head.meta("property", "og:site_name")
     title = page_title(head, site_name)
@@ -131,6 +136,38 @@ def html_blocks(html: str) -> Page:
         dropped.extend(DroppedBlock(block.text, "not the story (the page declares its text)") for block in blocks)
         blocks = text_blocks(declared)
     return Page(title, blocks, dates, url, site_name, tuple(dropped))
+
+
+def close_title(html: str) -> str:
+    """The page with an unclosed <title> closed where its text ends (at the next tag): a parser
+    reads everything after an unclosed <title> as its text, the whole page's source included."""
+    opened = TITLE_OPEN.search(html)
+    if opened is None or TITLE_CLOSE.search(html, opened.end()):
+        return html
+    end = html.find("<", opened.end())
+    end = len(html) if end < 0 else end
+    return f"{html[:end]}</title>{html[end:]}"
+
+
+def _move_head_content_to_body(soup: BeautifulSoup) -> None:
+    """Elements a <head> cannot hold (a story inside an unknown tag on a page without <body>)
+    are moved to the body, where a browser shows them; the head is never read as text."""
+    head = soup.head
+    if head is None:
+        return
+    misplaced = [
+        child
+        for child in head.contents
+        if isinstance(child, Tag) and child.name not in HEAD_ELEMENTS and child.get_text(strip=True)
+    ]
+    if not misplaced:
+        return
+    body = soup.body
+    if body is None:
+        body = soup.new_tag("body")
+        head.insert_after(body)
+    for element in reversed(misplaced):
+        body.insert(0, element.extract())
 
 
 def parse(html: str) -> BeautifulSoup:

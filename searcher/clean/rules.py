@@ -185,6 +185,9 @@ INVISIBLE_TAGS = [
     "textarea",
 ]
 INVISIBLE_SET = set(INVISIBLE_TAGS)
+# What an HTML <head> may hold; anything else there (a story inside an unknown tag, on a page with
+# no <body>) is content a browser shows, and is read as the body's.
+HEAD_ELEMENTS = frozenset({"title", "meta", "link", "script", "style", "base", "noscript", "template", "object"})
 # Of those, the ones lxml's builder need not build: the head holds the page's metadata.
 INVISIBLE_SKIPPED = INVISIBLE_SET - {"head"}
 BLOCK_TAGS = {
