@@ -74,3 +74,42 @@ def test_an_unclosed_title_is_the_headline_not_the_page_source():
 def test_a_story_inside_an_unknown_tag_in_the_head_is_the_body():
     result = cleaned(GOLDEN / "head-story.html")
     assert len(result.paragraphs) == 3 and "environment agency" in result.body
+
+
+def test_a_list_of_other_headlines_after_the_story_is_dropped():
+    result = cleaned(GOLDEN / "related-headlines.html")
+    for headline in ("Other news", "Goalkeeper ruled out", "More articles in Soccer", "Don't Miss", "Fans vote"):
+        assert headline not in result.body
+    assert result.body.endswith("talks with two other senior players were going well.")
+
+
+def test_a_subheading_that_reads_like_a_related_list_stays_when_prose_follows():
+    page = (GOLDEN / "related-headlines.html").read_text(encoding="utf-8")
+    lead = "<p>Other news:</p>"
+    page = page.replace(lead, f"{lead}<p>The goalkeeper, he said, would miss the first month of the season.</p>")
+    body = clean(SourceDocument("p", Path("p.html"), "html", page)).body
+    assert "Other news:\nThe goalkeeper, he said" in body
+
+
+def test_a_comment_thread_without_a_widget_is_dropped():
+    result = cleaned(GOLDEN / "comment-thread.html")
+    for comment in ("Comments are now closed", "Stephen B:", "Margaret T:", "YOUR SAY", "Must be Registered", "Anne:"):
+        assert comment not in result.body
+    assert result.body.endswith("Mobile library routes are not affected.")
+
+
+def test_a_long_comment_thread_is_never_kept_instead_of_the_story():
+    page = (GOLDEN / "comment-thread.html").read_text(encoding="utf-8")
+    start, end = page.index("<p>Stephen B:"), page.index("<h4>YOUR SAY")
+    page = page[:start] + page[start:end] * 8 + page[end:]  # the readers' words outweigh the story 8 to 1
+    body = clean(SourceDocument("p", Path("p.html"), "html", page)).body
+    assert body.startswith("The county's twelve libraries") and "Stephen B:" not in body
+
+
+@pytest.mark.parametrize("name", ["related-headlines.html", "comment-thread.html"])
+def test_text_mode_drops_the_same_lists_and_threads(name: str):
+    from extraction import flatten
+
+    html = cleaned(GOLDEN / name)
+    text = clean(SourceDocument("p", Path("p.txt"), "text", flatten((GOLDEN / name).read_text(encoding="utf-8"))))
+    assert text.paragraphs == html.paragraphs

@@ -34,6 +34,7 @@ from searcher.clean.rules import (
     BLOCK_TAGS,
     CLIMB_GAIN,
     CLIMB_LEVELS,
+    COMMENT_HEADING_MAX_CHARS,
     COMMENT_HEADING_PIECES,
     CONTENT_CLASS,
     DATE_META,
@@ -52,6 +53,7 @@ from searcher.clean.rules import (
     PARAGRAPH_TAGS,
     SIBLING_PARAGRAPH_CHARS,
     SIBLING_SHARE,
+    STORY_CHARS_ABOVE_COMMENTS,
     TITLE_SEPARATORS,
 )
 from searcher.models import DroppedBlock
@@ -75,7 +77,6 @@ TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)([^>]*)>")
 TITLE_TAG = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 TITLE_OPEN = re.compile(r"<title\b[^>]*>", re.IGNORECASE)
 TITLE_CLOSE = re.compile(r"</title\s*>", re.IGNORECASE)
-INVISIBLE_BLOCKS = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 INVISIBLE_BLOCKS = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 VOID_TAGS = {
     "area",
@@ -527,14 +528,31 @@ def _paragraphs(soup: BeautifulSoup) -> list[tuple[Tag, int]]:
         linked[id(holder)] = linked.get(id(holder), 0) + (size if in_link else 0)
         holders[id(holder)] = holder
     furniture: dict[int, bool] = {}
+    comments_from = _comment_heading_position(holders, lengths, linked)
     return [
         (holders[key], length)
-        for key, length in lengths.items()
-        if length >= MIN_PARAGRAPH_CHARS
+        for position, (key, length) in enumerate(lengths.items())
+        if position < comments_from
+        and length >= MIN_PARAGRAPH_CHARS
         and linked[key] < MAX_PARAGRAPH_LINK_SHARE * length
         and holders[key].name not in PAGE_LEVELS
         and not _inside_furniture(holders[key], furniture)
     ]
+
+
+def _comment_heading_position(holders: dict[int, Tag], lengths: dict[int, int], linked: dict[int, int]) -> int:
+    """Where, among the page's text blocks in order, a comment section's heading ("Comments are
+    now closed", "YOUR SAY") stands below a story's worth of text: the readers' words after it are
+    no evidence of where the story is, however much of them there is. len(lengths) if none. A link
+    ("Comments" in a post's byline, pointing to its thread) is not a heading."""
+    above = 0
+    for position, (key, length) in enumerate(lengths.items()):
+        heading_sized = above >= STORY_CHARS_ABOVE_COMMENTS and length <= COMMENT_HEADING_MAX_CHARS
+        if heading_sized and not linked[key] and bp.COMMENT_SECTION_START.match(normalize(holders[key].get_text(" "))):
+            return position
+        if length >= MIN_PARAGRAPH_CHARS:
+            above += length
+    return len(lengths)
 
 
 def _holds_no_story(element: Tag) -> bool:

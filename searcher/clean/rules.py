@@ -154,6 +154,9 @@ COMMENT_SECTION_START = re.compile(
         |(?:one|an?|eine?|un[ae]?|uma?|jeden)\s+(?:thought|response|reply|comment|antwort|gedanke|kommentar|reaktion|commentaire
             |r[ée]ponse|comentario|respuesta|coment[áa]rio|komentarz|odpowied[źz])\s+{_ABOUT}\s+[“"„«'‘‚].*
         |(?:top\s+rated|newest|latest|recent|reader)\s+comments
+        |comments?\s+(?:are\s+)?(?:now\s+)?closed(?:\s+(?:for|on)\s+this\s+(?:story|article|post|entry))?\.?
+        |(?:have\s+)?your\s+say|talkback|reader\s+(?:reactions|responses|views)
+        |(?:you\s+)?must\s+be\s+(?:registered|logged\s+in|signed\s+in)\s+to\s+(?:respond|comment|reply|post)\.?
         |comments?(?:\s*\(\d+\))?|leave\s+a\s+(?:comment|reply)|post\s+a\s+comment|add\s+(?:a\s+|your\s+)?comment
         |join\s+the\s+(?:conversation|discussion)|what\s+do\s+you\s+think\??|show\s+comments
         |kommentare?(?:\s*\(\d+\))?|schreibe?\s+einen\s+kommentar|kommentar\s+(?:schreiben|verfassen|abgeben)
@@ -162,6 +165,24 @@ COMMENT_SECTION_START = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 STORY_WORDS_ABOVE_COMMENTS = 150
+# The same in characters, for finding the story's container (about 150 words of news prose).
+STORY_CHARS_ABOVE_COMMENTS = 800
+# A comment section's heading is a short piece of text: at most this many characters.
+COMMENT_HEADING_MAX_CHARS = 80
+
+# The heading of a list of other articles below (or beside) the story: "Other news:", "More
+# articles in Soccer", "Don't Miss", "You may also like". What follows it, while it reads as
+# headlines (no sentence's end), goes with it, once a story's worth of prose lies above.
+RELATED_SECTION = re.compile(
+    r"""^(?:(?:other|more|latest|top|related|recent|popular|further)\s+(?:news|stories|articles|headlines|posts|reads?|coverage)
+            (?:\s+(?:in|from|on|about)\s+\S+(?:\s+\S+){0,3})?
+        |more\s+(?:in|from|on)\s+\S+(?:\s+\S+){0,3}|don'?t\s+miss(?:\s+(?:this|these))?|internal\s+links|elsewhere\s+on\s+\S+(?:\s+\S+){0,3}
+        |you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy|be\s+interested\s+in)|recommended(?:\s+for\s+you)?
+        |(?:what\s+to\s+)?read\s+next|popular\s+now|most\s+(?:read|popular|viewed|shared)(?:\s+(?:stories|articles|today))?
+        |in\s+other\s+news|also\s+in\s+the\s+news)\s*[:»›>]?\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+RELATED_HEADING_MAX_WORDS = 8
 # How many dropped blocks (captions, credits, datelines) may sit between a headline and its story.
 HEADLINE_LOOKBACK = 4
 
