@@ -113,3 +113,16 @@ def test_text_mode_drops_the_same_lists_and_threads(name: str):
     html = cleaned(GOLDEN / name)
     text = clean(SourceDocument("p", Path("p.txt"), "text", flatten((GOLDEN / name).read_text(encoding="utf-8"))))
     assert text.paragraphs == html.paragraphs
+
+
+def test_a_recipes_ingredients_and_answers_beside_its_method_are_kept():
+    body = cleaned(GOLDEN / "recipe.html").body
+    for line in ("250 g red lentils", "Juice of 1 lemon", "Soften the onion", "Can I freeze it?", "if the stock is."):
+        assert line in body
+    assert "More soups" not in body and "Home" not in body
+
+
+def test_a_table_of_results_beside_the_report_is_kept():
+    result = cleaned(GOLDEN / "results-table.html")
+    assert {"Amy Clarke", "21:04", "Moor Runners"} <= set(result.paragraphs)
+    assert "Fixtures" not in result.body

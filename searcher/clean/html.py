@@ -44,8 +44,10 @@ from searcher.clean.rules import (
     HEAD_ELEMENTS,
     INVISIBLE_SET,
     INVISIBLE_SKIPPED,
+    LIST_ITEM_TAGS,
     MAX_PARAGRAPH_LINK_SHARE,
     MIN_DECLARED_WORDS,
+    MIN_LIST_ITEMS,
     MIN_PARAGRAPH_CHARS,
     NEVER_REMOVED,
     NO_STORY_CLASS,
@@ -467,26 +469,51 @@ def content_root(soup: BeautifulSoup) -> Tag:
 
 def _with_siblings(soup: BeautifulSoup, root: Tag, totals: dict[int, int]) -> Tag:
     """The container joined by its siblings that hold story too (Readability's sibling step): a
-    lead paragraph above the story's box, a last paragraph below it. They are moved, in page
-    order, into a new element standing where the container stood."""
+    lead paragraph above the story's box, a last paragraph below it, and lists and tables of short
+    items beside it (a recipe's ingredients, a race's results: too short to count as paragraphs).
+    They are moved, in page order, into a new element standing where the container stood."""
     if not isinstance(root.parent, Tag) or root.name in ("body", "html"):
         return root
     own = totals.get(id(root), 0)
-    joined, seen_root = [], False
+    siblings, seen_root = [], False
     for sibling in (s for s in root.parent.contents if isinstance(s, Tag)):
         if sibling is root:
             seen_root = True
         elif seen_root and _heads_comments(sibling):
             break  # below a "Comments" heading are readers' words, however story-like
-        if sibling is root or _holds_story(sibling, totals.get(id(sibling), 0), own):
-            joined.append(sibling)
-    if len(joined) == 1:
+        siblings.append(sibling)
+    joined = [s is root or _holds_story(s, totals.get(id(s), 0), own) for s in siblings]
+    at = next(i for i, s in enumerate(siblings) if s is root)
+    for step in (-1, 1):  # outwards from the container, while each next box is joined or items
+        i = at + step
+        while 0 <= i < len(siblings) and (joined[i] or _is_empty(siblings[i]) or _holds_items(siblings[i])):
+            joined[i] = joined[i] or not _is_empty(siblings[i])
+            i += step
+    if sum(joined) == 1:
         return root
     container = soup.new_tag("div")
     root.insert_before(container)
-    for element in joined:
-        container.append(element.extract())
+    for element, join in zip(siblings, joined, strict=True):
+        if join:
+            container.append(element.extract())
     return container
+
+
+def _is_empty(element: Tag) -> bool:
+    """A box without text (a spacer, a rule, an image): no reason to stop looking beyond it."""
+    return next(element.stripped_strings, None) is None
+
+
+def _holds_items(element: Tag) -> bool:
+    """A list or table of short items that is not a list of links nor furniture: content whose
+    lines are too short to count as paragraphs (ingredients, results, a schedule)."""
+    if _holds_no_story(element) or furniture_reason(element):
+        return False
+    if len(element.find_all(LIST_ITEM_TAGS, limit=MIN_LIST_ITEMS)) < MIN_LIST_ITEMS:
+        return False
+    text = sum(len(piece) for piece in element.stripped_strings)
+    linked = sum(len(piece) for link in element.find_all("a") for piece in link.stripped_strings)
+    return linked < MAX_PARAGRAPH_LINK_SHARE * text
 
 
 def _heads_comments(element: Tag) -> bool:

@@ -267,6 +267,10 @@ CLIMB_LEVELS = 3
 # itself a paragraph this long.
 SIBLING_SHARE = 0.2
 SIBLING_PARAGRAPH_CHARS = 80
+# A sibling next to the story's container joins it when it holds a list or table of at least this
+# many items with little of its text in links (a list of links is navigation or related articles).
+LIST_ITEM_TAGS = ["li", "tr", "dt"]
+MIN_LIST_ITEMS = 3
 # The page itself, above any container: never a paragraph, nor where a climb for the story goes.
 PAGE_LEVELS = frozenset({"body", "html", "[document]"})
 # A comment section's heading box holds at most this many pieces of text ("12", "Comments").
