@@ -44,7 +44,9 @@ from searcher.clean.rules import (
     HEAD_ELEMENTS,
     INVISIBLE_SET,
     INVISIBLE_SKIPPED,
+    LABEL_TAGS,
     LIST_ITEM_TAGS,
+    MAX_ITEMS_LINK_SHARE,
     MAX_PARAGRAPH_LINK_SHARE,
     MIN_DECLARED_WORDS,
     MIN_LIST_ITEMS,
@@ -505,15 +507,16 @@ def _is_empty(element: Tag) -> bool:
 
 
 def _holds_items(element: Tag) -> bool:
-    """A list or table of short items that is not a list of links nor furniture: content whose
-    lines are too short to count as paragraphs (ingredients, results, a schedule)."""
+    """A list or table of short items with next to no links, and not furniture: content whose
+    lines are too short to count as paragraphs (ingredients, results, a schedule). Lists of other
+    articles (linked headlines with teasers) and bylines (linked names) have links."""
     if _holds_no_story(element) or furniture_reason(element):
         return False
     if len(element.find_all(LIST_ITEM_TAGS, limit=MIN_LIST_ITEMS)) < MIN_LIST_ITEMS:
         return False
     text = sum(len(piece) for piece in element.stripped_strings)
     linked = sum(len(piece) for link in element.find_all("a") for piece in link.stripped_strings)
-    return linked < MAX_PARAGRAPH_LINK_SHARE * text
+    return linked <= MAX_ITEMS_LINK_SHARE * text
 
 
 def _heads_comments(element: Tag) -> bool:
@@ -568,14 +571,21 @@ def _paragraphs(soup: BeautifulSoup) -> list[tuple[Tag, int]]:
 
 
 def _comment_heading_position(holders: dict[int, Tag], lengths: dict[int, int], linked: dict[int, int]) -> int:
-    """Where, among the page's text blocks in order, a comment section's heading ("Comments are
-    now closed", "YOUR SAY") stands below a story's worth of text: the readers' words after it are
+    """Where, among the page's text blocks in order, a line opening a thread of readers' comments
+    ("Comments are now closed", "YOUR SAY") stands below a story's worth of text: the readers' words after it are
     no evidence of where the story is, however much of them there is. len(lengths) if none. A link
-    ("Comments" in a post's byline, pointing to its thread) is not a heading."""
+    ("Comments" in a post's byline, pointing to its thread) is not a heading, nor is a label in a
+    list or table ("Comments: 12" among a page's statistics)."""
     above = 0
     for position, (key, length) in enumerate(lengths.items()):
         heading_sized = above >= STORY_CHARS_ABOVE_COMMENTS and length <= COMMENT_HEADING_MAX_CHARS
-        if heading_sized and not linked[key] and bp.COMMENT_SECTION_START.match(normalize(holders[key].get_text(" "))):
+        holder = holders[key]
+        if (
+            heading_sized
+            and not linked[key]
+            and holder.name not in LABEL_TAGS
+            and bp.THREAD_OPENER.match(normalize(holder.get_text(" ")))
+        ):
             return position
         if length >= MIN_PARAGRAPH_CHARS:
             above += length
