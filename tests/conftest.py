@@ -12,6 +12,8 @@ from click.testing import CliRunner
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# Third-party pages and gold (benchmarks), beside the repository as in CI; never copied into it.
+SHARED_DATA = REPO.parent / "shared" / "data"
 
 
 @pytest.fixture(autouse=True)

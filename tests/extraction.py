@@ -1,11 +1,21 @@
 """Shared by the cleaner's quality gate (tests/test_clean_quality.py) and its benchmark
-(tests/bench/clean.py): pages flattened as a naive scraper saves them, and the Scrapinghub article
-extraction benchmark's own score (word 4-gram shingles, macro precision and recall)."""
+(tests/bench/clean.py): pages flattened as a naive scraper saves them, the Scrapinghub article
+extraction benchmark's own score (word 4-gram shingles, macro precision and recall), WCXB's word-F1,
+and loaders for the extraction sets under ../shared/data/article-extraction (third-party data, read
+where it lies, never copied into the repository), each taking a fixed sample."""
 
 from __future__ import annotations
 
+import gzip
+import html as html_module
+import json
+import math
 import re
 from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+from searcher.sources import decode
 
 TOKEN = re.compile(r"\w+")
 SPACE = re.compile(r"\s+")
@@ -76,3 +86,131 @@ def aeb_scores(predicted: dict[str, str], truth: dict[str, str]) -> dict[str, fl
     recall = sum(recalls) / len(recalls) if recalls else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"f1": f1, "precision": precision, "recall": recall, "accuracy": exact / max(len(truth), 1)}
+
+
+WORD = re.compile(r"\w+")
+
+
+def word_f1(outputs: dict[str, str], gold: dict[str, str]) -> dict[str, float]:
+    """WCXB's word-F1: lower-cased \\w+ tokens as multisets, per-page P/R/F1 averaged over pages; a
+    page whose gold is empty scores 1 when the output is empty too, else 0."""
+    precisions, recalls, f1s = [], [], []
+    for page, truth in gold.items():
+        true, pred = Counter(WORD.findall(truth.lower())), Counter(WORD.findall(outputs.get(page, "").lower()))
+        if not true:
+            score = 1.0 if not pred else 0.0
+            precisions.append(score)
+            recalls.append(score)
+            f1s.append(score)
+            continue
+        common = sum((true & pred).values())
+        precision = common / sum(pred.values()) if pred else 0.0
+        recall = common / sum(true.values())
+        precisions.append(precision)
+        recalls.append(recall)
+        f1s.append(2 * precision * recall / (precision + recall) if common else 0.0)
+    count = max(len(f1s), 1)
+    return {"f1": sum(f1s) / count, "precision": sum(precisions) / count, "recall": sum(recalls) / count}
+
+
+def fixed_sample(ids: list[str], size: int | None) -> list[str]:
+    """Every k-th id in sorted order, k the smallest step leaving at most `size`: the same pages
+    in every run."""
+    ids = sorted(ids)
+    return ids if not size or len(ids) <= size else ids[:: math.ceil(len(ids) / size)]
+
+
+def gunzip(path: Path) -> bytes:
+    return gzip.decompress(path.read_bytes())
+
+
+BLOCK_MARKERS = re.compile(r"<[phl]>")
+URL_LINE = re.compile(r"^\s*URL:[^\n]*\n")
+DRAGNET_COMMENTS = "!@#$%^&*()  COMMENTS"
+CLEANEVAL_WRAPPER = re.compile(r"^\s*<text [^>]*>|</text>\s*$")
+
+
+def cleaneval_gold(raw: str) -> str:
+    """CleanEval's gold without its URL line, notes and <p>/<h>/<l> block markers."""
+    raw = re.sub(r"<!--.*?-->", "", URL_LINE.sub("", raw.lstrip("\ufeff")), flags=re.S)
+    return " ".join(BLOCK_MARKERS.sub(" ", raw).split())
+
+
+def load_dragnet(root: Path, size: int | None) -> tuple[dict[str, str], dict[str, str]]:
+    """The test split (415 pages; R427 and R237 are stubs the WCEB study dropped too), gold cut
+    where its comments start."""
+    test = [n.strip() for n in (root / "test.txt").read_text().split() if n.strip() not in ("", "R427", "R237")]
+    pages, gold = {}, {}
+    for pid in fixed_sample(test, size):
+        pages[pid] = decode(gunzip(root / "HTML" / f"{pid}.html.gz"), html=True)
+        raw = (root / "Corrected" / f"{pid}.html.corrected.txt").read_text(encoding="utf-8", errors="replace")
+        gold[pid] = raw.split(DRAGNET_COMMENTS)[0].strip()
+    return pages, gold
+
+
+def load_cleaneval(root: Path, size: int | None) -> tuple[dict[str, str], dict[str, str]]:
+    """The final set's 681 pages with gold, the <text> wrapper taken off."""
+    final = root / "final"
+    ids = [p.stem for p in (final / "GoldStandard").glob("*.txt")]
+    pages, gold = {}, {}
+    for pid in fixed_sample(ids, size):
+        pages[pid] = CLEANEVAL_WRAPPER.sub("", decode(gunzip(final / "input" / f"{pid}.html.gz"), html=True))
+        raw = (final / "GoldStandard" / f"{pid}.txt").read_text(encoding="utf-8", errors="replace")
+        gold[pid] = cleaneval_gold(raw)
+    return pages, gold
+
+
+def load_cleanportaleval(root: Path, size: int | None) -> tuple[dict[str, str], dict[str, str]]:
+    ids = [p.stem for p in (root / "GoldStandard").glob("*.txt")]
+    pages, gold = {}, {}
+    for pid in fixed_sample(ids, size):
+        pages[pid] = decode(gunzip(root / "input" / f"{pid}.html.gz"), html=True)
+        raw = (root / "GoldStandard" / f"{pid}.txt").read_text(encoding="utf-8", errors="replace")
+        gold[pid] = cleaneval_gold(raw)
+    return pages, gold
+
+
+def markup_text(markup: str) -> str:
+    markup = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", markup)
+    return " ".join(html_module.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
+
+
+def load_readability(root: Path, size: int | None) -> tuple[dict[str, str], dict[str, str]]:
+    """Mozilla Readability's 130 test pages, gold the text of its expected output."""
+    cases = [c.name for c in (root / "test-pages").iterdir() if (c / "expected.html").is_file()]
+    pages, gold = {}, {}
+    for case in fixed_sample(cases, size):
+        folder = root / "test-pages" / case
+        pages[case] = decode(gunzip(folder / "source.html.gz"), html=True)
+        gold[case] = markup_text((folder / "expected.html").read_text(encoding="utf-8"))
+    return pages, gold
+
+
+def wcxb_loader(kinds: set[str] | None, exclude: set[str] = frozenset()) -> Callable:
+    """WCXB dev pages of the page kinds given (None: every kind not excluded)."""
+
+    def load(root: Path, size: int | None) -> tuple[dict[str, str], dict[str, str]]:
+        meta = json.loads((root / "metadata.json").read_text(encoding="utf-8"))
+        ids = [
+            i for i, m in meta.items() if (kinds is None or m["page_type"] in kinds) and m["page_type"] not in exclude
+        ]
+        pages, gold = {}, {}
+        for pid in fixed_sample(ids, size):
+            pages[pid] = decode(gunzip(root / "html" / f"{pid}.html.gz"), html=True)
+            truth = json.loads((root / "ground-truth" / f"{pid}.json").read_text(encoding="utf-8"))
+            gold[pid] = truth["ground_truth"].get("main_content") or ""
+        return pages, gold
+
+    return load
+
+
+# name: (folder under article-extraction, loader, what the pages are)
+WORD_F1_SETS = {
+    "dragnet": ("dragnet", load_dragnet, "test split, gold without comments"),
+    "cleaneval": ("cleaneval", load_cleaneval, "final set, pages of all kinds from 2007"),
+    "readability": ("readability", load_readability, "Mozilla Readability's test pages"),
+    "cleanportaleval": ("cleanportaleval", load_cleanportaleval, "four news portals"),
+    "wcxb-dev articles": ("wcxb-dev", wcxb_loader({"article"}), "2025-26 article pages"),
+    "wcxb-dev forums": ("wcxb-dev", wcxb_loader({"forum"}), "forum threads (the thread is the content)"),
+    "wcxb-dev other": ("wcxb-dev", wcxb_loader(None, {"article", "forum"}), "service, listing, product, ..."),
+}

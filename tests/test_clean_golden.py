@@ -60,3 +60,69 @@ def test_clean_command_says_when_a_page_has_no_story(runner):
     machine = runner.invoke(cli, ["clean", "--json", page])
     assert json.loads(machine.stdout)["story_found"] is False
     assert {d["reason"] for d in json.loads(machine.stdout)["dropped"]} >= {"navigation", "page footer"}
+
+
+# --- the failure shapes of pages the cleaner was never tuned on, each with its golden page ------
+
+
+def test_an_unclosed_title_is_the_headline_not_the_page_source():
+    result = cleaned(GOLDEN / "unclosed-title.html")
+    assert result.title == "Council approves new tram line"
+    assert result.body.startswith("The city council voted on Tuesday")
+
+
+def test_a_story_inside_an_unknown_tag_in_the_head_is_the_body():
+    result = cleaned(GOLDEN / "head-story.html")
+    assert len(result.paragraphs) == 3 and "environment agency" in result.body
+
+
+def test_a_list_of_other_headlines_after_the_story_is_dropped():
+    result = cleaned(GOLDEN / "related-headlines.html")
+    for headline in ("Other news", "Goalkeeper ruled out", "More articles in Soccer", "Don't Miss", "Fans vote"):
+        assert headline not in result.body
+    assert result.body.endswith("talks with two other senior players were going well.")
+
+
+def test_a_subheading_that_reads_like_a_related_list_stays_when_prose_follows():
+    page = (GOLDEN / "related-headlines.html").read_text(encoding="utf-8")
+    lead = "<p>Other news:</p>"
+    page = page.replace(lead, f"{lead}<p>The goalkeeper, he said, would miss the first month of the season.</p>")
+    body = clean(SourceDocument("p", Path("p.html"), "html", page)).body
+    assert "Other news:\nThe goalkeeper, he said" in body
+
+
+def test_a_comment_thread_without_a_widget_is_dropped():
+    result = cleaned(GOLDEN / "comment-thread.html")
+    for comment in ("Comments are now closed", "Stephen B:", "Margaret T:", "YOUR SAY", "Must be Registered", "Anne:"):
+        assert comment not in result.body
+    assert result.body.endswith("Mobile library routes are not affected.")
+
+
+def test_a_long_comment_thread_is_never_kept_instead_of_the_story():
+    page = (GOLDEN / "comment-thread.html").read_text(encoding="utf-8")
+    start, end = page.index("<p>Stephen B:"), page.index("<h4>YOUR SAY")
+    page = page[:start] + page[start:end] * 8 + page[end:]  # the readers' words outweigh the story 8 to 1
+    body = clean(SourceDocument("p", Path("p.html"), "html", page)).body
+    assert body.startswith("The county's twelve libraries") and "Stephen B:" not in body
+
+
+@pytest.mark.parametrize("name", ["related-headlines.html", "comment-thread.html"])
+def test_text_mode_drops_the_same_lists_and_threads(name: str):
+    from extraction import flatten
+
+    html = cleaned(GOLDEN / name)
+    text = clean(SourceDocument("p", Path("p.txt"), "text", flatten((GOLDEN / name).read_text(encoding="utf-8"))))
+    assert text.paragraphs == html.paragraphs
+
+
+def test_a_recipes_ingredients_and_answers_beside_its_method_are_kept():
+    body = cleaned(GOLDEN / "recipe.html").body
+    for line in ("250 g red lentils", "Juice of 1 lemon", "Soften the onion", "Can I freeze it?", "if the stock is."):
+        assert line in body
+    assert "More soups" not in body and "Home" not in body
+
+
+def test_a_table_of_results_beside_the_report_is_kept():
+    result = cleaned(GOLDEN / "results-table.html")
+    assert {"Amy Clarke", "21:04", "Moor Runners"} <= set(result.paragraphs)
+    assert "Fixtures" not in result.body

@@ -29,6 +29,7 @@ def classify(
     reasons = [drop_reason(block) for block in blocks]
     _drop_comment_runs(blocks, reasons)
     _drop_comment_section(blocks, reasons)
+    _drop_related_sections(blocks, reasons)
     if page_like:
         start = crop_to_story(blocks, reasons)
         headline = headline_above(blocks, reasons, start) if not title else None
@@ -183,6 +184,37 @@ def _drop_comment_section(blocks: list[Block], reasons: list[str | None]) -> Non
                 reasons[j] = reasons[j] or "comment section"
             return
         above += max(prose[i], 0)
+
+
+def _drop_related_sections(blocks: list[Block], reasons: list[str | None]) -> None:
+    """Drops each list of other articles' headlines ("Other news:", "More articles in Soccer",
+    "Don't Miss") below a story's worth of prose: the heading, then every block after it that
+    reads as a headline (no sentence's end), up to the next prose. A heading with prose right
+    below it ("More from the minister" above a paragraph) is the story's own subheading."""
+    prose = [story_value(block) if reason is None else 0 for block, reason in zip(blocks, reasons, strict=True)]
+    needed = min(bp.STORY_WORDS_ABOVE_COMMENTS, sum(max(value, 0) for value in prose) / 2)
+    above, i = 0, 0
+    while i < len(blocks):
+        if reasons[i] is None and above >= needed and _heads_related(blocks[i].text):
+            end = i + 1
+            while end < len(blocks) and (reasons[end] is not None or _reads_as_headline(blocks[end].text)):
+                end += 1
+            if any(reasons[j] is None for j in range(i + 1, end)):
+                for j in range(i, end):
+                    reasons[j] = reasons[j] or "related link"
+                i = end
+                continue
+        above += max(prose[i], 0)
+        i += 1
+
+
+def _heads_related(text: str) -> bool:
+    return text.count(" ") < bp.RELATED_HEADING_MAX_WORDS and bool(bp.RELATED_SECTION.match(text))
+
+
+def _reads_as_headline(text: str) -> bool:
+    """Another article's headline: short, not closed like a sentence."""
+    return text.count(" ") < bp.HEADLINE_MAX_WORDS and not bp.SENTENCE_CLOSE.search(text)
 
 
 def _opens_comments(blocks: list[Block], reasons: list[str | None], i: int) -> bool:

@@ -34,16 +34,22 @@ from searcher.clean.rules import (
     BLOCK_TAGS,
     CLIMB_GAIN,
     CLIMB_LEVELS,
+    COMMENT_HEADING_MAX_CHARS,
     COMMENT_HEADING_PIECES,
     CONTENT_CLASS,
     DATE_META,
     DECLARED_BODY_SHARE,
     FURNITURE_CLASS,
     FURNITURE_TAGS,
+    HEAD_ELEMENTS,
     INVISIBLE_SET,
     INVISIBLE_SKIPPED,
+    LABEL_TAGS,
+    LIST_ITEM_TAGS,
+    MAX_ITEMS_LINK_SHARE,
     MAX_PARAGRAPH_LINK_SHARE,
     MIN_DECLARED_WORDS,
+    MIN_LIST_ITEMS,
     MIN_PARAGRAPH_CHARS,
     MODIFIED_META,
     NEVER_REMOVED,
@@ -53,6 +59,7 @@ from searcher.clean.rules import (
     PUBLISHED_META,
     SIBLING_PARAGRAPH_CHARS,
     SIBLING_SHARE,
+    STORY_CHARS_ABOVE_COMMENTS,
     TITLE_SEPARATORS,
 )
 from searcher.models import DroppedBlock
@@ -74,6 +81,8 @@ MAX_DEPTH = 1000
 # (Attributes as one greedy group: a lazy one, to capture a closing "/", took 5 times as long.)
 TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)([^>]*)>")
 TITLE_TAG = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+TITLE_OPEN = re.compile(r"<title\b[^>]*>", re.IGNORECASE)
+TITLE_CLOSE = re.compile(r"</title\s*>", re.IGNORECASE)
 INVISIBLE_BLOCKS = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 VOID_TAGS = {
     "area",
@@ -116,7 +125,8 @@ def html_blocks(html: str) -> Page:
         # read as HTML all the same, and a warning is no use to someone indexing a folder.
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
-        soup = parse(html)
+        soup = parse(close_title(html))
+    _move_head_content_to_body(soup)
     head = survey(soup)
     site_name = head.meta("property", "og:site_name")
     title = page_title(head, site_name)
@@ -140,6 +150,38 @@ def html_blocks(html: str) -> Page:
         dropped.extend(DroppedBlock(block.text, "not the story (the page declares its text)") for block in blocks)
         blocks = text_blocks(declared)
     return Page(title, blocks, dates, url, site_name, tuple(dropped))
+
+
+def close_title(html: str) -> str:
+    """The page with an unclosed <title> closed where its text ends (at the next tag): a parser
+    reads everything after an unclosed <title> as its text, the whole page's source included."""
+    opened = TITLE_OPEN.search(html)
+    if opened is None or TITLE_CLOSE.search(html, opened.end()):
+        return html
+    end = html.find("<", opened.end())
+    end = len(html) if end < 0 else end
+    return f"{html[:end]}</title>{html[end:]}"
+
+
+def _move_head_content_to_body(soup: BeautifulSoup) -> None:
+    """Elements a <head> cannot hold (a story inside an unknown tag on a page without <body>)
+    are moved to the body, where a browser shows them; the head is never read as text."""
+    head = soup.head
+    if head is None:
+        return
+    misplaced = [
+        child
+        for child in head.contents
+        if isinstance(child, Tag) and child.name not in HEAD_ELEMENTS and child.get_text(strip=True)
+    ]
+    if not misplaced:
+        return
+    body = soup.body
+    if body is None:
+        body = soup.new_tag("body")
+        head.insert_after(body)
+    for element in reversed(misplaced):
+        body.insert(0, element.extract())
 
 
 def parse(html: str) -> BeautifulSoup:
@@ -459,26 +501,52 @@ def content_root(soup: BeautifulSoup) -> Tag:
 
 def _with_siblings(soup: BeautifulSoup, root: Tag, totals: dict[int, int]) -> Tag:
     """The container joined by its siblings that hold story too (Readability's sibling step): a
-    lead paragraph above the story's box, a last paragraph below it. They are moved, in page
-    order, into a new element standing where the container stood."""
+    lead paragraph above the story's box, a last paragraph below it, and lists and tables of short
+    items beside it (a recipe's ingredients, a race's results: too short to count as paragraphs).
+    They are moved, in page order, into a new element standing where the container stood."""
     if not isinstance(root.parent, Tag) or root.name in ("body", "html"):
         return root
     own = totals.get(id(root), 0)
-    joined, seen_root = [], False
+    siblings, seen_root = [], False
     for sibling in (s for s in root.parent.contents if isinstance(s, Tag)):
         if sibling is root:
             seen_root = True
         elif seen_root and _heads_comments(sibling):
             break  # below a "Comments" heading are readers' words, however story-like
-        if sibling is root or _holds_story(sibling, totals.get(id(sibling), 0), own):
-            joined.append(sibling)
-    if len(joined) == 1:
+        siblings.append(sibling)
+    joined = [s is root or _holds_story(s, totals.get(id(s), 0), own) for s in siblings]
+    at = next(i for i, s in enumerate(siblings) if s is root)
+    for step in (-1, 1):  # outwards from the container, while each next box is joined or items
+        i = at + step
+        while 0 <= i < len(siblings) and (joined[i] or _is_empty(siblings[i]) or _holds_items(siblings[i])):
+            joined[i] = joined[i] or not _is_empty(siblings[i])
+            i += step
+    if sum(joined) == 1:
         return root
     container = soup.new_tag("div")
     root.insert_before(container)
-    for element in joined:
-        container.append(element.extract())
+    for element, join in zip(siblings, joined, strict=True):
+        if join:
+            container.append(element.extract())
     return container
+
+
+def _is_empty(element: Tag) -> bool:
+    """A box without text (a spacer, a rule, an image): no reason to stop looking beyond it."""
+    return next(element.stripped_strings, None) is None
+
+
+def _holds_items(element: Tag) -> bool:
+    """A list or table of short items with next to no links, and not furniture: content whose
+    lines are too short to count as paragraphs (ingredients, results, a schedule). Lists of other
+    articles (linked headlines with teasers) and bylines (linked names) have links."""
+    if _holds_no_story(element) or furniture_reason(element):
+        return False
+    if len(element.find_all(LIST_ITEM_TAGS, limit=MIN_LIST_ITEMS)) < MIN_LIST_ITEMS:
+        return False
+    text = sum(len(piece) for piece in element.stripped_strings)
+    linked = sum(len(piece) for link in element.find_all("a") for piece in link.stripped_strings)
+    return linked <= MAX_ITEMS_LINK_SHARE * text
 
 
 def _heads_comments(element: Tag) -> bool:
@@ -520,14 +588,38 @@ def _paragraphs(soup: BeautifulSoup) -> list[tuple[Tag, int]]:
         linked[id(holder)] = linked.get(id(holder), 0) + (size if in_link else 0)
         holders[id(holder)] = holder
     furniture: dict[int, bool] = {}
+    comments_from = _comment_heading_position(holders, lengths, linked)
     return [
         (holders[key], length)
-        for key, length in lengths.items()
-        if length >= MIN_PARAGRAPH_CHARS
+        for position, (key, length) in enumerate(lengths.items())
+        if position < comments_from
+        and length >= MIN_PARAGRAPH_CHARS
         and linked[key] < MAX_PARAGRAPH_LINK_SHARE * length
         and holders[key].name not in PAGE_LEVELS
         and not _inside_furniture(holders[key], furniture)
     ]
+
+
+def _comment_heading_position(holders: dict[int, Tag], lengths: dict[int, int], linked: dict[int, int]) -> int:
+    """Where, among the page's text blocks in order, a line opening a thread of readers' comments
+    ("Comments are now closed", "YOUR SAY") stands below a story's worth of text: the readers' words after it are
+    no evidence of where the story is, however much of them there is. len(lengths) if none. A link
+    ("Comments" in a post's byline, pointing to its thread) is not a heading, nor is a label in a
+    list or table ("Comments: 12" among a page's statistics)."""
+    above = 0
+    for position, (key, length) in enumerate(lengths.items()):
+        heading_sized = above >= STORY_CHARS_ABOVE_COMMENTS and length <= COMMENT_HEADING_MAX_CHARS
+        holder = holders[key]
+        if (
+            heading_sized
+            and not linked[key]
+            and holder.name not in LABEL_TAGS
+            and bp.THREAD_OPENER.match(normalize(holder.get_text(" ")))
+        ):
+            return position
+        if length >= MIN_PARAGRAPH_CHARS:
+            above += length
+    return len(lengths)
 
 
 def _holds_no_story(element: Tag) -> bool:

@@ -168,6 +168,15 @@ LIST_ITEM = re.compile(
 )
 # "... on/to/zu “the post's title”", in a comment section's WordPress heading.
 _ABOUT = r"(?:to|on|zu|auf|f[üu]r|sur|à|a|para|en|do|na)"
+# Lines that open a thread of readers' comments on a news site, with no widget's markup around
+# them: "Comments are now closed for this story", "YOUR SAY", "Must be Registered to Respond".
+_THREAD_OPENER = r"""(?:comments?\s+(?:are\s+)?(?:now\s+)?closed
+            (?:\s+(?:for|on)\s+this\s+(?:story|article|post|entry))?\.?
+        |(?:have\s+)?your\s+say|talkback|reader\s+(?:reactions|responses|views)
+        |(?:you\s+)?must\s+be\s+(?:registered|logged\s+in|signed\s+in)\s+to\s+(?:respond|comment|reply|post)\.?)"""
+# On an HTML page, the text below such a line never counts towards finding the story's container.
+# (Only these: "9 Comments" or "Join the conversation" head a forum's thread, which is its content.)
+THREAD_OPENER = re.compile(rf"^{_THREAD_OPENER}\s*:?\s*$", re.IGNORECASE | re.VERBOSE)
 # The heading of a comment section; what follows it is comments, once a story's worth of prose
 # (this many words, or half the page's) lies above it (English, German, French, Spanish, Polish, Portuguese headings).
 COMMENT_SECTION_START = re.compile(
@@ -177,6 +186,7 @@ COMMENT_SECTION_START = re.compile(
         |(?:one|an?|eine?|un[ae]?|uma?|jeden)\s+(?:thought|response|reply|comment|antwort|gedanke|kommentar|reaktion|commentaire
             |r[ée]ponse|comentario|respuesta|coment[áa]rio|komentarz|odpowied[źz])\s+{_ABOUT}\s+[“"„«'‘‚].*
         |(?:top\s+rated|newest|latest|recent|reader)\s+comments
+        |{_THREAD_OPENER}
         |comments?(?:\s*\(\d+\))?|leave\s+a\s+(?:comment|reply)|post\s+a\s+comment|add\s+(?:a\s+|your\s+)?comment
         |join\s+the\s+(?:conversation|discussion)|what\s+do\s+you\s+think\??|show\s+comments
         |kommentare?(?:\s*\(\d+\))?|schreibe?\s+einen\s+kommentar|kommentar\s+(?:schreiben|verfassen|abgeben)
@@ -185,6 +195,24 @@ COMMENT_SECTION_START = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 STORY_WORDS_ABOVE_COMMENTS = 150
+# The same in characters, for finding the story's container (about 150 words of news prose).
+STORY_CHARS_ABOVE_COMMENTS = 800
+# A comment section's heading is a short piece of text: at most this many characters.
+COMMENT_HEADING_MAX_CHARS = 80
+
+# The heading of a list of other articles below (or beside) the story: "Other news:", "More
+# articles in Soccer", "Don't Miss", "You may also like". What follows it, while it reads as
+# headlines (no sentence's end), goes with it, once a story's worth of prose lies above.
+RELATED_SECTION = re.compile(
+    r"""^(?:(?:other|more|latest|top|related|recent|popular|further)\s+(?:news|stories|articles|headlines|posts|reads?|coverage)
+            (?:\s+(?:in|from|on|about)\s+\S+(?:\s+\S+){0,3})?
+        |more\s+(?:in|from|on)\s+\S+(?:\s+\S+){0,3}|don'?t\s+miss(?:\s+(?:this|these))?|internal\s+links|elsewhere\s+on\s+\S+(?:\s+\S+){0,3}
+        |you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy|be\s+interested\s+in)|recommended(?:\s+for\s+you)?
+        |(?:what\s+to\s+)?read\s+next|popular\s+now|most\s+(?:read|popular|viewed|shared)(?:\s+(?:stories|articles|today))?
+        |in\s+other\s+news|also\s+in\s+the\s+news)\s*[:»›>]?\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+RELATED_HEADING_MAX_WORDS = 8
 # How many dropped blocks (captions, credits, datelines) may sit between a headline and its story.
 HEADLINE_LOOKBACK = 4
 
@@ -208,6 +236,9 @@ INVISIBLE_TAGS = [
     "textarea",
 ]
 INVISIBLE_SET = set(INVISIBLE_TAGS)
+# What an HTML <head> may hold; anything else there (a story inside an unknown tag, on a page with
+# no <body>) is content a browser shows, and is read as the body's.
+HEAD_ELEMENTS = frozenset({"title", "meta", "link", "script", "style", "base", "noscript", "template", "object"})
 # Of those, the ones lxml's builder need not build: the head holds the page's metadata.
 INVISIBLE_SKIPPED = INVISIBLE_SET - {"head"}
 BLOCK_TAGS = {
@@ -266,6 +297,16 @@ CLIMB_LEVELS = 3
 # itself a paragraph this long.
 SIBLING_SHARE = 0.2
 SIBLING_PARAGRAPH_CHARS = 80
+# A sibling next to the story's container joins it when it holds a list or table of at least this
+# many items with at most a tenth of its text in links: a list of other articles (linked headlines
+# over their teasers) or a byline (linked names) has more, and joined them cost 0.007 of word-F1 on
+# the Readability pages when half was allowed.
+LIST_ITEM_TAGS = ["li", "tr", "dt"]
+MIN_LIST_ITEMS = 3
+MAX_ITEMS_LINK_SHARE = 0.1
+# Elements that label a value in a list or table ("Comments: 12" among a page's statistics): never
+# a comment section's heading.
+LABEL_TAGS = frozenset({"dt", "dd", "li", "td", "th"})
 # The page itself, above any container: never a paragraph, nor where a climb for the story goes.
 PAGE_LEVELS = frozenset({"body", "html", "[document]"})
 # A comment section's heading box holds at most this many pieces of text ("12", "Comments").

@@ -7,6 +7,11 @@ Data (each skipped when absent), under --data (default ../shared/data):
   trafilatura's own evaluation does: exact snippet presence, counts summed over pages (micro).
 - news-html/trafilatura-eval-pages-with-comments.json: comment snippets of 142 of those pages; a
   leak is a comment snippet found in the output of a page whose article text is otherwise found.
+- article-extraction/{dragnet (test split), cleaneval (final), readability, cleanportaleval,
+  wcxb-dev (articles; forums and the other page kinds reported apart)}: pages with their gold main
+  text; scored by word-F1 as WCXB computes it: lower-cased \\w+ tokens as multisets, per page F1
+  (an empty gold scores 1 for an empty output, else 0), averaged over pages. Dragnet's gold is cut
+  where its comments start (comments are not content).
 - reuters21578: 1,000 newswire stories (hard-wrapped lines) saved as text: the share of their words
   text mode keeps (all of it is story).
 
@@ -16,7 +21,10 @@ visible text, one block per line, as a naive scraper saves it: the seeds' situat
 missing). Time is cleaning only (pages are read and decoded before the clock starts), one process;
 each system's fastest of --rounds passes (default 3), the systems taking turns pass by pass.
 
-    python tests/bench/clean.py [--data ../shared/data] [--limit N] [--json FILE]
+    python tests/bench/clean.py [--data ../shared/data] [--sample N] [--sets a,b] [--json FILE]
+
+--sample N takes a fixed sample of each set: every k-th page in id order, k the smallest step that
+leaves at most N pages (the same pages in every run, so two runs compare page for page).
 """
 
 from __future__ import annotations
@@ -35,7 +43,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent.parent))
 sys.path.insert(0, str(HERE.parent))
 from common import table, write_json  # noqa: E402
-from extraction import SPACE, aeb_scores, flatten, full_text  # noqa: E402
+from extraction import SPACE, WORD_F1_SETS, aeb_scores, fixed_sample, flatten, full_text, word_f1  # noqa: E402
 
 from searcher.clean import clean  # noqa: E402
 from searcher.models import SourceDocument  # noqa: E402
@@ -128,16 +136,18 @@ def run(extract: Extractor, inputs: dict[str, str]) -> tuple[dict[str, str], flo
     return outputs, time.perf_counter() - started
 
 
-def load_aeb(root: Path, limit: int | None) -> tuple[dict[str, str], dict[str, str]]:
+def load_aeb(root: Path, limit: int | None, size: int | None = None) -> tuple[dict[str, str], dict[str, str]]:
     truth = json.loads((root / "ground-truth.json").read_text(encoding="utf-8"))
-    ids = sorted(truth)[:limit]
+    ids = fixed_sample(list(truth), size)[:limit]
     pages = {i: gzip.decompress((root / "html" / f"{i}.html.gz").read_bytes()).decode("utf-8") for i in ids}
     return pages, {i: truth[i]["articleBody"] for i in ids}
 
 
-def load_trafilatura_eval(root: Path, limit: int | None) -> tuple[dict[str, str], dict[str, dict]]:
+def load_trafilatura_eval(
+    root: Path, limit: int | None, size: int | None = None
+) -> tuple[dict[str, str], dict[str, dict]]:
     annotations = json.loads((root / "evaldata.json").read_text(encoding="utf-8"))
-    urls = sorted(annotations)[:limit]
+    urls = fixed_sample(list(annotations), size)[:limit]
     pages = {
         u: decode(gzip.decompress((root / "html" / f"{annotations[u]['file']}.gz").read_bytes()), html=True)
         for u in urls
@@ -199,6 +209,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--limit", type=int, help="Only the first N pages of each set (a quick look).")
+    parser.add_argument("--sample", type=int, help="A fixed sample of at most N pages per set (see above).")
+    parser.add_argument("--sets", help="Comma-separated set names to run (default: all); e.g. aeb,dragnet.")
     parser.add_argument("--rounds", type=int, default=3, help="Passes per system; speed is the fastest.")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
@@ -207,8 +219,15 @@ def main() -> None:
     speed = ["pages/s", "MB/s", "pages/s vs trafilatura"]
 
     aeb = args.data / "article-extraction" / "scrapinghub-aeb"
-    if (aeb / "ground-truth.json").exists():
-        pages, truth = load_aeb(aeb, args.limit)
+    wanted = set(args.sets.split(",")) if args.sets else None
+
+    def chosen(name: str) -> bool:
+        return wanted is None or name in wanted
+
+    if not chosen("aeb"):
+        pass
+    elif (aeb / "ground-truth.json").exists():
+        pages, truth = load_aeb(aeb, args.limit, args.sample)
         results = measure(pages, lambda outputs: aeb_scores(outputs, truth), with_title=False, rounds=args.rounds)
         print(f"scrapinghub-aeb: {len(pages)} pages; 4-gram shingle P/R macro, F1 of the means")
         print(
@@ -219,8 +238,10 @@ def main() -> None:
         print(f"skipped scrapinghub-aeb: nothing at {aeb}")
 
     evaluation = args.data / "article-extraction" / "trafilatura-eval"
-    if (evaluation / "evaldata.json").exists():
-        pages, annotations = load_trafilatura_eval(evaluation, args.limit)
+    if not chosen("trafilatura-eval"):
+        pass
+    elif (evaluation / "evaldata.json").exists():
+        pages, annotations = load_trafilatura_eval(evaluation, args.limit, args.sample)
         results = measure(
             pages, lambda outputs: snippet_scores(outputs, annotations), with_title=True, rounds=args.rounds
         )
@@ -237,8 +258,26 @@ def main() -> None:
         report["trafilatura_eval"] = _without_outputs(results)
     else:
         print(f"skipped trafilatura-eval: nothing at {evaluation}")
+    for name, (folder, load, about) in WORD_F1_SETS.items():
+        root = args.data / "article-extraction" / folder
+        if not chosen(name.split()[0]) and not chosen(name):
+            continue
+        if not root.is_dir():
+            print(f"skipped {name}: nothing at {root}")
+            continue
+        pages, gold = load(root, args.sample)
+        pages = dict(list(pages.items())[: args.limit])
+        results = measure(
+            pages, lambda outputs, gold=gold: word_f1(outputs, gold), with_title=False, rounds=args.rounds
+        )
+        print()
+        print(f"{name}: {len(pages)} pages ({about}); word-F1 per page, averaged")
+        print(table(["system", "F1", "P", "R", *speed], rows(results, ["f1", "precision", "recall"])))
+        report[name] = _without_outputs(results)
     newswire = args.data / "reuters21578"
-    if sorted(newswire.glob("*.sgm")):
+    if not chosen("newswire"):
+        pass
+    elif sorted(newswire.glob("*.sgm")):
         report["newswire_text"] = newswire_kept(sorted(newswire.glob("*.sgm"))[0], args.limit or NEWSWIRE_STORIES)
         r = report["newswire_text"]
         print()
