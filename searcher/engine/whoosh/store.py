@@ -19,7 +19,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -292,12 +292,25 @@ def taxonomy_descriptions(location: IndexLocation) -> dict[str, str]:
 
 
 def taxonomy_children(location: IndexLocation) -> dict[str, list[str]]:
-    """Each topic of the taxonomy copy with the topics directly under it (a topic's `parent`)."""
+    """Each topic of the taxonomy copy with the topics directly under it (a topic's `parent`).
+
+    Read once per copy (its path, size and mtime): every search widens its topic clauses with it,
+    and parsing the default taxonomy's TOML took 3.4 ms, a fifth of a whole search."""
+    copy = location.generation / TAXONOMY_FILE
+    try:
+        stat = copy.stat()
+    except OSError:
+        return {}
+    return _children_of_copy(str(copy), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _children_of_copy(path: str, size: int, mtime_ns: int) -> dict[str, list[str]]:
     from searcher.enrich.topics import children_in
 
     try:
-        return children_in((location.generation / TAXONOMY_FILE).read_text(encoding="utf-8"))
-    except OSError:
+        return children_in(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
         return {}
 
 
