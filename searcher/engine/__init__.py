@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from searcher.engine.base import DocumentWriter, Engine, Generation, Match, Matches
-from searcher.engine.opensearch.connection import is_engine_url
 from searcher.engine.query import SearchQuery
 
 __all__ = ["DocumentWriter", "Engine", "Generation", "Match", "Matches", "SearchQuery", "close_engines", "open_engine"]
@@ -19,11 +18,19 @@ __all__ = ["DocumentWriter", "Engine", "Generation", "Match", "Matches", "Search
 def open_engine(index: Path | str) -> Engine:
     """The engine holding the index at `index`: a folder is the Whoosh engine's, an engine URL
     (`opensearch://host:port/name`, `opensearchs://` with TLS) an OpenSearch cluster's."""
-    if isinstance(index, str) and is_engine_url(index):
+    if isinstance(index, str) and "://" in index and _is_engine_url(index):
         return _cluster_engine(index)
     from searcher.engine.whoosh import WhooshEngine
 
     return WhooshEngine(Path(index))
+
+
+def _is_engine_url(text: str) -> bool:
+    # Imported only for a URL: the OpenSearch package (its mapping, DSL and client) cost a plain
+    # Whoosh search 50 ms of start-up when imported with this module.
+    from searcher.engine.opensearch.connection import is_engine_url
+
+    return is_engine_url(text)
 
 
 # One engine (one client and its connection pool) per URL and process: a batch of searches reuses it.

@@ -181,19 +181,3 @@ def _check_tree(topics: tuple[Topic, ...], path: Path) -> None:
                 raise TaxonomyError(f"taxonomy {path}: topic {topic.name!r} is under itself (a loop of parents)")
             seen.add(current)
             current = parents[current]
-
-
-def children_in(taxonomy_text: str) -> dict[str, list[str]]:
-    """Each topic of a taxonomy file's text with the topics directly under it (a topic's `parent`),
-    read leniently: an index's copy that cannot be read widens nothing."""
-    import tomllib
-
-    try:
-        data = tomllib.loads(taxonomy_text)
-    except ValueError:
-        return {}
-    children: dict[str, list[str]] = {}
-    for t in data.get("topic", []):
-        if isinstance(t, dict) and isinstance(t.get("name"), str) and isinstance(t.get("parent"), str):
-            children.setdefault(t["parent"].strip().lower(), []).append(t["name"].strip().lower())
-    return children

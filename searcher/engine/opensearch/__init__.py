@@ -260,7 +260,7 @@ class OpenSearchEngine:
     @contextmanager
     def _topic_hierarchy(self) -> Iterator[None]:
         """Topic clauses translated with the index's taxonomy, so they take in the topics under them."""
-        from searcher.enrich.topics import children_in
+        from searcher.engine.hierarchy import children_in
 
         generation = self.active()
         children = children_in(generation._taxonomy_text()) if generation else {}  # noqa: SLF001 - same package

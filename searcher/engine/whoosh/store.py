@@ -306,7 +306,7 @@ def taxonomy_children(location: IndexLocation) -> dict[str, list[str]]:
 
 @lru_cache(maxsize=8)
 def _children_of_copy(path: str, size: int, mtime_ns: int) -> dict[str, list[str]]:
-    from searcher.enrich.topics import children_in
+    from searcher.engine.hierarchy import children_in
 
     try:
         return children_in(Path(path).read_text(encoding="utf-8"))
