@@ -19,3 +19,11 @@ def children_in(taxonomy_text: str) -> dict[str, list[str]]:
         if isinstance(t, dict) and isinstance(t.get("name"), str) and isinstance(t.get("parent"), str):
             children.setdefault(t["parent"].strip().lower(), []).append(t["name"].strip().lower())
     return children
+
+
+def topics_under(children: dict[str, list[str]], name: str) -> list[str]:
+    """The topic and every topic under it, nearest first: what a filter on the topic matches."""
+    found = [name]
+    for current in found:
+        found.extend(child for child in children.get(current, []) if child not in found)
+    return found

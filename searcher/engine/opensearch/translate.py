@@ -15,7 +15,7 @@ from contextvars import ContextVar
 from datetime import date
 
 from searcher.analysis import fold
-from searcher.engine import places
+from searcher.engine import hierarchy, places
 from searcher.engine import query as q
 from searcher.engine.opensearch.mapping import TITLE_BOOST
 from searcher.engine.query import TEXT_FIELDS
@@ -32,10 +32,7 @@ TOPIC_CHILDREN: ContextVar[dict[str, list[str]]] = ContextVar("topic_children", 
 
 def topics_under(name: str) -> list[str]:
     """The topic and every topic under it in the taxonomy of the request being translated."""
-    children, found = TOPIC_CHILDREN.get(), [name]
-    for current in found:
-        found.extend(c for c in children.get(current, []) if c not in found)
-    return found
+    return hierarchy.topics_under(TOPIC_CHILDREN.get(), name)
 
 
 def to_dsl(node: q.Query) -> dict | None:

@@ -26,6 +26,7 @@ from whoosh.searching import Searcher
 from searcher.analysis import news_analyzer
 from searcher.engine import query as q
 from searcher.engine.base import Match, Matches
+from searcher.engine.hierarchy import topics_under
 from searcher.engine.whoosh import bounds, ranking, store
 from searcher.engine.whoosh.docsets import count_matches, docset
 from searcher.engine.whoosh.spelling import suggest
@@ -424,10 +425,7 @@ def _with_subtopics(index_root: Path, options: SearchOptions) -> tuple[Callable[
     children = store.taxonomy_children(store.locate(index_root))
 
     def under(name: str) -> list[str]:
-        found = [name]
-        for current in found:
-            found.extend(c for c in children.get(current, []) if c not in found)
-        return found
+        return topics_under(children, name)
 
     def widen(node: wq.Query) -> wq.Query:
         if isinstance(node, wq.Term) and node.fieldname == "topics" and node.text in children:
