@@ -35,6 +35,9 @@ MODEL_NUMBER_SCRIPT = (
     " return letter && digit;"
 )
 
+# The analyzer up to stopwords and stemming: the words as written, split and folded as searcher's own.
+SURFACE_FILTERS = ["model_numbers_whole", "split_compounds", "drop_possessive", "drop_apostrophes", "lowercase",
+                   "asciifolding"]  # fmt: skip
 ANALYSIS = {
     "tokenizer": {"news_words": {"type": "pattern", "pattern": f"{SPACED_MODEL}|{WORD}", "group": 0}},
     "filter": {
@@ -63,31 +66,10 @@ ANALYSIS = {
         "news": {
             "type": "custom",
             "tokenizer": "news_words",
-            "filter": [
-                "model_numbers_whole",
-                "split_compounds",
-                "drop_possessive",
-                "drop_apostrophes",
-                "lowercase",
-                "asciifolding",
-                "news_stopwords",
-                "news_min_length",
-                "porter_stem",
-            ],
+            "filter": [*SURFACE_FILTERS, "news_stopwords", "news_min_length", "porter_stem"],
         },
         # The words as written (folded, not stemmed), for did-you-mean's phrase suggester.
-        "news_surface": {
-            "type": "custom",
-            "tokenizer": "news_words",
-            "filter": [
-                "model_numbers_whole",
-                "split_compounds",
-                "drop_possessive",
-                "drop_apostrophes",
-                "lowercase",
-                "asciifolding",
-            ],
-        },  # fmt: skip
+        "news_surface": {"type": "custom", "tokenizer": "news_words", "filter": SURFACE_FILTERS},
     },
 }
 
