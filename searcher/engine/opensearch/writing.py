@@ -9,7 +9,6 @@ searchable until commit refreshes it.
 
 from __future__ import annotations
 
-import json
 import logging
 import multiprocessing
 import os
@@ -21,8 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from searcher.engine.base import FailureCallback, Prepare
-from searcher.engine.fingerprint import own_story, story_key
-from searcher.engine.places import folder_terms, site_terms
+from searcher.engine.document import document_values
 from searcher.errors import IndexLockedError, IndexWriteError, SearcherError
 from searcher.models import Article, SourceDocument
 
@@ -35,42 +33,12 @@ BULK_RETRIES = 6
 # Documents handed to a worker process at a time, and batches in flight per worker.
 BATCH_SIZE = 200
 BATCHES_IN_FLIGHT = 2
-# What the index keeps of dropped blocks, as the Whoosh engine does (writers.py).
-STORED_DROPPED_BLOCKS = 100
-STORED_DROPPED_CHARS = 160
 
 
 def document_source(article: Article) -> dict:
     """An Article as the document OpenSearch stores (searcher's schema, mapping.py)."""
-    when = article.date
-    dropped = [
-        [d.text if len(d.text) <= STORED_DROPPED_CHARS else d.text[: STORED_DROPPED_CHARS - 1].rstrip() + "…", d.reason]
-        for d in article.dropped[:STORED_DROPPED_BLOCKS]
-    ]
-    return {
-        "id": article.id,
-        "path": article.path,
-        "source_key": article.source_key,
-        "title": article.title if article.title_is_headline else "",
-        "display_title": article.title,
-        "title_is_headline": article.title_is_headline,
-        "body": article.body,
-        "date": when.value.isoformat() if when else None,
-        "date_precision": when.precision if when else None,
-        "date_source": when.source if when else "none",
-        "year": when.value.year if when else None,
-        "month": when.value.year * 100 + when.value.month if when and when.precision != "year" else None,
-        "dated": 1 if when else 0,
-        "topics": list(article.topics),
-        "story": story_key(article.body) or own_story(article.id),
-        "url": article.url,
-        "site": site_terms(article.url),
-        "folders": folder_terms(article.path),
-        "dropped": json.dumps(dropped, ensure_ascii=False),
-        "content_hash": article.content_hash,
-        "size": article.size,
-        "mtime": article.mtime,
-    }
+    values = document_values(article)
+    return values | {"date": values["date"].isoformat() if values["date"] else None}
 
 
 # The worker processes' preparing callable, set when each starts (fork: inherited, never pickled).

@@ -29,8 +29,7 @@ from whoosh.util import random_name
 from whoosh.writing import MERGE_SMALL, OPTIMIZE, SegmentWriter
 
 from searcher.engine.base import FailureCallback, Prepare
-from searcher.engine.fingerprint import own_story, story_key
-from searcher.engine.places import folder_terms, site_terms
+from searcher.engine.document import document_values
 from searcher.engine.whoosh import store
 from searcher.engine.whoosh.store import build_schema
 from searcher.errors import IndexCorruptError, IndexWriteError, SearcherError
@@ -57,44 +56,17 @@ MAX_ERRNO = 150
 # segment costs every query term a lookup, and daily updates would otherwise leave one more each day.
 SMALL_SEGMENT_DOCS = 2_000
 
-# What the index keeps of dropped blocks, for `searcher show`: enough to see what went and why, not a
-# second copy of every page's menus and footers (`searcher clean PATH` shows them whole).
-STORED_DROPPED_BLOCKS = 100
-STORED_DROPPED_CHARS = 160
-
-
-def _shortened(text: str) -> str:
-    return text if len(text) <= STORED_DROPPED_CHARS else text[: STORED_DROPPED_CHARS - 1].rstrip() + "…"
-
 
 def article_fields(article: Article) -> dict:
-    """An Article as Whoosh fields."""
-    when = article.date
-    return {
-        "id": article.id,
-        "path": article.path,
-        "source_key": article.source_key,
-        "title": article.title if article.title_is_headline else "",
-        "display_title": article.title,
-        "title_is_headline": article.title_is_headline,
-        "body": article.body,
-        "date": datetime(when.value.year, when.value.month, when.value.day) if when else None,
-        "date_precision": when.precision if when else None,
-        "date_source": when.source if when else "none",
-        "year": when.value.year if when else None,
-        "month": when.value.year * 100 + when.value.month if when and when.precision != "year" else None,
-        "dated": 1 if when else 0,
-        "topics": ",".join(article.topics),
-        "story": story_key(article.body) or own_story(article.id),
-        "url": article.url,
-        "site": "\n".join(site_terms(article.url)),
-        "folders": "\n".join(folder_terms(article.path)),
-        "dropped": json.dumps(
-            [[_shortened(d.text), d.reason] for d in article.dropped[:STORED_DROPPED_BLOCKS]], ensure_ascii=False
-        ),
-        "content_hash": article.content_hash,
-        "size": article.size,
-        "mtime": article.mtime,
+    """An Article as Whoosh fields: the date as a datetime, topics comma-separated, the place terms a
+    line each (the fields' own formats, store.py)."""
+    values = document_values(article)
+    when = values["date"]
+    return values | {
+        "date": datetime(when.year, when.month, when.day) if when else None,
+        "topics": ",".join(values["topics"]),
+        "site": "\n".join(values["site"]),
+        "folders": "\n".join(values["folders"]),
     }
 
 
