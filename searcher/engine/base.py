@@ -99,3 +99,16 @@ class Engine(Protocol):
     def stats(self) -> IndexStats: ...
     def topic_counts(self) -> list[TopicCount]: ...
     def check(self) -> IndexCheck: ...  # every file verified: what is damaged, if anything
+
+
+def manifest_settings(manifest: dict, schema: object) -> dict:
+    """What `searcher stats` shows of the settings that built an index, from its manifest, the same
+    for every engine (`schema`: the engine's own schema or mapping version)."""
+    taxonomy = manifest.get("taxonomy", {})
+    return {
+        "schema": schema,
+        "analyzer": manifest.get("analyzer_version"),
+        "searcher": manifest.get("searcher_version"),
+        "taxonomy": taxonomy.get("path", "built-in") if taxonomy.get("custom") else "built-in",
+        "taxonomy_fingerprint": taxonomy.get("fingerprint"),
+    }

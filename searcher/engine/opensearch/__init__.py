@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from searcher import __version__
-from searcher.engine.base import DocumentWriter, FailureCallback, Matches, Prepare
+from searcher.engine.base import DocumentWriter, FailureCallback, Matches, Prepare, manifest_settings
 from searcher.engine.opensearch import mapping, reading, translate
 from searcher.engine.opensearch.connection import Location, client, cluster_errors, parse_location
 from searcher.engine.query import Everything, SearchQuery
@@ -356,7 +356,6 @@ class OpenSearchEngine:
                 "topics": {"terms": {"field": "topics", "size": reading.FACET_SIZE}},
                 "years": {"terms": {"field": "year", "size": reading.FACET_SIZE}},
                 "undated": {"filter": {"term": {"dated": 0}}}}})  # fmt: skip
-        taxonomy = manifest.get("taxonomy", {})
         aggs = counts["aggregations"]
         return IndexStats(
             location=f"{self.location} ({physical})",
@@ -366,13 +365,7 @@ class OpenSearchEngine:
             roots=tuple(manifest.get("roots", [])),
             created=manifest.get("created"),
             updated=manifest.get("updated"),
-            settings={
-                "schema": manifest.get("mapping_version"),
-                "analyzer": manifest.get("analyzer_version"),
-                "searcher": manifest.get("searcher_version"),
-                "taxonomy": taxonomy.get("path", "built-in") if taxonomy.get("custom") else "built-in",
-                "taxonomy_fingerprint": taxonomy.get("fingerprint"),
-            },
+            settings=manifest_settings(manifest, manifest.get("mapping_version")),
             topics=reading._counts(aggs["topics"], str),  # noqa: SLF001 - the module's own helper
             years=dict(sorted(reading._counts(aggs["years"], int).items())),  # noqa: SLF001
             undated=aggs["undated"]["doc_count"],

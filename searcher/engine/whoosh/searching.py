@@ -25,7 +25,7 @@ from whoosh.searching import Searcher
 
 from searcher.analysis import news_analyzer
 from searcher.engine import query as q
-from searcher.engine.base import Match, Matches
+from searcher.engine.base import Match, Matches, manifest_settings
 from searcher.engine.hierarchy import topics_under
 from searcher.engine.whoosh import bounds, ranking, store
 from searcher.engine.whoosh.docsets import count_matches, docset
@@ -612,14 +612,7 @@ def _index_stats(index_root: Path) -> IndexStats:
     results = searcher.search(
         wq.Every(), limit=1, groupedby={"years": sorting.FieldFacet("year", maptype=sorting.Count)}
     )
-    taxonomy = manifest.get("taxonomy", {})
-    settings = {
-        "schema": manifest.get("schema_version"),
-        "analyzer": manifest.get("analyzer_version"),
-        "searcher": manifest.get("searcher_version"),
-        "taxonomy": taxonomy.get("path", "built-in") if taxonomy.get("custom") else "built-in",
-        "taxonomy_fingerprint": taxonomy.get("fingerprint"),
-    }
+    settings = manifest_settings(manifest, manifest.get("schema_version"))
     return IndexStats(
         location=str(location.generation),
         documents=reader.doc_count(),
