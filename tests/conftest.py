@@ -101,10 +101,15 @@ def _skip_or_fail(reason: str | None) -> None:
 SEED_DATES = {"002": "2015-11-01", "003": "2016-10-01", "004": "2019-04-01"}
 
 
-def file_seeds_in_dated_folders() -> None:
-    """Moves three of ./seeds into year/month folders (SEED_DATES), so filters and sorting have dates."""
+def lay_out_dated_corpus() -> None:
+    """./seeds with three seeds moved into year/month folders (SEED_DATES), and ./fixtures holding
+    the JSONL records and the saved page, whose dates and topics are known: a corpus with dates for
+    the filter, sort and facet tests."""
     for number, day in SEED_DATES.items():
         folder = Path("seeds", *day.split("-")[:2])
         folder.mkdir(parents=True, exist_ok=True)
         seed = next(Path("seeds").glob(f"{number}_*.txt"))
         seed.rename(folder / seed.name)
+    Path("fixtures").mkdir()
+    for name in ("articles.jsonl", "page.html"):
+        shutil.copy(FIXTURES / name, Path("fixtures", name))

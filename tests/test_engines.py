@@ -9,7 +9,6 @@ marker and skip without Java and Maven (a failure instead under SEARCHER_REQUIRE
 from __future__ import annotations
 
 import json
-import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,7 +18,7 @@ from click.testing import CliRunner, Result
 
 from searcher.cli import cli
 from searcher.engine import close_engines
-from tests.conftest import FIXTURES, file_seeds_in_dated_folders
+from tests.conftest import lay_out_dated_corpus
 
 S400_SEEDS = ["seeds/001_404ae92723a5d202.txt", "seeds/003_64ddee58b6d909bd.txt", "seeds/004_b3c8d90984622411.txt"]
 
@@ -59,10 +58,7 @@ def seeds(searcher: Invoke) -> Invoke:
 @pytest.fixture
 def corpus(searcher: Invoke) -> Invoke:
     """The seeds (three in dated folders) plus the JSONL and HTML fixtures, whose dates and topics are known."""
-    file_seeds_in_dated_folders()
-    Path("fixtures").mkdir()
-    for name in ("articles.jsonl", "page.html"):
-        shutil.copy(FIXTURES / name, Path("fixtures", name))
+    lay_out_dated_corpus()
     result = searcher("index", "seeds", "fixtures")
     assert result.exit_code == 0, result.stderr
     return searcher

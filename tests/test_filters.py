@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from searcher.cli import cli
-from tests.conftest import FIXTURES, SEED_DATES, file_seeds_in_dated_folders
+from tests.conftest import SEED_DATES, lay_out_dated_corpus
 
 
 @pytest.fixture
 def corpus_index(runner: CliRunner) -> None:
     """The seeds (three in dated folders) plus the JSONL and HTML fixtures, whose dates and topics are known."""
-    file_seeds_in_dated_folders()
-    # The records and the saved page; the benchmark pages beside them (aeb-sample) are not part of it.
-    Path("fixtures").mkdir()
-    for name in ("articles.jsonl", "page.html"):
-        shutil.copy(FIXTURES / name, Path("fixtures", name))
+    lay_out_dated_corpus()
     result = runner.invoke(cli, ["index", "seeds", "fixtures"])
     assert result.exit_code == 0, result.stderr
 
