@@ -28,7 +28,7 @@ from searcher import __version__
 from searcher.engine.base import DocumentWriter, FailureCallback, Matches, Prepare, manifest_settings
 from searcher.engine.opensearch import mapping, reading, translate
 from searcher.engine.opensearch.connection import Location, client, cluster_errors, parse_location
-from searcher.engine.query import Everything, SearchQuery
+from searcher.engine.query import Everything, SearchQuery, field_of, leaves
 from searcher.errors import IndexEmptyError, IndexMissingError, IndexOutdatedError, NotAnIndexError, SearcherError
 from searcher.models import Article, DamagedFile, IndexCheck, IndexStats, SearchOptions, TopicCount
 
@@ -149,6 +149,12 @@ def _shards() -> int:
     return int(value)
 
 
+def _names_topics(query: SearchQuery, options: SearchOptions) -> bool:
+    """Whether a search filters by topic (--topic, or a topic: clause anywhere in the query)."""
+    clauses = [query.words, *query.filters, *([query.excluded] if query.excluded is not None else [])]
+    return bool(options.topics) or any(field_of(leaf) == "topics" for c in clauses for leaf in leaves(c))
+
+
 def _state_id(key: str) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()  # noqa: S324 - an id, not a secret
 
@@ -159,6 +165,7 @@ class OpenSearchEngine:
     def __init__(self, url: str) -> None:
         self.location: Location = parse_location(url)
         self.client = client(self.location)
+        self._children: dict[str, dict[str, list[str]]] = {}  # topic hierarchy by generation
 
     def __repr__(self) -> str:
         return f"OpenSearchEngine({str(self.location)!r})"
@@ -254,21 +261,29 @@ class OpenSearchEngine:
     def search(self, query: SearchQuery, options: SearchOptions) -> Matches:
         if options.expand:
             log.warning("--expand (RM3 feedback) is not available on OpenSearch; ranking by BM25 alone")
-        with self.errors(), self._topic_hierarchy():
+        with self.errors(), self._topic_hierarchy(_names_topics(query, options)):
             return self._search(query, options)
 
     @contextmanager
-    def _topic_hierarchy(self) -> Iterator[None]:
-        """Topic clauses translated with the index's taxonomy, so they take in the topics under them."""
-        from searcher.engine.hierarchy import children_in
-
-        generation = self.active()
-        children = children_in(generation._taxonomy_text()) if generation else {}  # noqa: SLF001 - same package
+    def _topic_hierarchy(self, needed: bool) -> Iterator[None]:
+        """Topic clauses translated with the index's taxonomy, so they take in the topics under them;
+        read only for a search that names a topic, once per generation (its copy never changes)."""
+        children = self._topic_children() if needed else {}
         token = translate.TOPIC_CHILDREN.set(children)
         try:
             yield
         finally:
             translate.TOPIC_CHILDREN.reset(token)
+
+    def _topic_children(self) -> dict[str, list[str]]:
+        from searcher.engine.hierarchy import children_in
+
+        generation = self.active()
+        if generation is None:
+            return {}
+        if generation.name not in self._children:
+            self._children[generation.name] = children_in(generation._taxonomy_text())  # noqa: SLF001 - same package
+        return self._children[generation.name]
 
     def _search(self, query: SearchQuery, options: SearchOptions) -> Matches:
         name = self._reading()
