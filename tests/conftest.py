@@ -18,10 +18,11 @@ SHARED_DATA = REPO.parent / "shared" / "data"
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh working directory holding a copy of the seeds, with no index, no colour settings and
-    no config file (a user's own never reaches a test)."""
+    """A fresh working directory holding a copy of the seeds, with no index, no colour settings, no
+    config file and an empty cache (a user's own never reaches a test)."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SEARCHER_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.delenv("SEARCHER_INDEX", raising=False)
     monkeypatch.delenv("SEARCHER_ENGINE", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)

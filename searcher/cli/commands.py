@@ -700,9 +700,9 @@ def stats_command(index_dir: Path, as_json: bool) -> None:
 def check_command(index_dir: Path, as_json: bool) -> None:
     """Verify every file of the index against the checksum recorded when it was written.
 
-    Searches verify the small files each time they open the index; this reads all of them
-    (postings, terms and stored fields too) and names each damaged file. Exit code 1 when any is
-    damaged, with the fix.
+    Searches read again the files changed since they were last verified; this reads every byte of
+    every file (damage a disk did without a write too) and names each damaged file. Exit code 1
+    when any is damaged, with the fix.
 
     \b
     Example:

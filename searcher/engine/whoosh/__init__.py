@@ -41,9 +41,11 @@ class WhooshGeneration:
         store.write_manifest(self.path, manifest)
 
     def keep_taxonomy(self, source: Path) -> None:
-        """A copy of the taxonomy that built the generation, to list and describe its topics later."""
-        if source != self.taxonomy_copy():
-            shutil.copyfile(source, self.taxonomy_copy())
+        """A copy of the taxonomy that built the generation, to list and describe its topics later;
+        left alone when it holds the same bytes (a rewrite would make the next open read it again)."""
+        copy = self.taxonomy_copy()
+        if source != copy and not (copy.is_file() and copy.read_bytes() == source.read_bytes()):
+            shutil.copyfile(source, copy)
 
     def taxonomy_copy(self) -> Path:
         return self.path / store.TAXONOMY_FILE

@@ -1,10 +1,15 @@
 """Per-file checksums of a generation, Lucene-style: recorded in the manifest when the generation is
-committed, the small files verified whenever the index is opened, every file by `searcher check`.
+committed, verified when the index is opened, every byte of every file by `searcher check`.
 
 Whoosh trusts its files: a flipped byte in a length or story-key column changes scores and copy
-folding without an error, and a damaged term or posting file fails somewhere deep in a search. A
-CRC-32 per file, kept beside the name of the table of contents it belongs to, turns such damage
-into one message naming the file and the fix.
+folding without an error, and a damaged term, posting or stored-field file can change an answer or
+fail somewhere deep in a search. A CRC-32 per file, kept beside the name of the table of contents it
+belongs to, turns such damage into one message naming the file and the fix.
+
+Reading every byte at every open would cost a search the size of the index, so an open reads only
+the files that changed since their bytes were last found sound: a file's stamp (stamps.py) changes
+with any write to it, so damage done by a program or a person is found at the first open after it.
+A disk that changes bytes without a write is found by `searcher check` and before a merge.
 
 Whoosh writes each segment file once, under a fresh name, and never changes it; so a checksum
 recorded for a name is kept at later commits (recomputing it would bless damage done since), and
@@ -20,11 +25,9 @@ import re
 import zlib
 from pathlib import Path
 
-from whoosh.filedb.filestore import FileStorage
-from whoosh.filedb.structfile import StructFile
-
-from searcher.errors import IndexCorruptError
 from searcher.models import DamagedFile
+
+from . import stamps
 
 # Names in a generation that are not part of its committed index: the manifest itself, the index
 # stage's file state (rewritten after commits; a damaged one makes the next run look at every file
@@ -56,43 +59,6 @@ def file_kind(name: str) -> str:
     if name == "taxonomy.toml":
         return "taxonomy copy"
     return "index file"
-
-
-def verified_when_opened(name: str) -> bool:
-    """The table of contents and the per-document columns other than stored fields: what searches
-    read for every match (under 50 bytes a document together), each verified the first time Whoosh
-    opens it in a process, so a search pays only for the columns it reads. Postings, terms and
-    stored fields (95% of an index) get a size check on open, and a full one from `searcher check`
-    and, for the segments an update merges, before it merges them (store.verify_merged)."""
-    return bool(TOC_NAME.fullmatch(name)) or (name.endswith(".col") and not name.endswith("._stored.col"))
-
-
-# Read by searcher itself, not through Whoosh's storage: verified on open (4 KB).
-VERIFIED_ON_OPEN = {"taxonomy.toml"}
-
-
-class VerifyingStorage(FileStorage):
-    """Whoosh's file storage for one generation, verifying each file in `expected` (name: recorded
-    size and CRC) the first time Whoosh opens it."""
-
-    def __init__(self, generation: Path, expected: dict[str, list]) -> None:
-        super().__init__(str(generation))
-        self.expected = dict(expected)
-
-    def open_file(self, name: str, **kwargs: object) -> StructFile:
-        entry = self.expected.pop(name, None)
-        if entry is not None:
-            problem = _problem(Path(self.folder), name, entry, read=True)
-            if problem is not None:
-                raise IndexCorruptError(damage_message(Path(self.folder).parent, problem))
-        return super().open_file(name, **kwargs)
-
-
-def storage(generation: Path, recorded: object) -> VerifyingStorage:
-    """The storage to open a generation with: the small files verified as Whoosh opens them."""
-    files = recorded.get("files") if describes(generation, recorded) else None
-    expected = {n: e for n, e in files.items() if verified_when_opened(n)} if isinstance(files, dict) else {}
-    return VerifyingStorage(generation, expected)
 
 
 def damage_message(root: Path, damage: DamagedFile) -> str:
@@ -154,9 +120,10 @@ def describes(generation: Path, recorded: object) -> bool:
 def verify(
     generation: Path, recorded: object, everything: bool, only: tuple[str, ...] | None = None
 ) -> list[DamagedFile]:
-    """The damaged files of a generation, against the checksums its manifest recorded: on open, the
-    size of each file not verified when Whoosh opens it, and the CRC-32 of VERIFIED_ON_OPEN; with
-    `everything`, the size and CRC-32 of every file. Empty when the manifest describes another
+    """The damaged files of a generation, against the checksums its manifest recorded. On open
+    (`everything` false) each file's bytes are read only if it changed since they were last found
+    sound (stamps.py), so damage is found at the first open after it was done; with `everything`,
+    every byte of every file (`searcher check`, a merge). Empty when the manifest describes another
     commit than the one on disk (see the module's docstring). `only`: the files whose names start
     so (a merge's segments)."""
     if not isinstance(recorded, dict) or not isinstance(recorded.get("files"), dict):
@@ -164,33 +131,41 @@ def verify(
     toc = recorded.get("toc")
     if not describes(generation, recorded):
         return []
-    found = [
-        problem
-        for name, entry in recorded["files"].items()
-        if (only is None or name.startswith(only))
-        and (everything or not verified_when_opened(name))
-        and (problem := _problem(generation, name, entry, everything or name in VERIFIED_ON_OPEN)) is not None
-    ]
+    known = {} if everything else stamps.read(generation)
+    sound: dict[str, list] = {}
+    found = []
+    for name, entry in recorded["files"].items():
+        if only is not None and not name.startswith(only):
+            continue
+        before = stamps.stamp(generation / name, entry)
+        if before is not None and known.get(name) == before:
+            sound[name] = before
+        elif (problem := _problem(generation, name, entry)) is not None:
+            found.append(problem)
+        elif before is not None and stamps.settled(before) and stamps.stamp(generation / name, entry) == before:
+            sound[name] = before
     if found and latest_toc(generation) != toc:
         return []  # a commit replaced these files while they were being read
+    if not found and not everything and sound != known:
+        stamps.write(generation, sound)
     return found
 
 
-def _problem(generation: Path, name: str, entry: object, read: bool) -> DamagedFile | None:
+def _problem(generation: Path, name: str, entry: object) -> DamagedFile | None:
     kind = file_kind(name)
     if not _well_formed(entry) or "/" in name:
         return DamagedFile(name, kind, "its checksum in the manifest is unreadable")
     size, crc = entry
     try:
-        if read and size <= CHUNK_BYTES:  # one read: its length and its checksum
+        if size <= CHUNK_BYTES:  # one read: its length and its checksum
             data = (generation / name).read_bytes()
             actual, actual_crc = len(data), zlib.crc32(data)
         else:
             actual = (generation / name).stat().st_size
-            actual_crc = file_crc(generation / name) if read and actual == size else None
+            actual_crc = file_crc(generation / name) if actual == size else None
         if actual != size:
             return DamagedFile(name, kind, f"{actual:,} bytes where {size:,} were written")
-        if read and f"{actual_crc:08x}" != crc:
+        if f"{actual_crc:08x}" != crc:
             return DamagedFile(name, kind, "checksum mismatch, its bytes changed after it was written")
     except FileNotFoundError:
         return DamagedFile(name, kind, "missing")

@@ -27,6 +27,7 @@ from whoosh import index as whoosh_index
 from whoosh.analysis import RegexTokenizer
 from whoosh.columns import FixedBytesColumn
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
 
 from searcher import __version__
 from searcher.analysis import ANALYZER_VERSION, news_analyzer
@@ -200,8 +201,8 @@ def _recorded_checksums(generation: Path) -> object:
 
 
 def verify(location: IndexLocation, manifest: dict, everything: bool = False) -> list[DamagedFile]:
-    """The generation's damaged files: on open, the sizes of all (the small files are verified as
-    Whoosh opens them, checksums.py); with `everything`, the bytes of all (`searcher check`)."""
+    """The generation's damaged files: on open, those changed since they were last verified
+    (checksums.py); with `everything`, the bytes of all (`searcher check`)."""
     return checksums.verify(location.generation, manifest.get("checksums"), everything)
 
 
@@ -235,7 +236,7 @@ def open_whoosh(location: IndexLocation) -> whoosh_index.Index:
         raise IndexCorruptError(checksums.damage_message(location.root, damaged[0]))
     try:
         # With searcher's own schema, Whoosh never unpickles the one in the table of contents.
-        storage = checksums.storage(location.generation, manifest.get("checksums"))
+        storage = FileStorage(str(location.generation))
         return whoosh_index.FileIndex(storage, schema=build_schema(), indexname=WHOOSH_INDEX_NAME)
     except IndexCorruptError:
         raise
