@@ -5,6 +5,7 @@ In-process: p50 and p95 over the fixed query list (tests/bench/queries.txt) for 
 stored ids: the ceiling), and for SQLite FTS5 (bm25, top 10); each query's time is the fastest of five
 passes, the engines taking turns. End to end: the `searcher search`
 command from process start to last byte, against bare `python -c "import whoosh.index, whoosh.qparser, click"`.
+Also what checking for damage costs an open: every file stamped as verified, none, and `searcher check`.
 
     python tests/bench/query.py [--work /tmp/searcher-bench] [--sizes 1,10] [--runs 15] [--rounds 5]
         [--checkout DIR ...]
@@ -227,6 +228,44 @@ def report_shapes(args: argparse.Namespace) -> dict:
 STOP_SLACK_SECONDS = 1.0
 
 
+def verification_ms(index: Path, rounds: int) -> dict[str, float]:
+    """What checking for damage costs an open of the index, fastest of `rounds`: with every file
+    stamped as verified (an index that did not change since the last search), with none (every
+    byte read, as the first open after an update reads its new files), and `searcher check`'s read."""
+    from searcher.engine.whoosh import checksums, stamps, store
+
+    location = store.locate(index)
+    recorded = store.check_compatible(location).get("checksums")
+
+    def fastest(run) -> float:  # noqa: ANN001 - a callable
+        times = []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            run()
+            times.append((time.perf_counter() - started) * 1000)
+        return min(times)
+
+    stamped_files = stamps.location(location.generation)
+    saved = stamped_files.read_bytes() if stamped_files.exists() else None
+    original_settled = stamps.SETTLED_NS
+    stamps.SETTLED_NS = -(10**18)  # the index's files count as settled, whenever it was built
+    try:
+        checksums.verify(location.generation, recorded, everything=False)  # records the stamps
+        stamped = fastest(lambda: checksums.verify(location.generation, recorded, everything=False))
+        unstamped = fastest(lambda: (stamped_files.unlink(missing_ok=True),
+                                     checksums.verify(location.generation, recorded, everything=False)))  # fmt: skip
+    finally:
+        stamps.SETTLED_NS = original_settled
+        if saved is None:
+            stamped_files.unlink(missing_ok=True)
+        else:
+            stamped_files.write_bytes(saved)
+    size = sum(entry[0] for entry in recorded["files"].values())
+    return {"files": len(recorded["files"]), "megabytes": size / 1e6, "stamped_ms": stamped,
+            "unstamped_ms": unstamped, "check_ms": fastest(lambda: checksums.verify(
+                location.generation, recorded, everything=True))}  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--work", type=Path, default=Path("/tmp/searcher-bench"))
@@ -267,6 +306,15 @@ def main() -> None:
     print(table(["size", "engine", "p50 ms", "p95 ms", "p50 vs plain whoosh"], rows))
 
     first = min(int(c) for c in args.sizes.split(","))
+    checked = verification_ms(args.work / f"searcher-parallel-{first}", args.rounds)
+    results["verify_on_open"] = checked
+    heading = f"verifying the {first}x index for damage ({checked['files']} files, {checked['megabytes']:.1f} MB)"
+    print(f"\n{heading}, fastest of {args.rounds}")
+    rows = [["every file stamped (unchanged since the last search)", round(checked["stamped_ms"], 2)],
+            ["no file stamped (every byte read)", round(checked["unstamped_ms"], 1)],
+            ["searcher check (every byte read)", round(checked["check_ms"], 1)]]  # fmt: skip
+    print(table(["open", "ms"], rows))
+
     index = str(args.work / f"searcher-parallel-{first}")
     command = [sys.executable, "-m", "searcher", "--index", index, "search", "oil prices"]
     others = [str(c.resolve()) for c in args.checkout]
