@@ -267,3 +267,45 @@ def test_a_weekday_before_a_date_line_is_still_a_date_line():
         "2019-07-12",
         "dateline",
     )
+
+
+def page_date(outside: str, head: str = "", url: str | None = None) -> str | None:
+    """The date of a page whose story sits in <article> and whose byline sits above it."""
+    story = "<p>The talks in Ankara went on all week, officials said on the last day of them.</p>" * 4
+    html = (
+        f"<html><head><title>Talks in Ankara go on</title>{head}</head><body><header><nav><a href=/>Home</a>"
+        f"</nav></header><div class=meta><h1>Talks in Ankara go on</h1>{outside}</div>"
+        f"<main><article>{story}</article></main></body></html>"
+    )
+    cleaned = clean(SourceDocument(id="p", path=Path("p.html"), kind="html", content=html, url=url))
+    found = best_date(cleaned)
+    return found.display() if found else None
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("by Amanda · Dec 20, 2025 at 3:00 am · One comment so far", "2025-12-20"),
+        ("Discussion in 'Hosting Advice' started by pelex, May 26, 2025.", "2025-05-26"),
+        ("By Chris McNamara ⋅ Founder and Editor-in-Chief ⋅ Updated May 6, 2025", "2025-05-06"),
+        ("Essay - Published: 2025.12.17 | programming | create |", "2025-12-17"),
+        ("#1 2025-11-01 15:14:37", "2025-11-01"),  # a forum thread's first post
+    ],
+)
+def test_a_byline_with_its_date_anywhere_in_the_line(line: str, expected: str):
+    assert page_date(f"<p>{line}</p>") == expected
+
+
+def test_a_line_with_a_date_and_no_byline_is_not_the_pages_date():
+    """A headline of another story ("Election results of May 6, 2025 in full") dates nothing."""
+    assert page_date("<p>Election results of May 6, 2025 in full</p>") is None
+
+
+def test_the_declared_day_the_pages_address_agrees_with():
+    """A UTC timestamp past midnight and the publisher's local one: the address names the day."""
+    head = (
+        '<meta property="article:published_time" content="2025-12-19T02:41:41+00:00">'
+        '<time datetime="2025-12-18T21:41:41-05:00">December 18, 2025</time>'
+    )
+    assert page_date("", head, url="https://blog.example/2025/12/18/a-story") == "2025-12-18"
+    assert page_date("", head, url="https://blog.example/a-story") == "2025-12-19"

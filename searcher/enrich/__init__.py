@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
-from searcher.enrich.dates import DATE_LEAD, NUMERIC_DATE, infer_date, parse_date, url_date
+from searcher.enrich.dates import DATE_LEAD, NUMERIC_DATE, infer_date, parse_date, shown_date, url_date
 from searcher.enrich.topics import Taxonomy
 from searcher.models import Article, ArticleDate, CleanedDocument, DroppedBlock
 
@@ -38,15 +39,18 @@ def best_date(cleaned: CleanedDocument) -> ArticleDate | None:
     Dropped captions and comments never count: their dates are not the story's. A page's byline
     or date line, which the cleaner drops as furniture, does.
     """
+    from_address = url_date(cleaned.source.url or cleaned.url, "url") or url_date(str(cleaned.source.path), "path")
     stated = [(cleaned.source.date, "metadata")] if cleaned.source.date else []
-    for text, source in stated + list(cleaned.date_candidates):
-        parsed = parse_date(text, source)
-        if _possible(parsed):
-            return parsed
+    declared = [
+        parsed
+        for text, source in stated + list(cleaned.date_candidates)
+        if _possible(parsed := parse_date(text, source))
+    ]
+    if declared:
+        return _corroborated(declared, from_address) or declared[0]
     shown = _date_shown_beside_the_story(cleaned.dropped)
     if _possible(shown):
         return shown
-    from_address = url_date(cleaned.source.url or cleaned.url, "url") or url_date(str(cleaned.source.path), "path")
     if _possible(from_address):
         return from_address
     if cleaned.source.archived and _possible(archived := parse_date(cleaned.source.archived, "archive")):
@@ -59,6 +63,15 @@ def best_date(cleaned: CleanedDocument) -> ArticleDate | None:
 EARLIEST_PUBLICATION = date(1600, 1, 1)
 
 
+def _corroborated(declared: list[ArticleDate], from_address: ArticleDate | None) -> ArticleDate | None:
+    """The declared date the page's address agrees with, when the first one does not: a page
+    declaring a day in UTC ("2025-12-19T02:41Z") and its own day ("2025-12-18T21:41-05:00"), under
+    /2025/12/18/, was published on the day its address and its local time both state."""
+    if from_address is None or from_address.precision != "day" or declared[0].value == from_address.value:
+        return None
+    return next((found for found in declared[1:] if found.value == from_address.value), None)
+
+
 def _possible(found: ArticleDate | None) -> bool:
     """Whether a stated date can be a publication date: none before printed news or after tomorrow
     (tomorrow, not today: the publisher's day may be ahead of this machine's)."""
@@ -69,6 +82,10 @@ def _possible(found: ArticleDate | None) -> bool:
 
 # A byline or a date line beside a story is short: "Dec 17, 2025 Julian K. Arni", "January 22nd, 2019".
 SHOWN_DATE_MAX_WORDS = 12
+# A short line naming who wrote or posted the story beside its date: "by Amanda · Dec 20, 2025 at
+# 3:00 am", "Discussion in 'Advice' started by pelex, May 26, 2025.", "Essay - Published: 2025.12.17",
+# or a forum's first post ("#1 2025-11-01 15:14:37"): the date need not open the line.
+BYLINE_CUE = re.compile(r"\b(?:by|published|posted|updated|written)\b|^#1\s", re.IGNORECASE)
 # The cleaner's reasons for dropping a page's own byline and date lines (not a caption's, not a
 # comment's): post-meta boxes sit in sidebars and above the story as often as in bylines.
 SHOWN_DATE_REASONS = ("byline", "dateline", "outside the story", "sidebar")
@@ -76,13 +93,21 @@ SHOWN_DATE_REASONS = ("byline", "dateline", "outside the story", "sidebar")
 
 def _date_shown_beside_the_story(dropped: tuple[DroppedBlock, ...]) -> ArticleDate | None:
     """The page's date as it shows it: the first dropped byline, or the first dropped line that
-    opens with a date (later ones belong to lists of other stories)."""
+    opens with a date or names its author or its posting beside one (later ones belong to lists
+    of other stories)."""
     for block in dropped:
-        if block.reason not in SHOWN_DATE_REASONS or len(block.text.split()) > SHOWN_DATE_MAX_WORDS:
+        if block.reason not in SHOWN_DATE_REASONS or _words(block.text) > SHOWN_DATE_MAX_WORDS:
             continue
-        if block.reason != "byline" and not (DATE_LEAD.match(block.text) or NUMERIC_DATE.match(block.text)):
+        if block.reason != "byline" and not (
+            DATE_LEAD.match(block.text) or NUMERIC_DATE.match(block.text) or BYLINE_CUE.search(block.text)
+        ):
             continue
-        found = parse_date(block.text, "dateline")
+        found = shown_date(block.text)
         if found and found.precision == "day":
             return found
     return None
+
+
+def _words(text: str) -> int:
+    """Words of a line, not counting a byline's separators ("·", "|", "-")."""
+    return sum(1 for token in text.split() if any(character.isalnum() for character in token))
