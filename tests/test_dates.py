@@ -180,6 +180,19 @@ def test_wire_datelines_date_the_story_and_stay_out_of_its_title(opening: str, e
 
 
 @pytest.mark.parametrize(
+    ("opening", "expected"),
+    [
+        ("ANKARA, July 12, 2019 - ", ("2019-07-12", "dateline")),
+        ("LONDON, 12 July 2019 (AFP) – ", ("2019-07-12", "dateline")),
+        ("PARIS, March 9 - ", None),  # Reuters-21578's shape: no year, and none is guessed
+    ],
+)
+def test_a_wire_dateline_under_the_stories_headline(opening: str, expected: tuple[str, str] | None):
+    text = f"Missile parts arrive in Turkey\n\n{opening}The first parts of the system arrived, officials said.\n"
+    assert text_date(text) == expected
+
+
+@pytest.mark.parametrize(
     "line",
     ["Published: 12 July 2019", "Posted on July 12, 2019 by admin", "Updated 12:30 GMT, 12 July 2019",
      "By Jane Doe | July 12, 2019", "By JANE DOE, Reuters, on 12 July 2019", "By Jane Doe • Jul 12, 2019 10:30 am EDT"],

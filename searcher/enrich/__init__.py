@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from searcher.enrich.dates import DATE_LEAD, NUMERIC_DATE, infer_date, parse_date, shown_date, url_date
+from searcher.clean.classify import wire_dateline
+from searcher.enrich.dates import DATE_LEAD, MONTHS, NUMERIC_DATE, infer_date, parse_date, shown_date, url_date
 from searcher.enrich.topics import Taxonomy
 from searcher.models import Article, ArticleDate, CleanedDocument, DroppedBlock
 
@@ -43,7 +44,7 @@ def best_date(cleaned: CleanedDocument) -> ArticleDate | None:
     stated = [(cleaned.source.date, "metadata")] if cleaned.source.date else []
     declared = [
         parsed
-        for text, source in stated + list(cleaned.date_candidates)
+        for text, source in stated + list(cleaned.date_candidates) + _opening_dateline(cleaned)
         if _possible(parsed := parse_date(text, source))
     ]
     if declared:
@@ -56,6 +57,15 @@ def best_date(cleaned: CleanedDocument) -> ArticleDate | None:
     if cleaned.source.archived and _possible(archived := parse_date(cleaned.source.archived, "archive")):
         return archived
     return infer_date(cleaned.body)
+
+
+def _opening_dateline(cleaned: CleanedDocument) -> list[tuple[str, str]]:
+    """The date of a wire dateline opening the story under its headline ("Missile parts arrive",
+    then "ANKARA, July 12, 2019 - The first parts ..."): the cleaner reads one only on the first
+    line, which a saved story's headline takes. A dateline without a year ("PARIS, March 9 -")
+    gives nothing to parse: its year is not guessed."""
+    opening = wire_dateline(cleaned.paragraphs[0]) if cleaned.paragraphs else None
+    return [(opening.group("date"), "dateline")] if opening and opening.group("date") else []
 
 
 # Printed news began in the 1600s; a stated date before that is a placeholder (0001-01-01 is the
@@ -80,12 +90,15 @@ def _possible(found: ArticleDate | None) -> bool:
     return EARLIEST_PUBLICATION <= found.value <= date.today() + timedelta(days=1)
 
 
+_MONTH_NAME = "(?:" + "|".join(MONTHS) + r")\b"
 # A byline or a date line beside a story is short: "Dec 17, 2025 Julian K. Arni", "January 22nd, 2019".
 SHOWN_DATE_MAX_WORDS = 12
 # A short line naming who wrote or posted the story beside its date: "by Amanda · Dec 20, 2025 at
 # 3:00 am", "Discussion in 'Advice' started by pelex, May 26, 2025.", "Essay - Published: 2025.12.17",
 # or a forum's first post ("#1 2025-11-01 15:14:37"): the date need not open the line.
-BYLINE_CUE = re.compile(r"\b(?:by|published|posted|updated|written)\b|^#1\s", re.IGNORECASE)
+BYLINE_CUE = re.compile(
+    rf"\b(?:published|posted|updated|written)\b|\bby\s+(?!{_MONTH_NAME})[^\W\d]|^#1\s", re.IGNORECASE
+)
 # The cleaner's reasons for dropping a page's own byline and date lines (not a caption's, not a
 # comment's): post-meta boxes sit in sidebars and above the story as often as in bylines.
 SHOWN_DATE_REASONS = ("byline", "dateline", "outside the story", "sidebar")
