@@ -322,3 +322,32 @@ def test_the_declared_day_the_pages_address_agrees_with():
     )
     assert page_date("", head, url="https://blog.example/2025/12/18/a-story") == "2025-12-18"
     assert page_date("", head, url="https://blog.example/a-story") == "2025-12-19"
+
+
+def test_a_byline_kept_as_the_storys_first_line_dates_it():
+    """ "by NAME ● DATE ● 6 min read" goes on past its date, so the cleaner keeps it as story."""
+    story = "<p>The talks in Ankara went on all week, officials said on the last day of them.</p>" * 4
+    html = (
+        "<html><head><title>Talks in Ankara go on</title></head><body><main><article><h1>Talks in Ankara go on</h1>"
+        f"<p>by Meaghan Weeden ● December 23, 2025 ● 6 min read</p>{story}</article></main></body></html>"
+    )
+    found = best_date(clean(SourceDocument(id="k", path=Path("k.html"), kind="html", content=html)))
+    assert found is not None and found.display() == "2025-12-23"
+
+
+def test_a_sentence_opening_with_by_and_a_date_is_no_byline():
+    story = "<p>The talks in Ankara went on all week, officials said on the last day of them.</p>" * 4
+    html = (
+        "<html><head><title>Talks in Ankara go on</title></head><body><main><article><h1>Talks in Ankara go on</h1>"
+        f"<p>By March 3, 2020, the talks had stalled.</p>{story}</article></main></body></html>"
+    )
+    assert best_date(clean(SourceDocument(id="s", path=Path("s.html"), kind="html", content=html))) is None
+
+
+def test_the_stories_byline_date_over_a_date_element_of_another_story():
+    """Date-marked elements also date the stories a page lists; the byline dates only this one."""
+    body = (
+        '<div class="byline">Personal finance January 27, 2025</div>'
+        '<aside><span class="post-date">January 31, 2025</span> Filing taxes as a student</aside>'
+    )
+    assert html_date("", body) == ("2025-01-27", "dateline")

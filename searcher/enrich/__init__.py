@@ -48,8 +48,8 @@ def best_date(cleaned: CleanedDocument) -> ArticleDate | None:
         if _possible(parsed := parse_date(text, source))
     ]
     if declared:
-        return _corroborated(declared, from_address) or declared[0]
-    shown = _date_shown_beside_the_story(cleaned.dropped)
+        return _corroborated(declared, from_address) or _byline_over_shown(declared[0], cleaned.dropped)
+    shown = _date_shown_beside_the_story(cleaned.dropped) or _byline_opening_the_story(cleaned.paragraphs)
     if _possible(shown):
         return shown
     if _possible(from_address):
@@ -82,6 +82,19 @@ def _corroborated(declared: list[ArticleDate], from_address: ArticleDate | None)
     return next((found for found in declared[1:] if found.value == from_address.value), None)
 
 
+def _byline_over_shown(first: ArticleDate, dropped: tuple[DroppedBlock, ...]) -> ArticleDate:
+    """A page's byline date over the first date it shows in an element marked as one: such elements
+    also date the other stories a page lists, the byline only the story."""
+    if first.source != "dateline":
+        return first
+    for block in dropped:
+        if block.reason == "byline" and _words(block.text) <= SHOWN_DATE_MAX_WORDS:
+            found = shown_date(block.text)
+            if found and found.precision == "day" and _possible(found):
+                return found
+    return first
+
+
 def _possible(found: ArticleDate | None) -> bool:
     """Whether a stated date can be a publication date: none before printed news or after tomorrow
     (tomorrow, not today: the publisher's day may be ahead of this machine's)."""
@@ -99,6 +112,10 @@ SHOWN_DATE_MAX_WORDS = 12
 BYLINE_CUE = re.compile(
     rf"\b(?:published|posted|updated|written)\b|\bby\s+(?!{_MONTH_NAME})[^\W\d]|^#1\s", re.IGNORECASE
 )
+# A byline the cleaner kept as the story's first lines: "by Meaghan Weeden ● December 23, 2025 ● 6 min
+# read" (a "By" line ending in a date is dropped as one; this one goes on past it).
+BYLINE_OPENING = re.compile(rf"^by\s+(?!{_MONTH_NAME})[^\W\d]", re.IGNORECASE)
+BYLINE_OPENING_LINES = 3
 # The cleaner's reasons for dropping a page's own byline and date lines (not a caption's, not a
 # comment's): post-meta boxes sit in sidebars and above the story as often as in bylines.
 SHOWN_DATE_REASONS = ("byline", "dateline", "outside the story", "sidebar")
@@ -118,6 +135,16 @@ def _date_shown_beside_the_story(dropped: tuple[DroppedBlock, ...]) -> ArticleDa
         found = shown_date(block.text)
         if found and found.precision == "day":
             return found
+    return None
+
+
+def _byline_opening_the_story(paragraphs: tuple[str, ...]) -> ArticleDate | None:
+    """The date of a byline among the story's first lines, or None."""
+    for paragraph in paragraphs[:BYLINE_OPENING_LINES]:
+        if _words(paragraph) <= SHOWN_DATE_MAX_WORDS and BYLINE_OPENING.match(paragraph):
+            found = shown_date(paragraph)
+            if found and found.precision == "day":
+                return found
     return None
 
 
