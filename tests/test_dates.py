@@ -180,6 +180,19 @@ def test_wire_datelines_date_the_story_and_stay_out_of_its_title(opening: str, e
 
 
 @pytest.mark.parametrize(
+    ("opening", "expected"),
+    [
+        ("ANKARA, July 12, 2019 - ", ("2019-07-12", "dateline")),
+        ("LONDON, 12 July 2019 (AFP) – ", ("2019-07-12", "dateline")),
+        ("PARIS, March 9 - ", None),  # Reuters-21578's shape: no year, and none is guessed
+    ],
+)
+def test_a_wire_dateline_under_the_stories_headline(opening: str, expected: tuple[str, str] | None):
+    text = f"Missile parts arrive in Turkey\n\n{opening}The first parts of the system arrived, officials said.\n"
+    assert text_date(text) == expected
+
+
+@pytest.mark.parametrize(
     "line",
     ["Published: 12 July 2019", "Posted on July 12, 2019 by admin", "Updated 12:30 GMT, 12 July 2019",
      "By Jane Doe | July 12, 2019", "By JANE DOE, Reuters, on 12 July 2019", "By Jane Doe • Jul 12, 2019 10:30 am EDT"],
@@ -267,3 +280,74 @@ def test_a_weekday_before_a_date_line_is_still_a_date_line():
         "2019-07-12",
         "dateline",
     )
+
+
+def page_date(outside: str, head: str = "", url: str | None = None) -> str | None:
+    """The date of a page whose story sits in <article> and whose byline sits above it."""
+    story = "<p>The talks in Ankara went on all week, officials said on the last day of them.</p>" * 4
+    html = (
+        f"<html><head><title>Talks in Ankara go on</title>{head}</head><body><header><nav><a href=/>Home</a>"
+        f"</nav></header><div class=meta><h1>Talks in Ankara go on</h1>{outside}</div>"
+        f"<main><article>{story}</article></main></body></html>"
+    )
+    cleaned = clean(SourceDocument(id="p", path=Path("p.html"), kind="html", content=html, url=url))
+    found = best_date(cleaned)
+    return found.display() if found else None
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("by Amanda · Dec 20, 2025 at 3:00 am · One comment so far", "2025-12-20"),
+        ("Discussion in 'Hosting Advice' started by pelex, May 26, 2025.", "2025-05-26"),
+        ("By Chris McNamara ⋅ Founder and Editor-in-Chief ⋅ Updated May 6, 2025", "2025-05-06"),
+        ("Essay - Published: 2025.12.17 | programming | create |", "2025-12-17"),
+        ("#1 2025-11-01 15:14:37", "2025-11-01"),  # a forum thread's first post
+    ],
+)
+def test_a_byline_with_its_date_anywhere_in_the_line(line: str, expected: str):
+    assert page_date(f"<p>{line}</p>") == expected
+
+
+def test_a_line_with_a_date_and_no_byline_is_not_the_pages_date():
+    """A headline of another story ("Election results of May 6, 2025 in full") dates nothing."""
+    assert page_date("<p>Election results of May 6, 2025 in full</p>") is None
+
+
+def test_the_declared_day_the_pages_address_agrees_with():
+    """A UTC timestamp past midnight and the publisher's local one: the address names the day."""
+    head = (
+        '<meta property="article:published_time" content="2025-12-19T02:41:41+00:00">'
+        '<time datetime="2025-12-18T21:41:41-05:00">December 18, 2025</time>'
+    )
+    assert page_date("", head, url="https://blog.example/2025/12/18/a-story") == "2025-12-18"
+    assert page_date("", head, url="https://blog.example/a-story") == "2025-12-19"
+
+
+def test_a_byline_kept_as_the_storys_first_line_dates_it():
+    """ "by NAME ● DATE ● 6 min read" goes on past its date, so the cleaner keeps it as story."""
+    story = "<p>The talks in Ankara went on all week, officials said on the last day of them.</p>" * 4
+    html = (
+        "<html><head><title>Talks in Ankara go on</title></head><body><main><article><h1>Talks in Ankara go on</h1>"
+        f"<p>by Meaghan Weeden ● December 23, 2025 ● 6 min read</p>{story}</article></main></body></html>"
+    )
+    found = best_date(clean(SourceDocument(id="k", path=Path("k.html"), kind="html", content=html)))
+    assert found is not None and found.display() == "2025-12-23"
+
+
+def test_a_sentence_opening_with_by_and_a_date_is_no_byline():
+    story = "<p>The talks in Ankara went on all week, officials said on the last day of them.</p>" * 4
+    html = (
+        "<html><head><title>Talks in Ankara go on</title></head><body><main><article><h1>Talks in Ankara go on</h1>"
+        f"<p>By March 3, 2020, the talks had stalled.</p>{story}</article></main></body></html>"
+    )
+    assert best_date(clean(SourceDocument(id="s", path=Path("s.html"), kind="html", content=html))) is None
+
+
+def test_the_stories_byline_date_over_a_date_element_of_another_story():
+    """Date-marked elements also date the stories a page lists; the byline dates only this one."""
+    body = (
+        '<div class="byline">Personal finance January 27, 2025</div>'
+        '<aside><span class="post-date">January 31, 2025</span> Filing taxes as a student</aside>'
+    )
+    assert html_date("", body) == ("2025-01-27", "dateline")

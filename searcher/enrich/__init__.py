@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
-from searcher.enrich.dates import DATE_LEAD, NUMERIC_DATE, infer_date, parse_date, url_date
+from searcher.clean.classify import wire_dateline
+from searcher.enrich.dates import DATE_LEAD, MONTHS, NUMERIC_DATE, infer_date, parse_date, shown_date, url_date
 from searcher.enrich.topics import Taxonomy
 from searcher.models import Article, ArticleDate, CleanedDocument, DroppedBlock
 
@@ -38,15 +40,18 @@ def best_date(cleaned: CleanedDocument) -> ArticleDate | None:
     Dropped captions and comments never count: their dates are not the story's. A page's byline
     or date line, which the cleaner drops as furniture, does.
     """
+    from_address = url_date(cleaned.source.url or cleaned.url, "url") or url_date(str(cleaned.source.path), "path")
     stated = [(cleaned.source.date, "metadata")] if cleaned.source.date else []
-    for text, source in stated + list(cleaned.date_candidates):
-        parsed = parse_date(text, source)
-        if _possible(parsed):
-            return parsed
-    shown = _date_shown_beside_the_story(cleaned.dropped)
+    declared = [
+        parsed
+        for text, source in stated + list(cleaned.date_candidates) + _opening_dateline(cleaned)
+        if _possible(parsed := parse_date(text, source))
+    ]
+    if declared:
+        return _corroborated(declared, from_address) or _byline_over_shown(declared[0], cleaned.dropped)
+    shown = _date_shown_beside_the_story(cleaned.dropped) or _byline_opening_the_story(cleaned.paragraphs)
     if _possible(shown):
         return shown
-    from_address = url_date(cleaned.source.url or cleaned.url, "url") or url_date(str(cleaned.source.path), "path")
     if _possible(from_address):
         return from_address
     if cleaned.source.archived and _possible(archived := parse_date(cleaned.source.archived, "archive")):
@@ -54,9 +59,40 @@ def best_date(cleaned: CleanedDocument) -> ArticleDate | None:
     return infer_date(cleaned.body)
 
 
+def _opening_dateline(cleaned: CleanedDocument) -> list[tuple[str, str]]:
+    """The date of a wire dateline opening the story under its headline ("Missile parts arrive",
+    then "ANKARA, July 12, 2019 - The first parts ..."): the cleaner reads one only on the first
+    line, which a saved story's headline takes. A dateline without a year ("PARIS, March 9 -")
+    gives nothing to parse: its year is not guessed."""
+    opening = wire_dateline(cleaned.paragraphs[0]) if cleaned.paragraphs else None
+    return [(opening.group("date"), "dateline")] if opening and opening.group("date") else []
+
+
 # Printed news began in the 1600s; a stated date before that is a placeholder (0001-01-01 is the
 # zero date of Go, .NET and many databases), as is one after tomorrow (9999-12-31).
 EARLIEST_PUBLICATION = date(1600, 1, 1)
+
+
+def _corroborated(declared: list[ArticleDate], from_address: ArticleDate | None) -> ArticleDate | None:
+    """The declared date the page's address agrees with, when the first one does not: a page
+    declaring a day in UTC ("2025-12-19T02:41Z") and its own day ("2025-12-18T21:41-05:00"), under
+    /2025/12/18/, was published on the day its address and its local time both state."""
+    if from_address is None or from_address.precision != "day" or declared[0].value == from_address.value:
+        return None
+    return next((found for found in declared[1:] if found.value == from_address.value), None)
+
+
+def _byline_over_shown(first: ArticleDate, dropped: tuple[DroppedBlock, ...]) -> ArticleDate:
+    """A page's byline date over the first date it shows in an element marked as one: such elements
+    also date the other stories a page lists, the byline only the story."""
+    if first.source != "dateline":
+        return first
+    for block in dropped:
+        if block.reason == "byline" and _words(block.text) <= SHOWN_DATE_MAX_WORDS:
+            found = shown_date(block.text)
+            if found and found.precision == "day" and _possible(found):
+                return found
+    return first
 
 
 def _possible(found: ArticleDate | None) -> bool:
@@ -67,8 +103,19 @@ def _possible(found: ArticleDate | None) -> bool:
     return EARLIEST_PUBLICATION <= found.value <= date.today() + timedelta(days=1)
 
 
+_MONTH_NAME = "(?:" + "|".join(MONTHS) + r")\b"
 # A byline or a date line beside a story is short: "Dec 17, 2025 Julian K. Arni", "January 22nd, 2019".
 SHOWN_DATE_MAX_WORDS = 12
+# A short line naming who wrote or posted the story beside its date: "by Amanda · Dec 20, 2025 at
+# 3:00 am", "Discussion in 'Advice' started by pelex, May 26, 2025.", "Essay - Published: 2025.12.17",
+# or a forum's first post ("#1 2025-11-01 15:14:37"): the date need not open the line.
+BYLINE_CUE = re.compile(
+    rf"\b(?:published|posted|updated|written)\b|\bby\s+(?!{_MONTH_NAME})[^\W\d]|^#1\s", re.IGNORECASE
+)
+# A byline the cleaner kept as the story's first lines: "by Meaghan Weeden ● December 23, 2025 ● 6 min
+# read" (a "By" line ending in a date is dropped as one; this one goes on past it).
+BYLINE_OPENING = re.compile(rf"^by\s+(?!{_MONTH_NAME})[^\W\d]", re.IGNORECASE)
+BYLINE_OPENING_LINES = 3
 # The cleaner's reasons for dropping a page's own byline and date lines (not a caption's, not a
 # comment's): post-meta boxes sit in sidebars and above the story as often as in bylines.
 SHOWN_DATE_REASONS = ("byline", "dateline", "outside the story", "sidebar")
@@ -76,13 +123,31 @@ SHOWN_DATE_REASONS = ("byline", "dateline", "outside the story", "sidebar")
 
 def _date_shown_beside_the_story(dropped: tuple[DroppedBlock, ...]) -> ArticleDate | None:
     """The page's date as it shows it: the first dropped byline, or the first dropped line that
-    opens with a date (later ones belong to lists of other stories)."""
+    opens with a date or names its author or its posting beside one (later ones belong to lists
+    of other stories)."""
     for block in dropped:
-        if block.reason not in SHOWN_DATE_REASONS or len(block.text.split()) > SHOWN_DATE_MAX_WORDS:
+        if block.reason not in SHOWN_DATE_REASONS or _words(block.text) > SHOWN_DATE_MAX_WORDS:
             continue
-        if block.reason != "byline" and not (DATE_LEAD.match(block.text) or NUMERIC_DATE.match(block.text)):
+        if block.reason != "byline" and not (
+            DATE_LEAD.match(block.text) or NUMERIC_DATE.match(block.text) or BYLINE_CUE.search(block.text)
+        ):
             continue
-        found = parse_date(block.text, "dateline")
+        found = shown_date(block.text)
         if found and found.precision == "day":
             return found
     return None
+
+
+def _byline_opening_the_story(paragraphs: tuple[str, ...]) -> ArticleDate | None:
+    """The date of a byline among the story's first lines, or None."""
+    for paragraph in paragraphs[:BYLINE_OPENING_LINES]:
+        if _words(paragraph) <= SHOWN_DATE_MAX_WORDS and BYLINE_OPENING.match(paragraph):
+            found = shown_date(paragraph)
+            if found and found.precision == "day":
+                return found
+    return None
+
+
+def _words(text: str) -> int:
+    """Words of a line, not counting a byline's separators ("·", "|", "-")."""
+    return sum(1 for token in text.split() if any(character.isalnum() for character in token))

@@ -111,6 +111,22 @@ def _parse_numeric(text: str, source: str) -> ArticleDate | None:
     return None  # 04/09/2024: April or September, the page does not say
 
 
+# A numeric date inside a line a page shows: "#1 2025-11-01 15:14:37", "Published: 2025.12.17".
+EMBEDDED_ISO_DATE = re.compile(
+    r"(?<![\d.])(?P<year>(?:19|20)\d\d)(?P<sep>[-.])(?P<month>[01]?\d)(?P=sep)(?P<day>[0-3]?\d)(?![\d.]\d)"
+)
+
+
+def shown_date(text: str) -> ArticleDate | None:
+    """The date a byline or date line shows, wherever it stands in the line ("by Amanda · Dec 20,
+    2025", "Essay - Published: 2025.12.17"), or None."""
+    found = parse_date(text, "dateline")
+    if found:
+        return found
+    match = EMBEDDED_ISO_DATE.search(text)
+    return _make(int(match["year"]), int(match["month"]), int(match["day"]), "day", "dateline") if match else None
+
+
 def _make(year: int, month: int, day: int, precision: str, source: str) -> ArticleDate | None:
     try:
         return ArticleDate(date(year, month, day), precision, source)

@@ -3,8 +3,9 @@
 1. HTML: WCXB dev pages whose gold states a publish_date: exact-day accuracy and share wrong, for
    searcher and for htmldate (trafilatura's date library, the anchor) in the same run, both given
    the page's URL as a saved page's canonical link would give it.
-2. Text: Reuters-21578 stories saved as plain text (headline, blank line, story), without their
-   metadata, under a path with no date: share dated right (the same month), right only to the year
+2. Text: Reuters-21578 stories saved as plain text as the wire printed them (headline, blank line,
+   dateline and story: "PARIS, March 9 - The Bank of France ..."), without their metadata, under a
+   path with no date: share dated right (the same month), right only to the year
    (a date of year precision), wrong, and undated.
 3. BBC News (2,225 stories of 2004-2005 saved as text): share dated, and share dated outside
    2004-2005 (all wrong).
@@ -102,9 +103,10 @@ def reuters_texts(data: Path, every: int) -> list[tuple[str, str, date]]:
     """(id, the story saved as text, true day) for every Nth Reuters story with a body and a date."""
     picked = []
     for sgml in sorted((data / "reuters21578").glob("reut2-*.sgm")):
-        for record in stories(sgml):
+        for record in stories(sgml, with_dateline=True):
             if record["date"] and record["text"] != record["title"] and record["text"] != "(empty)":
-                picked.append((record["id"], f"{record['title']}\n\n{record['text']}\n", record["date"]))
+                story = f"{record['dateline']} {record['text']}".strip()
+                picked.append((record["id"], f"{record['title']}\n\n{story}\n", record["date"]))
     return [(i, text, date.fromisoformat(day[:10])) for i, text, day in picked[::every]]
 
 

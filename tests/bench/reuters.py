@@ -33,19 +33,21 @@ def _date(story: str) -> str | None:
     return datetime.strptime(" ".join(match.groups()), "%d-%b-%Y %H:%M:%S").isoformat() + "Z"
 
 
-def stories(sgml: Path) -> Iterator[dict]:
-    """Records of one SGML file; a story without a body keeps its title (or its raw text) as text."""
+def stories(sgml: Path, with_dateline: bool = False) -> Iterator[dict]:
+    """Records of one SGML file; a story without a body keeps its title (or its raw text) as text.
+    With with_dateline, each also has the story's dateline as printed ("PARIS, March 9 -"), or ""."""
     for attributes, story in STORY.findall(sgml.read_text(encoding="latin-1")):
         attrs = dict(ATTRIBUTE.findall(attributes))
         title = tag_text("TITLE", story)
         text = tag_text("BODY", story) or re.sub(r"<[^>]+>", " ", tag_text("TEXT", story)).strip() or title
-        yield {
+        record = {
             "id": f"reuters-{attrs['NEWID']}",
             "title": title,
             "text": text or "(empty)",
             "date": _date(story),
             "topics": re.findall(r"<D>(.*?)</D>", tag_text("TOPICS", story)),
         }
+        yield record | {"dateline": tag_text("DATELINE", story)} if with_dateline else record
 
 
 def convert(data: Path, out: Path, copies: int = 1) -> list[Path]:
