@@ -9,6 +9,8 @@ proximity on the RERANK_DEPTH best; ranking.py) on top:
 - bm25f: Robertson, Zaragoza and Taylor's BM25F. Each field's term frequency is normalised by that
   field's length (its own B), weighted, the fields' sum saturated once with K1, and the idf taken
   from the larger of the two fields' document frequencies (Lucene's CombinedFieldQuery does so).
+- mixed: each word's score MIX times its BM25F score plus (1 - MIX) times today's per-field one
+  (an interpolation of the two rankings, word by word, before the bonuses).
 
 Leave-one-collection-out: for each collection, the setting with the best mean nDCG@10 on the other
 five is chosen and scored on it; the held-out scores are what a setting chosen this way would give
@@ -43,18 +45,21 @@ FIELDS = ("title", "body")
 # The grids: today's setting is in the per-field one (K1 1.2, B 0.75, title weight 2).
 PER_FIELD_GRID = {"k1": (0.9, 1.2, 2.0), "b": (0.5, 0.75, 0.9), "title_weight": (1.0, 1.5, 2.0, 3.0)}
 BM25F_GRID = {"k1": (1.2, 2.0, 2.5, 3.0), "b": (0.75,), "title_b": (0.3, 0.5, 0.75), "title_weight": (1.0, 2.0, 3.0)}
+MIXED_GRID = {"k1": (2.0, 2.5), "b": (0.75,), "title_b": (0.3, 0.5), "title_weight": (2.0, 3.0), "mix": (0.3, 0.5, 0.7)}
 
 
 class Setting(NamedTuple):
-    family: str  # "per-field" or "bm25f"
+    family: str  # "per-field", "bm25f" or "mixed" (the BM25F part's settings; the rest is today's)
     k1: float
     b: float  # the body's B (both fields' for per-field)
     title_b: float
     title_weight: float
+    mix: float = 1.0  # the BM25F score's share in "mixed"
 
     def label(self) -> str:
-        title_b = f" title B {self.title_b}" if self.family == "bm25f" else ""
-        return f"{self.family} K1 {self.k1} B {self.b}{title_b} title x{self.title_weight}"
+        title_b = f" title B {self.title_b}" if self.family != "per-field" else ""
+        mix = f" mix {self.mix}" if self.family == "mixed" else ""
+        return f"{self.family} K1 {self.k1} B {self.b}{title_b} title x{self.title_weight}{mix}"
 
 
 def today() -> Setting:
@@ -68,7 +73,8 @@ def today() -> Setting:
 def settings() -> list[Setting]:
     per_field = [Setting("per-field", k1, b, b, w) for k1, b, w in itertools.product(*PER_FIELD_GRID.values())]
     bm25f = [Setting("bm25f", *values) for values in itertools.product(*BM25F_GRID.values())]
-    return sorted({today(), *per_field}) + bm25f
+    mixed = [Setting("mixed", *values) for values in itertools.product(*MIXED_GRID.values())]
+    return sorted({today(), *per_field}) + bm25f + mixed
 
 
 class Terms(NamedTuple):
@@ -135,6 +141,10 @@ class Model:
         found = {f: self.terms[f][stem] for f in FIELDS if stem in self.terms[f]}
         if not found:
             return {}
+        if s.family == "mixed":
+            combined = self.word_scores(stem, s._replace(family="bm25f"))["any"]
+            by_field = self.word_scores(stem, today())
+            return {"any": s.mix * combined + (1 - s.mix) * sum(by_field.values())}
         weight = {"title": s.title_weight, "body": 1.0}
         if s.family == "per-field":
             by_field = {}
@@ -287,7 +297,7 @@ def main() -> None:
         [f"model of today's setting ({today().label()})", *(c for n in names for c in cells(found[today()][n]))],
     ]
     outcome: dict[str, dict] = {}
-    for family in ("per-field", "bm25f"):
+    for family in ("per-field", "bm25f", "mixed"):
         family_found = {s: r for s, r in found.items() if s.family == family}
         held = leave_one_out(family_found, names)
         rows.append([f"{family}: leave-one-collection-out", *(c for n in names for c in cells(held[n][1]))])
