@@ -1,0 +1,323 @@
+"""Ranking functions chosen by leave-one-collection-out: searcher's scoring recomputed outside the
+engine, from the terms the Whoosh engine indexed, so a family of settings is measured on all six IR
+collections in seconds instead of rebuilding an index (or writing a Whoosh matcher) per setting.
+
+Two families, each a grid of K1, B and the title's weight, with searcher's bonuses (coordination,
+proximity on the RERANK_DEPTH best; ranking.py) on top:
+- per-field: today's engine. Each field is its own BM25 (its own idf and length normalisation) and
+  the two are added; the title's weight multiplies its term frequencies (Whoosh's field_boost).
+- bm25f: Robertson, Zaragoza and Taylor's BM25F. Each field's term frequency is normalised by that
+  field's length (its own B), weighted, the fields' sum saturated once with K1, and the idf taken
+  from the larger of the two fields' document frequencies (Lucene's CombinedFieldQuery does so).
+- mixed: each word's score MIX times its BM25F score plus (1 - MIX) times today's per-field one
+  (an interpolation of the two rankings, word by word, before the bonuses).
+
+Leave-one-collection-out: for each collection, the setting with the best mean nDCG@10 on the other
+five is chosen and scored on it; the held-out scores are what a setting chosen this way would give
+on a collection it was never tuned on. Baseline in the same run: the engine's own search of every
+query (tests/bench/relevance.py's runs), beside the model of today's setting, so any gap between the
+model and the engine shows. Needs numpy (installed with bm25s, in the bench extra).
+
+    python tests/bench/rankmodel.py [--data ../shared/data/ir-collection] [--only cranfield,med]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import math
+import sys
+import tempfile
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from common import table, write_json  # noqa: E402
+from ircollections import Collection, all_collections  # noqa: E402
+from ireval import evaluate  # noqa: E402
+from relevance import DEPTH, searcher_index, searcher_runs, without_excluded  # noqa: E402
+
+FIELDS = ("title", "body")
+# The grids: today's setting is in the per-field one (K1 1.2, B 0.75, title weight 2).
+PER_FIELD_GRID = {"k1": (0.9, 1.2, 2.0), "b": (0.5, 0.75, 0.9), "title_weight": (1.0, 1.5, 2.0, 3.0)}
+BM25F_GRID = {"k1": (1.2, 2.0, 2.5, 3.0), "b": (0.75,), "title_b": (0.3, 0.5, 0.75), "title_weight": (1.0, 2.0, 3.0)}
+MIXED_GRID = {"k1": (2.0, 2.5), "b": (0.75,), "title_b": (0.3, 0.5), "title_weight": (2.0, 3.0), "mix": (0.3, 0.5, 0.7)}
+
+
+class Setting(NamedTuple):
+    family: str  # "per-field", "bm25f" or "mixed" (the BM25F part's settings; the rest is today's)
+    k1: float
+    b: float  # the body's B (both fields' for per-field)
+    title_b: float
+    title_weight: float
+    mix: float = 1.0  # the BM25F score's share in "mixed"
+
+    def label(self) -> str:
+        title_b = f" title B {self.title_b}" if self.family != "per-field" else ""
+        mix = f" mix {self.mix}" if self.family == "mixed" else ""
+        return f"{self.family} K1 {self.k1} B {self.b}{title_b} title x{self.title_weight}{mix}"
+
+
+def today() -> Setting:
+    """The engine's setting, read from its constants."""
+    from searcher.engine.whoosh import searching, store
+
+    k1, b = searching.BM25_PARAMETERS["K1"], searching.BM25_PARAMETERS["B"]
+    return Setting("per-field", k1, b, b, store.TITLE_BOOST)
+
+
+def settings() -> list[Setting]:
+    per_field = [Setting("per-field", k1, b, b, w) for k1, b, w in itertools.product(*PER_FIELD_GRID.values())]
+    bm25f = [Setting("bm25f", *values) for values in itertools.product(*BM25F_GRID.values())]
+    mixed = [Setting("mixed", *values) for values in itertools.product(*MIXED_GRID.values())]
+    return sorted({today(), *per_field}) + bm25f + mixed
+
+
+class Terms(NamedTuple):
+    """One field's postings of one stem: document numbers, frequencies, positions."""
+
+    docs: np.ndarray
+    freqs: np.ndarray
+    positions: list[tuple[int, ...]]
+
+
+class Model:
+    """A collection's documents as the engine indexed them, as postings, and its queries as the
+    engine parses them (stems with how often each is said, and the stems that earn bonuses)."""
+
+    def __init__(self, collection: Collection, index: Path) -> None:
+        from whoosh.util.numeric import byte_to_length, length_to_byte
+
+        from searcher.analysis import news_analyzer
+        from searcher.engine import close_engines
+        from searcher.engine.whoosh.searching import open_searcher
+
+        close_engines()
+        stored = {fields["id"]: fields for fields in open_searcher(index).all_stored_fields()}
+        analyzer = news_analyzer()
+        self.collection = collection
+        self.ids = [d["id"] for d in collection.documents]
+        self.count = len(self.ids)
+        gathered: dict[str, dict[str, dict[int, list[int]]]] = {f: defaultdict(dict) for f in FIELDS}
+        lengths = {f: np.zeros(self.count) for f in FIELDS}
+        for number, doc_id in enumerate(self.ids):
+            fields = stored[doc_id]  # the title is indexed only when it is a headline
+            texts = {"title": fields.get("display_title", "") if fields.get("title_is_headline") else "",
+                     "body": fields.get("body", "")}  # fmt: skip
+            for field, text in texts.items():
+                stems = [token.text for token in analyzer(text)]
+                lengths[field][number] = len(stems)
+                for position, stem in enumerate(stems):
+                    gathered[field][stem].setdefault(number, []).append(position)
+        self.terms = {
+            field: {
+                stem: Terms(
+                    np.array(list(found)),
+                    np.array([len(p) for p in found.values()], float),
+                    [tuple(p) for p in found.values()],
+                )  # fmt: skip
+                for stem, found in by_stem.items()
+            }
+            for field, by_stem in gathered.items()
+        }
+        self.average = {f: lengths[f].mean() for f in FIELDS}  # Whoosh: exact total over documents
+        # Whoosh stores each length in a byte (lossy above a few words) and scores with that.
+        self.lengths = {f: np.array([byte_to_length(length_to_byte(int(n))) for n in lengths[f]]) for f in FIELDS}
+        self.queries = {qid: _parsed(text) for qid, text in collection.queries.items()}
+
+    def idf(self, frequency: int) -> float:
+        return math.log(1 + (self.count - frequency + 0.5) / (frequency + 0.5))  # ranking.NewsBM25F
+
+    def norm(self, field: str, docs: np.ndarray, b: float) -> np.ndarray:
+        return (1 - b) + b * self.lengths[field][docs] / self.average[field]
+
+    def word_scores(self, stem: str, s: Setting) -> dict[str, np.ndarray]:
+        """The stem's score in every document (0 where absent), for each field with the per-field
+        family, as one ("any") with BM25F; empty when no document holds it."""
+        found = {f: self.terms[f][stem] for f in FIELDS if stem in self.terms[f]}
+        if not found:
+            return {}
+        if s.family == "mixed":
+            combined = self.word_scores(stem, s._replace(family="bm25f"))["any"]
+            by_field = self.word_scores(stem, today())
+            return {"any": s.mix * combined + (1 - s.mix) * sum(by_field.values())}
+        weight = {"title": s.title_weight, "body": 1.0}
+        if s.family == "per-field":
+            by_field = {}
+            for field, terms in found.items():
+                freqs, scores = terms.freqs * weight[field], np.zeros(self.count)
+                norm = self.norm(field, terms.docs, s.b)
+                scores[terms.docs] = self.idf(len(terms.docs)) * freqs * (s.k1 + 1) / (freqs + s.k1 * norm)
+                by_field[field] = scores
+            return by_field
+        b = {"title": s.title_b, "body": s.b}
+        combined = np.zeros(self.count)
+        for field, terms in found.items():
+            combined[terms.docs] += weight[field] * terms.freqs / self.norm(field, terms.docs, b[field])
+        frequency = max(len(terms.docs) for terms in found.values())
+        return {"any": self.idf(frequency) * combined * (s.k1 + 1) / (s.k1 + combined)}
+
+    def ranking(self, qid: str, s: Setting) -> list[str]:
+        """The query's ranked ids, BM25 then the bonuses on the best RERANK_DEPTH, as the engine does."""
+        from searcher.engine.whoosh import ranking
+
+        counts, stems = self.queries[qid]
+        total, per_word = np.zeros(self.count), {}
+        for stem, count in counts.items():
+            by_field = self.word_scores(stem, s)
+            if by_field:
+                per_word[stem] = by_field
+                total += ranking.query_term_weight(count) * sum(by_field.values())
+        matched = np.nonzero(total)[0]
+        order = matched[np.lexsort((matched, -total[matched]))]
+        if ranking.earns_bonuses(stems):
+            head = order[: ranking.RERANK_DEPTH]
+            rescored = total[head] + self._bonuses(head, stems, per_word)
+            order = np.concatenate([head[np.lexsort((head, -rescored))], order[ranking.RERANK_DEPTH :]])
+        return [self.ids[i] for i in order[: DEPTH + 1]]
+
+    def _bonuses(self, head: np.ndarray, stems: list[str], per_word: dict[str, dict[str, np.ndarray]]) -> np.ndarray:
+        """ranking.bonuses: coordination over the words' scores, proximity for short queries."""
+        from searcher.engine.whoosh import ranking
+
+        n = len(stems)
+        held, words = np.zeros(len(head)), np.zeros(len(head))
+        for stem in stems:
+            if stem in per_word:
+                scores = sum(per_word[stem].values())[head]
+                held += scores
+                words += scores > 0
+        if n <= ranking.MAX_PAIR_WORDS:
+            extra = np.where(words >= 2, held * ranking.COORDINATION * (words - 1) / (n - 1), 0.0)
+        else:
+            extra = np.where(words == n, held * ranking.COORDINATION, 0.0)
+        if ranking.NEAR_BOOST and n <= ranking.MAX_NEAR_WORDS:
+            for i, docnum in enumerate(head):
+                for first, second in itertools.pairwise(stems):
+                    extra[i] += self._proximity(docnum, per_word, first, second)
+        return extra
+
+    def _proximity(self, docnum: int, per_word: dict, first_stem: str, second_stem: str) -> float:
+        """NEAR_BOOST times both words' scores for each field where they occur in this order within
+        NEAR_SLOP positions (per field as the engine does; once, over the combined score, for BM25F)."""
+        from searcher.engine.whoosh import ranking
+
+        first, second, bonus = per_word.get(first_stem, {}), per_word.get(second_stem, {}), 0.0
+        for field in FIELDS:
+            before, after = self._positions(field, first_stem, docnum), self._positions(field, second_stem, docnum)
+            following = set(after)
+            if not any(p + gap in following for p in before for gap in range(1, ranking.NEAR_SLOP + 1)):
+                continue
+            if "any" in first and "any" in second:
+                return ranking.NEAR_BOOST * (first["any"][docnum] + second["any"][docnum])
+            if field in first and field in second:
+                bonus += ranking.NEAR_BOOST * (first[field][docnum] + second[field][docnum])
+        return bonus
+
+    def _positions(self, field: str, stem: str, docnum: int) -> tuple[int, ...]:
+        terms = self.terms[field].get(stem)
+        if terms is None:
+            return ()
+        i = int(np.searchsorted(terms.docs, docnum))
+        return terms.positions[i] if i < len(terms.docs) and terms.docs[i] == docnum else ()
+
+    def scores(self, s: Setting) -> dict[str, float]:
+        runs = {qid: self.ranking(qid, s) if self.queries[qid][0] else [] for qid in self.queries}
+        return evaluate(without_excluded(runs, self.collection.exclude), self.collection.qrels)
+
+
+def _parsed(text: str) -> tuple[Counter, list[str]]:
+    """A query as the engine reads it: each plain word's stems with its count, and the bonus stems."""
+    from searcher.analysis import news_analyzer
+    from searcher.engine import query as q
+    from searcher.errors import QueryError
+    from searcher.search.query import parse_query
+
+    try:
+        parsed = parse_query(text)
+    except QueryError:
+        return Counter(), []
+    counts: Counter = Counter()
+    pending = [parsed.words]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, q.All | q.Any):
+            pending.extend(node.clauses)
+        elif isinstance(node, q.Word):
+            for token in news_analyzer()(node.text, mode="query"):
+                counts[token.text] += node.count
+    return counts, list(parsed.stems)
+
+
+def leave_one_out(found: dict[Setting, dict[str, dict[str, float]]], names: list[str]) -> dict[str, tuple]:
+    """For each collection, the setting best on the mean nDCG@10 of the others, and its scores there."""
+    held = {}
+    for name in names:
+        others = [n for n in names if n != name]
+        chosen = max(found, key=lambda s: (sum(found[s][n]["ndcg@10"] for n in others), s == today()))
+        held[name] = (chosen, found[chosen][name])
+    return held
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=Path("../shared/data/ir-collection"))
+    parser.add_argument("--only", help="Comma-separated collection names (default: all present).")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    collections = all_collections(args.data)
+    if args.only:
+        collections = [c for c in collections if c.name in set(args.only.split(","))]
+    if not collections:
+        print(f"skipped: no IR collection under {args.data}")
+        return
+    work = Path(tempfile.mkdtemp(prefix="searcher-rankmodel-"))
+    names = [c.name for c in collections]
+    grid = settings()
+    found: dict[Setting, dict[str, dict[str, float]]] = {s: {} for s in grid}
+    engine = {}
+    for collection in collections:
+        index = searcher_index(collection, work)
+        runs = searcher_runs(index, collection.queries)
+        engine[collection.name] = evaluate(without_excluded(runs, collection.exclude), collection.qrels)
+        model = Model(collection, index)
+        for s in grid:
+            found[s][collection.name] = model.scores(s)
+        print(f"  {collection.name}: {len(grid)} settings", file=sys.stderr)
+
+    def cells(scores: dict[str, float]) -> list[str]:
+        return [f"{scores['ndcg@10']:.3f} / {scores['map']:.3f}"]
+
+    rows = [
+        ["engine (searcher search)", *(c for n in names for c in cells(engine[n]))],
+        [f"model of today's setting ({today().label()})", *(c for n in names for c in cells(found[today()][n]))],
+    ]
+    outcome: dict[str, dict] = {}
+    for family in ("per-field", "bm25f", "mixed"):
+        family_found = {s: r for s, r in found.items() if s.family == family}
+        held = leave_one_out(family_found, names)
+        rows.append([f"{family}: leave-one-collection-out", *(c for n in names for c in cells(held[n][1]))])
+        best = max(family_found, key=lambda s: sum(family_found[s][n]["ndcg@10"] for n in names))
+        rows.append([f"{family}: best on all ({best.label()})", *(c for n in names for c in cells(found[best][n]))])
+        outcome[family] = {"held_out": {n: {"chosen": held[n][0].label(), **held[n][1]} for n in names},
+                           "best_on_all": best.label()}  # fmt: skip
+        print(f"{family}, chosen on the other collections:")
+        for n in names:
+            print(f"  {n}: {held[n][0].label()}")
+    for row, source in zip(rows, [engine, found[today()]], strict=False):
+        row.append(f"{sum(source[n]['ndcg@10'] for n in names) / len(names):.3f}")
+    for row in rows[2:]:
+        means = [float(cell.split(" / ")[0]) for cell in row[1:]]
+        row.append(f"{sum(means) / len(means):.3f}")
+    print(table(["nDCG@10 / MAP", *names, "mean nDCG@10"], rows))
+    result = {"engine": engine, "today": today().label(), "families": outcome,
+              "grid": {s.label(): r for s, r in found.items()}}  # fmt: skip
+    print(f"wrote {write_json('rankmodel', result, args.json)}")
+
+
+if __name__ == "__main__":
+    main()
