@@ -346,3 +346,38 @@ def test_show_accepts_the_path_the_results_print(seeds: Invoke):
     result = seeds("show", "--json", path)
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["id"] == "seeds/002_ebd0e1da6b7cb76d.txt"
+
+
+# Plain words (earning the coordination and proximity bonuses), a word said twice, a title word,
+# query syntax and a filter beside words: both engines must rank their matches alike.
+SAME_RANKING_QUERIES = [
+    "Putin", "air defense Turkey", "S-400 missiles", "gas pipeline Russia", "ceasefire talks Syria",
+    "pipeline pipeline deal", "title:pipeline OR ceasefire", "topic:energy gas", '"air defense" OR Erdogan',
+]  # fmt: skip
+
+
+@pytest.mark.opensearch
+def test_both_engines_rank_the_matches_in_the_same_order_with_the_same_scores(runner: CliRunner, opensearch_node):  # noqa: ANN001 - a fixture
+    pytest.importorskip("opensearchpy", reason='the OpenSearch engine needs: pip install "searcher[opensearch]"')
+    lay_out_dated_corpus()
+    name = f"test-{uuid.uuid4().hex[:12]}"
+    url = f"opensearch://127.0.0.1:{opensearch_node.nodes[0].http_port}/{name}"
+    engines = {"opensearch": ["--engine", url], "whoosh": []}
+    try:
+        for chosen in engines.values():
+            assert runner.invoke(cli, [*chosen, "index", "seeds", "fixtures"]).exit_code == 0
+        for query in SAME_RANKING_QUERIES:
+            ranked = {}
+            for engine, chosen in engines.items():
+                result = runner.invoke(cli, [*chosen, "search", "--json", "--no-collapse", "-n", "50", query])
+                assert result.exit_code == 0, result.stderr
+                ranked[engine] = [(hit["id"], hit["score"]) for hit in json.loads(result.stdout)["hits"]]
+            (cluster_ids, cluster_scores), (own_ids, own_scores) = (zip(*ranked[e], strict=True) for e in engines)
+            assert cluster_ids == own_ids, query
+            # Not exactly equal: Lucene and Whoosh store a document's length in one byte each, rounded
+            # differently, and a title word's idf counts the articles with a headline (Lucene) or all
+            # of them (Whoosh), numbers far apart on a corpus this small.
+            assert cluster_scores == pytest.approx(own_scores, rel=0.15), query
+    finally:
+        close_engines()
+        _delete_indexes(opensearch_node.url, name)

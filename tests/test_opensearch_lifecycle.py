@@ -1,18 +1,22 @@
 """The cluster index's life as a user meets it: bad URLs and an unreachable cluster in one line, the
-one-writer lease, a killed rebuild that leaves searches answering, and a three-node cluster that
-keeps answering, with nothing lost, when a node dies."""
+one-writer lease, a killed rebuild that leaves searches answering, a killed update that is never
+seen half-done, and a three-node cluster that keeps answering, with nothing lost, when a node dies."""
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from searcher.cli import cli
 from searcher.engine import close_engines, open_engine
+from tests.conftest import wait_for
 from tests.opensearch_node import Cluster, NodeUnavailable, start_cluster
 
 S400_SEEDS = ["seeds/001_404ae92723a5d202.txt", "seeds/003_64ddee58b6d909bd.txt", "seeds/004_b3c8d90984622411.txt"]
@@ -102,6 +106,89 @@ def test_a_rebuild_moves_the_alias_and_drops_the_old_generation(runner: CliRunne
     assert _search_ids(runner, engine_url, "S-400") == S400_SEEDS
 
 
+# An update killed half-way: one run's writes are seen all at once or not at all.
+
+# Enough records that the update sends several bulk requests (500 actions each) before it is killed.
+UPDATE_RECORDS = 4000
+
+
+def _write_records(word: str) -> Path:
+    """./corpus/records.jsonl: UPDATE_RECORDS harbour reports, each naming `word` once."""
+    path = Path("corpus", "records.jsonl")
+    path.parent.mkdir(exist_ok=True)
+    lines = [json.dumps({"id": f"harbour-{i}", "title": f"Harbour report {i}",
+                         "text": f"The harbour master counted {i} ships and one {word} crane today."})
+             for i in range(UPDATE_RECORDS)]  # fmt: skip
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _total(runner: CliRunner, url: str, word: str) -> int:
+    result = runner.invoke(cli, ["--engine", url, "search", "--count", "--no-collapse", word])
+    assert result.exit_code == 0, result.stderr
+    return int(result.stdout)
+
+
+def _generations(engine) -> set[str]:  # noqa: ANN001 - the OpenSearch engine
+    return set(engine.client.indices.get(index=f"{engine.location.name}-gen-*"))
+
+
+def _kill_update_half_way(engine) -> None:  # noqa: ANN001 - the OpenSearch engine
+    """Runs `searcher index` in a process of its own and SIGKILLs it once the cluster has taken some
+    of its writes, then refreshes every index of the name, as a restart or any client could. The
+    dead run's writer lease is run out at once (it would be after LOCK_LEASE seconds)."""
+    from searcher.engine.opensearch.writing import LOCK_ID
+
+    def written() -> int:  # documents the cluster took into the name's generations, wherever they went
+        stats = engine.client.indices.stats(index=f"{engine.location.name}-gen-*", metric="indexing")["indices"]
+        return sum(each["primaries"]["indexing"]["index_total"] for name, each in stats.items()
+                   if not name.endswith("-files"))  # fmt: skip
+
+    before = written()
+    command = [sys.executable, "-m", "searcher", "--engine", str(engine.location), "index"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: written() > before or process.poll() is not None, timeout=300)
+        assert process.poll() is None, "the update finished before it could be killed half-way"
+    finally:
+        process.kill()
+        process.wait()
+    engine.client.indices.refresh(index=f"{engine.location.name}*")
+    lock = f"{engine.location.name}-lock"
+    engine.client.update(index=lock, id=LOCK_ID, body={"doc": {"expires": 0}}, refresh=True)
+
+
+@pytest.mark.opensearch
+def test_a_killed_update_is_never_seen_and_the_next_run_publishes_it_whole(runner: CliRunner, engine_url: str):
+    _write_records("alpha")
+    assert runner.invoke(cli, ["--engine", engine_url, "index", "corpus"]).exit_code == 0
+    engine = open_engine(engine_url)
+    served = engine.physical()
+    _write_records("omega")  # every record changes
+
+    _kill_update_half_way(engine)
+
+    assert engine.physical() == served
+    assert (_total(runner, engine_url, "alpha"), _total(runner, engine_url, "omega")) == (UPDATE_RECORDS, 0)
+    assert runner.invoke(cli, ["--engine", engine_url, "index"]).exit_code == 0
+    assert (_total(runner, engine_url, "alpha"), _total(runner, engine_url, "omega")) == (0, UPDATE_RECORDS)
+    assert _generations(engine) == {engine.physical(), f"{engine.physical()}-files"}  # the killed copy deleted
+
+
+@pytest.mark.opensearch
+def test_a_killed_update_of_files_changed_back_leaves_the_index_as_the_files_are(runner: CliRunner, engine_url: str):
+    _write_records("alpha")
+    assert runner.invoke(cli, ["--engine", engine_url, "index", "corpus"]).exit_code == 0
+    engine = open_engine(engine_url)
+    _write_records("omega")
+    _kill_update_half_way(engine)
+    _write_records("alpha")  # the edit undone before the next run: its records are unchanged again
+
+    assert runner.invoke(cli, ["--engine", engine_url, "index"]).exit_code == 0
+    engine.client.indices.refresh(index=f"{engine.location.name}*")
+    assert (_total(runner, engine_url, "alpha"), _total(runner, engine_url, "omega")) == (UPDATE_RECORDS, 0)
+
+
 # Three nodes, one replica of each shard.
 
 
@@ -138,3 +225,22 @@ def test_a_three_node_cluster_answers_with_everything_when_a_node_dies(runner: C
     stats = runner.invoke(cli, ["--engine", url, "stats", "--json"])
     assert stats.exit_code == 0, stats.stderr
     assert json.loads(stats.stdout)["documents"] == 5
+
+
+@pytest.mark.opensearch
+def test_a_three_node_cluster_takes_an_update_after_a_node_died(runner: CliRunner, three_nodes: Cluster):
+    """The update's copy of the index (a clone, one replica) is made on the nodes left."""
+    pytest.importorskip("opensearchpy", reason='the OpenSearch engine needs: pip install "searcher[opensearch]"')
+    alive = [node for node in three_nodes.nodes if node.process and node.process.poll() is None]
+    url = f"opensearch://{','.join(f'127.0.0.1:{node.http_port}' for node in alive)}/update-after-death"
+    assert runner.invoke(cli, ["--engine", url, "index", "seeds"]).exit_code == 0
+    if len(alive) == len(three_nodes.nodes):
+        alive[0].kill()
+        close_engines()
+    Path("seeds", "harbour.txt").write_text("Harbour cranes\n\nThe harbour master counted twelve cranes.\n")
+
+    result = runner.invoke(cli, ["--engine", url, "index"])
+
+    assert result.exit_code == 0, result.stderr
+    assert _search_ids(runner, url, "cranes") == ["seeds/harbour.txt"]
+    assert _search_ids(runner, url, "S-400") == S400_SEEDS

@@ -7,7 +7,7 @@ snippets; each query's time is the fastest of --rounds passes, the engines takin
 nDCG@10 on the ranking collections (../shared/data/ir-collection), both engines on the same
 documents and queries. Ratios are OpenSearch over Whoosh, measured in this run.
 
-    python tests/bench/engines.py [--sizes 1,10] [--rounds 3] [--only cranfield,med] [--no-ranking]
+    python tests/bench/engines.py [--sizes 1,10] [--rounds 3] [--only cranfield,med] [--no-ranking] [--no-speed]
         [--url opensearch://host:port/name]   # a cluster of your own instead of the local test node
 
 Without --url a single node is started from tests/opensearch/ (Java and Maven needed; heap 512 MB)
@@ -120,6 +120,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--only", help="ranking collections to use (comma-separated names)")
     parser.add_argument("--no-ranking", action="store_true")
+    parser.add_argument("--no-speed", action="store_true", help="ranking only: no Reuters builds and queries")
     parser.add_argument("--url", help="an OpenSearch engine URL to use instead of a local test node")
     parser.add_argument("--name", default="engines", help="results file name (tests/bench/results/NAME.json)")
     args = parser.parse_args()
@@ -130,7 +131,7 @@ def main() -> None:
     results: dict = {"sizes": {}, "node_start_s": cluster.started_in if cluster else None}
     try:
         queries = load_queries()
-        for size in [int(s) for s in args.sizes.split(",")]:
+        for size in [] if args.no_speed else [int(s) for s in args.sizes.split(",")]:
             corpus = convert(args.data, work / f"reuters-{size}x", copies=size)
             locations = {"whoosh": work / f"whoosh-{size}x", "opensearch": f"{base_url}-{size}x"}
             built = {name: build(location, corpus) for name, location in locations.items()}
@@ -158,7 +159,7 @@ def report(results: dict) -> str:
                          numbers["p95_ms"]])  # fmt: skip
         ratios = [f"{cluster[key] / whoosh[key]:.2f}x" for key in ("docs_per_s", "p50_ms", "p95_ms")]
         rows.append([size, "opensearch / whoosh", "", *ratios])
-    text = table(["size", "engine", "documents", "docs/s (build)", "p50 ms", "p95 ms"], rows)
+    text = table(["size", "engine", "documents", "docs/s (build)", "p50 ms", "p95 ms"], rows) if rows else ""
     quality = results.get("ndcg@10")
     if quality:
         rows = [[name, scores["whoosh"], scores["opensearch"], f"{scores['opensearch'] / scores['whoosh']:.2f}x"]
@@ -166,7 +167,7 @@ def report(results: dict) -> str:
         mean = [statistics.mean(s[engine] for s in quality.values()) for engine in ("whoosh", "opensearch")]
         rows.append(["mean", mean[0], mean[1], f"{mean[1] / mean[0]:.2f}x"])
         text += "\n\n" + table(["collection", "whoosh nDCG@10", "opensearch nDCG@10", "ratio"], rows)
-    return text
+    return text.lstrip("\n")
 
 
 if __name__ == "__main__":

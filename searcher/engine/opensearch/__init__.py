@@ -10,6 +10,12 @@ Layout in the cluster, for an engine URL ending in /NAME::
 A rebuild writes a new generation beside the active one and moves the alias in one
 update_aliases call, so searches answer from the old one until then; a rebuild that dies leaves
 its half-built generation, which the next run deletes (remove_stale_generations).
+
+An update is atomic the same way: its first write copies the active generation and its file state
+(the clone API, which hard-links the shards' files), the run writes into the copy, and the copy is
+published by the alias switch when its manifest, the run's last write, is in. A run that dies leaves
+searches on the old generation, its copy never visible (no later refresh or restart reveals it),
+and the next run deletes the copy. A run that writes only file times saves them in place.
 """
 
 from __future__ import annotations
@@ -46,9 +52,11 @@ STATE_BATCH = 1000
 class OpenSearchGeneration:
     """One physical index: its articles, manifest (_meta) and file state (a companion index)."""
 
-    def __init__(self, engine: OpenSearchEngine, name: str) -> None:
+    def __init__(self, engine: OpenSearchEngine, name: str, live: bool = False) -> None:
         self.engine, self.name, self.files = engine, name, f"{name}-files"
         self._loaded: dict[str, str] = {}  # file key -> its saved entry (JSON), to write only changes
+        self.live = live  # the generation searches read: an update writes into a copy (stage)
+        self.replaces: str | None = None  # the live generation a staged copy will replace
 
     def manifest(self) -> dict:
         with self.engine.errors():
@@ -65,9 +73,27 @@ class OpenSearchGeneration:
         return manifest
 
     def write_manifest(self, manifest: dict) -> None:
+        """Writes the manifest, the last write of a run (index/update.py); a staged update is then
+        published: the alias moves to the copy and the generation it replaces is deleted."""
         meta = {**manifest, "format": MANIFEST_FORMAT, "searcher_version": __version__, **mapping.versions()}
         with self.engine.errors():
             self.engine.client.indices.put_mapping(index=self.name, body={"_meta": meta})
+        if self.replaces:
+            self.activate()
+            self.engine.remove_stale_generations(keep=self)
+            self.replaces = None
+
+    def stage(self) -> None:
+        """Copies the live generation and its file state for an update to write into, unseen by
+        searches until write_manifest publishes it; later calls of this run use the copy."""
+        if not self.live or self.replaces:
+            return
+        staged = self.engine.generation_name()
+        replicas = self.engine._replicas()  # noqa: SLF001 - same package
+        with self.engine.errors():
+            _clone(self.engine.client, {self.name: staged, self.files: f"{staged}-files"}, replicas)
+        self.replaces, self.live = self.name, False
+        self.name, self.files = staged, f"{staged}-files"
 
     def keep_taxonomy(self, source: Path) -> None:
         text = source.read_text(encoding="utf-8")
@@ -123,9 +149,12 @@ class OpenSearchGeneration:
         self._loaded = entries
 
     def writer(self, prepare: Prepare, on_failure: FailureCallback, procs: int) -> DocumentWriter:
+        """A writer into this generation, or for the live one into its staged copy."""
         from searcher.engine.opensearch.writing import BulkWriter
 
-        return BulkWriter(self.engine.client, self.name, prepare, on_failure, procs)
+        self.stage()
+        on_cancel = self.discard if self.replaces else None
+        return BulkWriter(self.engine.client, self.name, prepare, on_failure, procs, on_cancel)
 
     def activate(self) -> None:
         """Moves the alias to this generation in one atomic request."""
@@ -138,8 +167,27 @@ class OpenSearchGeneration:
             self.engine.client.indices.update_aliases(body={"actions": actions})
 
     def discard(self) -> None:
+        """Deletes a generation never published (a new one or an update's copy), never the live one."""
+        if self.live:
+            return
         with self.engine.errors():
             self.engine.client.indices.delete(index=f"{self.name},{self.files}", ignore_unavailable=True)
+
+
+def _clone(client, targets: dict[str, str], replicas: int) -> None:  # noqa: ANN001 - an OpenSearch client
+    """Copies of indexes (source: target) by the clone API, which needs its sources read-only while it
+    copies: the write block is lifted again whatever happens (an update never writes the sources
+    again, but a run that fails here leaves them as they were). The copies' shards start together:
+    each clone answers at once, and one health request waits for all of them."""
+    sources = ",".join(targets)
+    client.indices.put_settings(index=sources, body={"index.blocks.write": True})
+    try:
+        for source, target in targets.items():
+            settings = {"index.number_of_replicas": replicas, "index.blocks.write": None}
+            client.indices.clone(index=source, target=target, body={"settings": settings}, wait_for_active_shards=0)
+        client.cluster.health(index=",".join(targets.values()), wait_for_status="yellow")
+    finally:
+        client.indices.put_settings(index=sources, body={"index.blocks.write": None})
 
 
 def _shards() -> int:
@@ -213,14 +261,17 @@ class OpenSearchEngine:
             name = self.physical()
         if name is None:
             return None
-        generation = OpenSearchGeneration(self, name)
+        generation = OpenSearchGeneration(self, name, live=True)
         if generation.manifest().get("format") != MANIFEST_FORMAT:
             raise NotAnIndexError(f"{name} was not written by searcher; refusing to open it")
         return generation
 
+    def generation_name(self) -> str:
+        """A new physical index's name: the alias's, a marker and a time stamp."""
+        return f"{self.location.name}-gen-{datetime.now(UTC).strftime('%Y%m%dt%H%M%S%f')}"
+
     def new_generation(self) -> OpenSearchGeneration:
-        stamp = datetime.now(UTC).strftime("%Y%m%dt%H%M%S%f")
-        generation = OpenSearchGeneration(self, f"{self.location.name}-gen-{stamp}")
+        generation = OpenSearchGeneration(self, self.generation_name())
         replicas = self._replicas()
         with self.errors():
             self.client.indices.create(

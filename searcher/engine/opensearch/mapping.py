@@ -8,6 +8,11 @@ indexes the same terms Whoosh does (tests/test_opensearch_engine.py compares the
 - other hyphenated groups split into their words (word_delimiter_graph, apostrophes kept as letters);
 - a possessive 's and inner apostrophes dropped, lowercase, accent folding, Whoosh's stopwords and
   its minimum token length of 2, Porter stems.
+
+Titles are scored as the Whoosh engine scores them (BM25F with a field boost of 2 on the title's
+term frequencies, not on its score): the title analyzer repeats each term at its own position, so
+a title word counts twice while the title's length does not grow (Lucene leaves stacked tokens out
+of the length), and the title's BM25 parameters undo the doubled average length (title_similarity).
 """
 
 from __future__ import annotations
@@ -17,8 +22,11 @@ from whoosh.analysis import STOP_WORDS
 from searcher.analysis import ANALYZER_VERSION
 
 # Bump when the settings or mapping change: an index built with another version must be rebuilt.
-MAPPING_VERSION = 2  # 2: site and folders
-TITLE_BOOST = 2.0  # as the Whoosh engine's title field boost
+MAPPING_VERSION = 3  # 2: site and folders; 3: the title's doubled term frequencies and BM25 parameters
+# BM25's saturation and length normalisation, as the Whoosh engine's (engine/whoosh/searching.py).
+BM25_K1, BM25_B = 1.2, 0.75
+# The Whoosh engine's title field boost: each title word counts this many times.
+TITLE_TERM_WEIGHT = 2
 
 LETTER_OR_DIGIT = r"[\p{L}\p{N}]"
 # analysis.py's SPACED_MODEL and WORD, with [^\W_] (a Unicode letter or digit) written for Java.
@@ -60,6 +68,10 @@ ANALYSIS = {
         "drop_possessive": {"type": "pattern_replace", "pattern": "['\u2019][sS]$", "replacement": ""},
         "drop_apostrophes": {"type": "pattern_replace", "pattern": "['\u2019]", "replacement": ""},
         "news_stopwords": {"type": "stop", "stopwords": sorted(STOP_WORDS)},
+        # Each term once more at the same position (TITLE_TERM_WEIGHT 2): its frequency doubles, the
+        # field's length does not.
+        # (OpenSearch has no keyword_repeat filter: two capture groups of the whole term, each emitted.)
+        "count_twice": {"type": "pattern_capture", "patterns": ["((.+))"], "preserve_original": False},
         "news_min_length": {"type": "length", "min": 2},
     },
     "analyzer": {
@@ -68,10 +80,29 @@ ANALYSIS = {
             "tokenizer": "news_words",
             "filter": [*SURFACE_FILTERS, "news_stopwords", "news_min_length", "porter_stem"],
         },
+        "news_title": {
+            "type": "custom",
+            "tokenizer": "news_words",
+            "filter": [*SURFACE_FILTERS, "news_stopwords", "news_min_length", "porter_stem", "count_twice"],
+        },
         # The words as written (folded, not stemmed), for did-you-mean's phrase suggester.
         "news_surface": {"type": "custom", "tokenizer": "news_words", "filter": SURFACE_FILTERS},
     },
 }
+
+
+def title_similarity(k1: float = BM25_K1, b: float = BM25_B, weight: int = TITLE_TERM_WEIGHT) -> dict:
+    """BM25 parameters that make Lucene's title score Whoosh's: with each term counted `weight` times,
+    the frequency f = weight * tf and the average length (Lucene sums the frequencies) is weight times
+    the real one, while a document's length is not; k1' (1 - b') = k1 (1 - b) and k1' b' / weight =
+    k1 b keep the denominator f + k1 (1 - b + b dl / avgdl) of Whoosh's BM25F."""
+    k1_title = k1 * (1 - b + weight * b)
+    return {"type": "BM25", "k1": k1_title, "b": weight * k1 * b / k1_title}
+
+
+# OpenSearch's BM25 keeps Lucene's old (k1 + 1) factor, so the title's larger k1 would weigh its scores
+# (k1' + 1) / (k1 + 1) times the body's: every query clause on the title is boosted by this to undo it.
+TITLE_SCORE_SCALE = (BM25_K1 + 1) / (title_similarity()["k1"] + 1)
 
 
 def index_body(shards: int, replicas: int, manifest: dict) -> dict:
@@ -87,6 +118,10 @@ def index_body(shards: int, replicas: int, manifest: dict) -> dict:
                 "refresh_interval": "-1",
             },
             "analysis": ANALYSIS,
+            "similarity": {
+                "title_bm25": title_similarity(),
+                "body_bm25": {"type": "BM25", "k1": BM25_K1, "b": BM25_B},
+            },
         },
         "mappings": {
             "dynamic": "strict",
@@ -95,12 +130,19 @@ def index_body(shards: int, replicas: int, manifest: dict) -> dict:
                 "id": keyword,
                 "path": keyword,
                 "source_key": keyword,
-                "title": {"type": "text", "analyzer": "news"},
+                # Searched with the plain analyzer: a query word is said once.
+                "title": {
+                    "type": "text",
+                    "analyzer": "news_title",
+                    "search_analyzer": "news",
+                    "similarity": "title_bm25",
+                },  # fmt: skip
                 "display_title": stored_only,
                 "title_is_headline": {"type": "boolean", "index": False, "doc_values": False},
                 "body": {
                     "type": "text",
                     "analyzer": "news",
+                    "similarity": "body_bm25",
                     "fields": {"words": {"type": "text", "analyzer": "news_surface"}},
                 },
                 "date": {"type": "date", "format": "strict_date"},

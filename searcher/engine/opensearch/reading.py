@@ -2,9 +2,9 @@
 context, facets and timeline from aggregations, copies folded by `collapse`, highlights turned into
 the terms searcher's snippets mark, did-you-mean, more_like_this, stats and topic counts.
 
-Ranking is OpenSearch's BM25 (k1 1.2, b 0.75, as the Whoosh engine's) over title (boosted) and body;
-the Whoosh engine's coordination and proximity bonuses and RM3 expansion (`--expand`) are not
-reproduced: the cluster ranks by BM25 alone (the README's "Scaling out" says so).
+Ranking is the Whoosh engine's: BM25 (k1 1.2, b 0.75) over title (its words counted twice: mapping.py)
+and body, with the coordination and proximity bonuses of a plain-word query (ranking.py); RM3
+expansion (`--expand`) is not reproduced (the README's "Scaling out" says so).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from datetime import date
 
 from searcher.analysis import news_analyzer
 from searcher.engine.base import Match, Matches
+from searcher.engine.opensearch.ranking import with_bonuses
 from searcher.engine.opensearch.translate import to_dsl, topics_under
 from searcher.engine.query import SearchQuery
 from searcher.errors import QueryError
@@ -35,8 +36,9 @@ def search_body(request: SearchQuery, options: SearchOptions) -> dict:
     words = to_dsl(request.words)
     if words is None:
         raise QueryError("the query has no words to search for (only stopwords or operators)")
+    ranked = with_bonuses(words, request.stems)
     body = {
-        "query": {"bool": {"must": [words], "filter": filters(request, options), "must_not": exclusions(request)}},
+        "query": {"bool": {"must": [ranked], "filter": filters(request, options), "must_not": exclusions(request)}},
         "track_total_hits": True,
         "from": (options.page - 1) * options.limit,
         "size": options.limit,

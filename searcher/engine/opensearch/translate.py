@@ -4,7 +4,8 @@ Words and phrases are analyzed by the cluster with the index's own analyzer (mat
 is a term query, several a phrase, as the Whoosh engine reads "S-400 missiles"); prefixes, wildcards
 and fuzzy terms are term-level queries, so their text is folded here as the analyzer would (lowercase,
 accents, apostrophes), not stemmed. Dates are ranges over the whole period written: `date:2019-04`
-is April 2019. An unfielded leaf searches title (boosted) and body, and the scores add up.
+is April 2019. An unfielded leaf searches title and body, and the scores add up (the title's weight
+is in its term frequencies: mapping.py).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from datetime import date
 from searcher.analysis import fold
 from searcher.engine import hierarchy, places
 from searcher.engine import query as q
-from searcher.engine.opensearch.mapping import TITLE_BOOST
+from searcher.engine.opensearch.mapping import TITLE_SCORE_SCALE
 from searcher.engine.query import TEXT_FIELDS
 from searcher.errors import QueryError
 
@@ -52,11 +53,14 @@ def to_dsl(node: q.Query) -> dict | None:
         return {"match_all": {"boost": node.boost}}
     boost = node.boost * _repeated(node.count) if isinstance(node, q.Word) else node.boost
     if node.field is None:
-        subs = [
-            sub for sub in (_leaf(node, name, TITLE_BOOST if name == "title" else 1.0) for name in TEXT_FIELDS) if sub
-        ]
+        subs = [sub for sub in (_leaf(node, name, field_scale(name)) for name in TEXT_FIELDS) if sub]
         return {"bool": {"should": subs, "minimum_should_match": 1, "boost": boost}} if subs else None
-    return _leaf(node, node.field, boost)
+    return _leaf(node, node.field, boost * field_scale(node.field))
+
+
+def field_scale(field: str) -> float:
+    """The boost that puts a field's scores on the Whoosh engine's scale (mapping.TITLE_SCORE_SCALE)."""
+    return TITLE_SCORE_SCALE if field == "title" else 1.0
 
 
 # A word said n times weighs (K3 + 1) n / (K3 + n): Robertson's query-term saturation, as the Whoosh

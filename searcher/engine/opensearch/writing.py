@@ -4,7 +4,8 @@ process or in worker processes, and the cluster-wide one-writer lock.
 Documents are sent in the order the index stage gives them (a replaced article's delete before its
 new version), in bulk requests of BULK_ACTIONS; a cluster that pushes back (429) or a node that
 does not answer is retried with growing pauses. The index's refresh interval is off, so nothing is
-searchable until commit refreshes it.
+searchable until commit refreshes it; an update writes into a copy of the live generation, so
+even a refresh reveals nothing of it before it is published (the engine's __init__).
 """
 
 from __future__ import annotations
@@ -64,9 +65,17 @@ def _prepare_batch(documents: list[SourceDocument]) -> list[tuple[str, object]]:
 class BulkWriter:
     """Adds and deletes documents of one physical index through bulk requests."""
 
-    def __init__(self, client, index: str, prepare: Prepare, on_failure: FailureCallback, procs: int) -> None:  # noqa: ANN001 - an OpenSearch client
+    def __init__(
+        self,
+        client,  # noqa: ANN001 - an OpenSearch client
+        index: str,
+        prepare: Prepare,
+        on_failure: FailureCallback,
+        procs: int,
+        on_cancel: Callable[[], None] | None = None,
+    ) -> None:
         self.client, self.index = client, index
-        self.prepare, self.on_failure = prepare, on_failure
+        self.prepare, self.on_failure, self.on_cancel = prepare, on_failure, on_cancel
         self.actions: list[dict] = []
         self.pending: deque = deque()  # ("delete", id) or an async batch result, in the order given
         self.batch: list[SourceDocument] = []
@@ -107,11 +116,17 @@ class BulkWriter:
             self.client.indices.forcemerge(index=self.index, max_num_segments=1)
 
     def cancel(self) -> None:
-        """Stops the workers; what was sent stays unrefreshed (a new generation is discarded whole)."""
+        """Stops the workers; what was sent stays unrefreshed and is deleted with its generation (a
+        new one by the index stage, an update's copy here; one left by a crash, by the next run)."""
         if self.pool is not None:
             self.pool.terminate()
             self.pool.join()
             self.pool = None
+        if self.on_cancel is not None:
+            try:
+                self.on_cancel()
+            except Exception as error:  # the run's own error is the one to report
+                log.warning("could not delete the unpublished copy (the next run will): %s", error)
 
     def _submit(self) -> None:
         if self.batch:

@@ -1,0 +1,77 @@
+"""The Whoosh engine's ranking bonuses (engine/whoosh/ranking.py) as query DSL, so both engines
+order a plain-word query's matches alike.
+
+A document holding m of a query's n words has its score multiplied by 1 + (m - 1) / (n - 1)
+(coordination; all or nothing past MAX_PAIR_WORDS), and two neighbouring words of a short query
+found in order within NEAR_SLOP positions in a field add NEAR_BOOST times their two scores there
+(proximity). The bonuses never change which documents match. Whoosh re-scores only its
+RERANK_DEPTH best BM25F matches; the cluster scores every match with them (a `rescore` window
+cannot be combined with `collapse`, which folds copies).
+"""
+
+from __future__ import annotations
+
+from searcher.engine.opensearch.translate import field_scale
+
+# The Whoosh engine's constants (engine/whoosh/ranking.py gives the measurements behind them).
+COORDINATION = 1.0
+MAX_PAIR_WORDS = 6
+NEAR_BOOST = 0.3
+NEAR_SLOP = 4
+MAX_NEAR_WORDS = 3
+MAX_BONUS_WORDS = 12
+FIELDS = ("title", "body")
+
+
+def earns_bonuses(stems: tuple[str, ...]) -> bool:
+    """Whether a query of these plain words gets coordination and proximity bonuses."""
+    return 2 <= len(stems) <= MAX_BONUS_WORDS
+
+
+def with_bonuses(words: dict, stems: tuple[str, ...]) -> dict:
+    """The words' query, its scores shaped by coordination and proximity when the query earns them.
+
+    `stems` are the query's distinct terms as the index holds them (searcher's analyzer)."""
+    if not earns_bonuses(stems):
+        return words
+    ranked = _coordinated(words, stems) if COORDINATION else words
+    if not NEAR_BOOST or len(stems) > MAX_NEAR_WORDS:
+        return ranked
+    neighbours = zip(stems, stems[1:], strict=False)
+    pairs = [_near_pair(first, second, field) for first, second in neighbours for field in FIELDS]
+    return {"bool": {"must": [ranked], "should": pairs}}
+
+
+def _holds(stem: str) -> dict:
+    return {"bool": {"should": [{"term": {field: stem}} for field in FIELDS], "minimum_should_match": 1}}
+
+
+def _coordinated(words: dict, stems: tuple[str, ...]) -> dict:
+    """The score times 1 + COORDINATION (m - 1) / (n - 1): function weights summed over the words
+    a document holds, plus a constant for every match."""
+    n = len(stems)
+    if n <= MAX_PAIR_WORDS:
+        each = COORDINATION / (n - 1)
+        functions = [{"filter": _holds(stem), "weight": each} for stem in stems]
+        base = 1 - each  # so that one word alone leaves the score as it is
+    else:
+        every = {"bool": {"filter": [_holds(stem) for stem in stems]}}
+        functions = [{"filter": every, "weight": COORDINATION}]
+        base = 1.0
+    if base > 0:
+        functions.append({"filter": {"match_all": {}}, "weight": base})
+    return {"function_score": {"query": words, "functions": functions, "score_mode": "sum", "boost_mode": "multiply"}}
+
+
+def _near_pair(first: str, second: str, field: str) -> dict:
+    """NEAR_BOOST times both words' scores in `field` where `second` follows `first` within NEAR_SLOP
+    positions; scored by the two terms, matched by an ordered interval (gaps between them < slop)."""
+    near = {"match": {"query": f"{first} {second}", "analyzer": "whitespace", "ordered": True,
+                      "max_gaps": NEAR_SLOP - 1}}  # fmt: skip
+    return {
+        "bool": {
+            "must": [{"term": {field: {"value": word, "boost": field_scale(field)}}} for word in (first, second)],
+            "filter": [{"intervals": {field: near}}],
+            "boost": NEAR_BOOST,
+        }
+    }
