@@ -214,3 +214,16 @@ def test_hard_wrapped_newswire_text_is_kept_whole():
     assert result.title == "COBANCO INC YEAR NET"
     assert result.dropped == ()
     assert len(result.paragraphs) == 9  # every line after the headline
+
+
+@pytest.mark.parametrize("kind", ["text", "record"])
+def test_an_articles_only_paragraph_is_its_story_not_a_headline(kind: str):
+    """A short abstract saved without a title (no sentence end, under 30 words) has no headline
+    above it: it is the story, searched and weighted as one, its first words only shown as the title."""
+    abstract = "compact memories have flexible capacities a digital data storage system with capacity up to bits"
+    result = clean(SourceDocument(id="a", path=Path("a.txt"), kind=kind, content=abstract))
+    assert result.paragraphs == (abstract,)
+    assert not result.title_is_headline
+    assert result.title == abstract  # shown, not indexed as a title
+    with_story = clean_text(f"Compact memories\n\n{abstract}.")
+    assert (with_story.title, with_story.title_is_headline) == ("Compact memories", True)

@@ -47,7 +47,8 @@ def classify(
     dropped = already_dropped + tuple(
         DroppedBlock(b.text, r) for b, r in zip(blocks, reasons, strict=True) if r is not None
     )
-    if not title and kept and is_headline(blocks[_first_kept(reasons)]):
+    # A headline stands over a story: an article's only paragraph is its story, however short.
+    if not title and len(kept) > 1 and is_headline(blocks[_first_kept(reasons)]):
         title, title_is_headline = kept.pop(0), True
     if title:  # pages repeat their headline (above the story, in breadcrumbs, in a share box)
         repeated = normalize(title).casefold()
