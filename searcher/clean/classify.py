@@ -48,12 +48,15 @@ def classify(
         DroppedBlock(b.text, r) for b, r in zip(blocks, reasons, strict=True) if r is not None
     )
     # A headline stands over a story: an article's only paragraph is its story, however short.
-    if not title and len(kept) > 1 and is_headline(blocks[_first_kept(reasons)]):
+    headline_taken = not title and len(kept) > 1 and is_headline(blocks[_first_kept(reasons)])
+    if headline_taken:
         title, title_is_headline = kept.pop(0), True
     if title:  # pages repeat their headline (above the story, in breadcrumbs, in a share box)
         repeated = normalize(title).casefold()
         dropped += tuple(DroppedBlock(k, "repeats the title") for k in kept if k.casefold() == repeated)
         kept = [k for k in kept if k.casefold() != repeated]
+    if headline_taken and not kept:  # nothing but that line, repeated: it is the story
+        kept, title_is_headline = [title], False
     if not title:
         title = lead_title(kept[0]) if kept else ""
     return CleanedDocument(
