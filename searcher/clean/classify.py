@@ -38,7 +38,8 @@ def classify(
     outside the story's container included (already recorded as dropped unless judged story)."""
     blocks, reasons, outer = candidates(blocks, title, page_like, outside)
     if signals is not None or page_like:
-        reasons = judge(blocks, reasons, signals or PageSignals(), text_mode=signals is None)
+        judged = judge(blocks, reasons, signals or PageSignals(), text_mode=signals is None)
+        reasons = _no_comments_taken_back(blocks, reasons, judged, outer)
     recorded: set[int] = set()  # outside blocks, whose dropping already_dropped records
     if outer:
         records = outside.records if outside else []
@@ -91,6 +92,23 @@ def candidates(
     blocks = [*outside.before, *blocks, *outside.after]
     reasons = [OUTSIDE] * before + reasons + [OUTSIDE] * after
     return blocks, reasons, [*range(before), *range(len(blocks) - after, len(blocks))]
+
+
+def _no_comments_taken_back(
+    blocks: list[Block], rules: list[str | None], judged: list[str | None], outer: list[int]
+) -> list[str | None]:
+    """The model's verdicts, except that nothing outside the story's container below a comment
+    thread's opening line ("Comments are now closed", "12 Comments") is taken back: readers'
+    words read like prose, and the rules left them out of the container for that reason."""
+    outside = set(outer)
+    opened = False
+    verdicts = list(judged)
+    for i, block in enumerate(blocks):
+        if i in outside and (bp.THREAD_OPENER.match(block.text) or bp.COMMENT_SECTION_START.match(block.text)):
+            opened = True
+        elif opened and i in outside and judged[i] is None:
+            verdicts[i] = rules[i]
+    return verdicts
 
 
 def rule_verdicts(blocks: list[Block], title: str, page_like: bool) -> list[str | None]:

@@ -205,14 +205,19 @@ def judge(
     text_mode: bool,
     model: dict | None = None,
 ) -> list[str | None]:
-    """The final verdicts: a block is story when the model believes it more likely than not (a
-    block the rules dropped keeps their reason when the model agrees, so datelines stay found)."""
+    """The final verdicts. The model overrules the rules only as far as leave-one-dataset-out
+    validation found it pays on every set: a block they dropped becomes story when the model's
+    belief reaches `take_back_from`, one they kept goes when it falls below `drop_below` (a block
+    dropped keeps the rules' reason when they dropped it too, so datelines stay found)."""
     if not blocks:
         return reasons
     model = model or shipped_model()["text" if text_mode else "html"]
-    threshold = model["threshold"]
+    take_back, drop_below = model["take_back_from"], model["drop_below"]
+    if take_back > 1.0 and drop_below <= 0.0:
+        return reasons  # the model is not to overrule the rules at all
     verdicts = []
     for reason, row in zip(reasons, block_features(blocks, reasons, signals, text_mode), strict=True):
-        story = story_probability(model, row) >= threshold
+        belief = story_probability(model, row)
+        story = belief >= drop_below if reason is None else belief >= take_back
         verdicts.append(None if story else (reason or JUDGED))
     return verdicts
