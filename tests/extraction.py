@@ -136,10 +136,11 @@ def cleaneval_gold(raw: str) -> str:
     return " ".join(BLOCK_MARKERS.sub(" ", raw).split())
 
 
-def load_dragnet(root: Path, size: int | None) -> tuple[dict[str, str], dict[str, str]]:
-    """The test split (415 pages; R427 and R237 are stubs the WCEB study dropped too), gold cut
-    where its comments start."""
-    test = [n.strip() for n in (root / "test.txt").read_text().split() if n.strip() not in ("", "R427", "R237")]
+def load_dragnet(root: Path, size: int | None, split: str = "test") -> tuple[dict[str, str], dict[str, str]]:
+    """The test split (415 pages; R427 and R237 are stubs the WCEB study dropped too), or the
+    training split (966 pages, what a trained cleaner may learn from), gold cut where its comments start."""
+    names = (root / f"{split}.txt").read_text().split()
+    test = [n.strip() for n in names if n.strip() not in ("", "R427", "R237")]
     pages, gold = {}, {}
     for pid in fixed_sample(test, size):
         pages[pid] = decode(gunzip(root / "HTML" / f"{pid}.html.gz"), html=True)
@@ -214,3 +215,33 @@ WORD_F1_SETS = {
     "wcxb-dev forums": ("wcxb-dev", wcxb_loader({"forum"}), "forum threads (the thread is the content)"),
     "wcxb-dev other": ("wcxb-dev", wcxb_loader(None, {"article", "forum"}), "service, listing, product, ..."),
 }
+
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def verdicts_fingerprint() -> str:
+    """What the trained block model was fed, on our own golden pages: every candidate block's
+    rule verdict and features. The model file records it when trained; a change to the rules or
+    the features changes it, and the model is stale until retrained (tests/bench/train_blocks.py)."""
+    import hashlib
+
+    from searcher.clean.blocks import text_blocks
+    from searcher.clean.classify import candidates
+    from searcher.clean.html import html_blocks
+    from searcher.clean.judge import PageSignals, block_features
+
+    digest = hashlib.sha256()
+    for page in sorted(p for p in GOLDEN.iterdir() if p.suffix in (".html", ".txt")):
+        content = page.read_text(encoding="utf-8")
+        if page.suffix == ".html":
+            parsed = html_blocks(content)
+            blocks, reasons, _ = candidates(parsed.blocks, parsed.title, False, parsed.outside)
+            rows = block_features(blocks, reasons, parsed.signals, False)
+        else:
+            blocks = text_blocks(content)
+            reasons, _ = candidates(blocks, "", True, None)[1:]
+            rows = block_features(blocks, reasons, PageSignals(), True)
+        rounded = [[round(value, 6) for value in row] for row in rows]
+        digest.update(json.dumps([page.name, reasons, rounded]).encode())
+    return digest.hexdigest()[:16]

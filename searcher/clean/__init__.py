@@ -6,7 +6,9 @@ Text and HTML go through one block classifier:
 3. give each block a reason to drop it, from its own shape (caption, credit, related link, comment
    widget, link spam, share furniture) and, for HTML, from its element (tag, class, link density);
 4. drop whole runs of comment-like blocks that contain a comment widget, so the excerpts a
-   "recent comments" widget lists go with it.
+   "recent comments" widget lists go with it;
+5. for pages (HTML, or text scraped from one), let a small trained model have the final say on
+   each block, from the rules' verdicts, the block's shape and the page's own signals (judge.py).
 """
 
 from __future__ import annotations
@@ -28,7 +30,16 @@ def clean(source: SourceDocument) -> CleanedDocument:
         title = source.title or page.title
         headline = bool(title)
         return classify(
-            source, page.blocks, title, headline, page.date_candidates, page.url, page.site_name, page.dropped
+            source,
+            page.blocks,
+            title,
+            headline,
+            page.date_candidates,
+            page.url,
+            page.site_name,
+            page.dropped,
+            signals=page.signals,
+            outside=page.outside,
         )
     blocks = text_blocks(source.content)
     # A scraped page's text holds menus and footers around the story; a record is the story alone.

@@ -20,6 +20,7 @@ class Block:
     tag: str = ""  # HTML tag, empty for text lines
     link_density: float = 0.0  # share of the text inside links (HTML only)
     followed_by_blank: bool = False  # text only: a blank line after it, as after a headline
+    in_article: bool = False  # HTML only: inside an <article>, <main> or itemprop=articleBody element
 
 
 def normalize(text: str) -> str:

@@ -6,10 +6,15 @@ comment-like blocks and whatever follows a comment section's heading go, and the
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from searcher.clean import rules as bp
 from searcher.clean.blocks import Block, normalize
-from searcher.clean.text import crop_to_story, headline_above, is_headline, story_value
+from searcher.clean.judge import PageSignals, judge
+
+if TYPE_CHECKING:
+    from searcher.clean.html import Outside
+from searcher.clean.text import OUTSIDE, crop_to_story, headline_above, is_headline, story_value
 from searcher.models import CleanedDocument, DroppedBlock, SourceDocument
 
 FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(?:\s+[A-Z\"“‘']|\s*$)")
@@ -25,16 +30,22 @@ def classify(
     site_name: str | None,
     already_dropped: tuple[DroppedBlock, ...],
     page_like: bool = False,
+    signals: PageSignals | None = None,
+    outside: Outside | None = None,
 ) -> CleanedDocument:
-    reasons = [drop_reason(block) for block in blocks]
-    _drop_comment_runs(blocks, reasons)
-    _drop_comment_section(blocks, reasons)
-    _drop_related_sections(blocks, reasons)
-    if page_like:
-        start = crop_to_story(blocks, reasons)
-        headline = headline_above(blocks, reasons, start) if not title else None
-        if headline is not None:
-            reasons[headline] = None
+    """The story of a page's (or a record's) blocks: the rules' verdicts, then, for pages (HTML,
+    or text scraped from one), the trained model's final say on each block (judge.py), the blocks
+    outside the story's container included (already recorded as dropped unless judged story)."""
+    blocks, reasons, outer = candidates(blocks, title, page_like, outside)
+    if signals is not None or page_like:
+        judged = judge(blocks, reasons, signals or PageSignals(), text_mode=signals is None)
+        reasons = _no_comments_taken_back(blocks, reasons, judged, outer)
+    recorded: set[int] = set()  # outside blocks, whose dropping already_dropped records
+    if outer:
+        records = outside.records if outside else []
+        story = {id(record) for i, record in zip(outer, records, strict=True) if reasons[i] is None}
+        already_dropped = tuple(d for d in already_dropped if id(d) not in story)
+        recorded = {i for i in outer if reasons[i] is not None}
     datelines = tuple(
         (m.group("date"), "dateline")
         for b, r in zip(blocks, reasons, strict=True)
@@ -45,7 +56,9 @@ def classify(
     if opening and opening.group("date"):
         datelines += ((opening.group("date"), "dateline"),)
     dropped = already_dropped + tuple(
-        DroppedBlock(b.text, r) for b, r in zip(blocks, reasons, strict=True) if r is not None
+        DroppedBlock(b.text, r)
+        for i, (b, r) in enumerate(zip(blocks, reasons, strict=True))
+        if r is not None and i not in recorded
     )
     # A headline stands over a story: an article's only paragraph is its story, however short.
     headline_taken = not title and len(kept) > 1 and is_headline(blocks[_first_kept(reasons)])
@@ -69,6 +82,53 @@ def classify(
         url=url,
         site_name=site_name,
     )
+
+
+def candidates(
+    blocks: list[Block], title: str, page_like: bool, outside: Outside | None
+) -> tuple[list[Block], list[str | None], list[int]]:
+    """Every block the model judges, in page order, with the rules' verdicts: the container's
+    blocks and those outside it (dropped as outside the story); and where the outside ones are."""
+    reasons = rule_verdicts(blocks, title, page_like)
+    if outside is None or not (outside.before or outside.after):
+        return blocks, reasons, []
+    before, after = len(outside.before), len(outside.after)
+    blocks = [*outside.before, *blocks, *outside.after]
+    reasons = [OUTSIDE] * before + reasons + [OUTSIDE] * after
+    return blocks, reasons, [*range(before), *range(len(blocks) - after, len(blocks))]
+
+
+def _no_comments_taken_back(
+    blocks: list[Block], rules: list[str | None], judged: list[str | None], outer: list[int]
+) -> list[str | None]:
+    """The model's verdicts, except that nothing outside the story's container below a comment
+    thread's opening line ("Comments are now closed", "12 Comments") is taken back: readers'
+    words read like prose, and the rules left them out of the container for that reason."""
+    outside = set(outer)
+    opened = False
+    verdicts = list(judged)
+    for i, block in enumerate(blocks):
+        if i in outside and (bp.THREAD_OPENER.match(block.text) or bp.COMMENT_SECTION_START.match(block.text)):
+            opened = True
+        elif opened and i in outside and judged[i] is None:
+            verdicts[i] = rules[i]
+    return verdicts
+
+
+def rule_verdicts(blocks: list[Block], title: str, page_like: bool) -> list[str | None]:
+    """Each block's reason to drop it by the hand-written rules (None keeps it): its own shape,
+    comment runs and sections, related-headline lists, and for a scraped text the crop to the
+    story's stretch and the headline above it."""
+    reasons = [drop_reason(block) for block in blocks]
+    _drop_comment_runs(blocks, reasons)
+    _drop_comment_section(blocks, reasons)
+    _drop_related_sections(blocks, reasons)
+    if page_like:
+        start = crop_to_story(blocks, reasons)
+        headline = headline_above(blocks, reasons, start) if not title else None
+        if headline is not None:
+            reasons[headline] = None
+    return reasons
 
 
 def _date_line(text: str) -> re.Match[str] | None:

@@ -27,10 +27,12 @@ from bs4 import (
 
 from searcher.clean import rules as bp
 from searcher.clean.blocks import Block, normalize, text_blocks
+from searcher.clean.judge import WORD, PageSignals
 from searcher.clean.rules import (
     ALWAYS_FURNITURE_CLASS,
     ANY_ALWAYS_FURNITURE_CLASS,
     ANY_FURNITURE_CLASS,
+    ARTICLE_TAGS,
     BLOCK_TAGS,
     CLIMB_GAIN,
     CLIMB_LEVELS,
@@ -84,6 +86,7 @@ TITLE_TAG = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 TITLE_OPEN = re.compile(r"<title\b[^>]*>", re.IGNORECASE)
 TITLE_CLOSE = re.compile(r"</title\s*>", re.IGNORECASE)
 INVISIBLE_BLOCKS = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+ROOT_STAND_IN = "searcher-story"  # where the story's container stood, while the rest is read
 VOID_TAGS = {
     "area",
     "base",
@@ -112,6 +115,8 @@ class Page:
     url: str | None = None
     site_name: str | None = None
     dropped: tuple[DroppedBlock, ...] = field(default_factory=tuple)
+    signals: PageSignals = field(default_factory=PageSignals)
+    outside: Outside = field(default_factory=lambda: Outside())
 
 
 def html_blocks(html: str) -> Page:
@@ -143,13 +148,20 @@ def html_blocks(html: str) -> Page:
     for tag in head.invisible:
         tag.extract()
     root = content_root(soup)
-    dropped = _outside(soup, root)
+    root_in_article = any(_article_like(element) for element in [root, *root.parents])
+    dropped, outside = _outside(soup, root)
     dropped += _remove_furniture(root)
-    blocks = _blocks(root)
+    blocks, _ = _blocks(root, root_in_article)
     if declared and _words(blocks) < DECLARED_BODY_SHARE * len(declared.split()):
         dropped.extend(DroppedBlock(block.text, "not the story (the page declares its text)") for block in blocks)
-        blocks = text_blocks(declared)
-    return Page(title, blocks, dates, url, site_name, tuple(dropped))
+        blocks, outside = text_blocks(declared), Outside()
+    signals = PageSignals(frozenset(WORD.findall(declared.lower())) if declared else frozenset(), head.has_article)
+    return Page(title, blocks, dates, url, site_name, tuple(dropped), signals, outside)
+
+
+def _article_like(element: Tag) -> bool:
+    """An element that says it holds the page's story: <article>, <main>, itemprop=articleBody."""
+    return element.name in ARTICLE_TAGS or (bool(element.attrs) and element.attrs.get("itemprop") == "articleBody")
 
 
 def close_title(html: str) -> str:
@@ -264,15 +276,29 @@ def _is_json_ld(tag: str, attrib: dict) -> bool:
     return tag == "script" and str(attrib.get("type", "")).strip().lower() == "application/ld+json"
 
 
-def _outside(soup: BeautifulSoup, root: Tag) -> list[DroppedBlock]:
+@dataclass
+class Outside:
+    """The blocks of a page outside the story's container, above it and below it, each with the
+    dropped block that records it: the trained model may still judge one of them story."""
+
+    before: list[Block] = field(default_factory=list)
+    after: list[Block] = field(default_factory=list)
+    records: list[DroppedBlock] = field(default_factory=list)  # one per block, before then after
+
+
+def _outside(soup: BeautifulSoup, root: Tag) -> tuple[list[DroppedBlock], Outside]:
     """What the page holds besides the story's container, as dropped blocks: furniture by its
-    reason, the rest as outside the story. The container is taken out of the page to do so."""
+    reason, the rest as outside the story (those blocks also apart, split where the container
+    stood). The container is taken out of the page to do so."""
     page = soup.body or soup
     if root is page or root.parent is None:
-        return []
-    root.extract()
+        return [], Outside()
+    stand_in = soup.new_tag(ROOT_STAND_IN)
+    root.replace_with(stand_in)
     dropped = _remove_furniture(page)
-    return dropped + [DroppedBlock(block.text, "outside the story") for block in _blocks(page)]
+    blocks, at = _blocks(page, stand_in=stand_in)
+    records = [DroppedBlock(block.text, "outside the story") for block in blocks]
+    return dropped + records, Outside(blocks[:at], blocks[at:], records)
 
 
 def _words(blocks: list[Block]) -> int:
@@ -323,6 +349,7 @@ class Survey:
     title: str | None = None
     canonical: str | None = None
     invisible: list[Tag] = field(default_factory=list)
+    has_article: bool = False  # an element saying it holds the story (see _article_like)
 
     def meta(self, attribute: str, name: str) -> str | None:
         return normalize(self.metas.get((attribute, name.lower()), "")) or None
@@ -335,6 +362,8 @@ def survey(soup: BeautifulSoup) -> Survey:
         if not isinstance(tag, Tag):
             continue
         name = tag.name
+        if not found.has_article and _article_like(tag):
+            found.has_article = True
         if name in INVISIBLE_SET:
             found.invisible.append(tag)
             if _is_json_ld(name, tag.attrs):
@@ -652,22 +681,31 @@ def _inside_furniture(element: Tag, known: dict[int, bool]) -> bool:
     return verdict
 
 
-def _blocks(root: Tag) -> list[Block]:
-    """Consecutive text under the same block element, with the share of it inside links."""
+def _blocks(root: Tag, root_in_article: bool = False, stand_in: Tag | None = None) -> tuple[list[Block], int]:
+    """Consecutive text under the same block element, with the share of it inside links and
+    whether it lies in an element saying it holds the story; and how many blocks come before
+    `stand_in` (an empty element standing where the story's container was), if given."""
     blocks: list[Block] = []
+    at = -1
     current: Tag | None = None
     parts: list[str] = []
     link_chars = 0
+    known: dict[int, bool] = {}
 
     def flush() -> None:
         text = normalize("".join(parts))  # inline pieces as rendered: "m<sup>3</sup>" is "m3"
         if text:
             density = min(1.0, link_chars / len(text))
-            blocks.append(Block(text, tag=current.name if current else "", link_density=density))
+            in_article = root_in_article or _inside_article(current or root, root, known)
+            blocks.append(Block(text, tag=current.name if current else "", link_density=density, in_article=in_article))
 
     for node in root.descendants:
         if isinstance(node, Tag):
-            if node.name in BLOCK_TAGS:
+            if node is stand_in:
+                flush()
+                current, parts, link_chars = None, [], 0
+                at = len(blocks)
+            elif node.name in BLOCK_TAGS:
                 # Text before and after a block element is two paragraphs, as a browser renders
                 # it even when the element is empty; lines separated by <br> too, as blogs write them.
                 flush()
@@ -683,7 +721,26 @@ def _blocks(root: Tag) -> list[Block]:
         if in_link:
             link_chars += len(node.strip())
     flush()
-    return blocks
+    return blocks, (len(blocks) if at < 0 else at)
+
+
+def _inside_article(element: Tag, root: Tag, known: dict[int, bool]) -> bool:
+    """Whether an element is, or sits under root in, an article-like element (cached in `known`)."""
+    chain = []
+    verdict = False
+    for ancestor in [element, *element.parents]:
+        if id(ancestor) in known:
+            verdict = known[id(ancestor)]
+            break
+        chain.append(ancestor)
+        if _article_like(ancestor):
+            verdict = True
+            break
+        if ancestor is root:
+            break
+    for ancestor in chain:
+        known[id(ancestor)] = verdict
+    return verdict
 
 
 def _block_ancestor(node: NavigableString, root: Tag) -> tuple[Tag, bool]:

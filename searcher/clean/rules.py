@@ -289,6 +289,7 @@ ANY_ALWAYS_FURNITURE_CLASS = re.compile("|".join(p.pattern for p, _ in ALWAYS_FU
 ANY_FURNITURE_CLASS = re.compile("|".join(p.pattern for p, _ in FURNITURE_CLASS))
 NO_STORY_CLASS = re.compile(f"{COMMENT_CLASS.pattern}|{NOTICE_CLASS.pattern}")
 NEVER_REMOVED = {"html", "body", "article", "main"}
+ARTICLE_TAGS = frozenset({"article", "main"})  # elements that say they hold the page's story
 PARAGRAPH_TAGS = {"p", "pre", "blockquote", "li", "h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt", "td", "th"}
 # Climb from the best element to an ancestor holding this many times its paragraph text.
 CLIMB_GAIN = 1.5
@@ -351,3 +352,17 @@ SCRIPT_PUBLISHED = re.compile(
 SHOWN_DATE_MAX_CHARS = 80
 MODIFIED_META = re.compile(r"modif|updat|revis|expir|edit", re.IGNORECASE)
 TITLE_SEPARATORS = re.compile(r"\s+[|–—·:»-]\s+")
+
+# The commonest function words of the sets' languages (English, German, French, Spanish, Italian,
+# Dutch, Portuguese): prose is dense with them, menus and teasers are not (jusText's measure).
+STOPWORDS = frozenset(
+    """the a an and or of to in on at for with by from is are was were be been it its that this as not but
+    have has had he she they we you i his her their our will would can said more than also
+    der die das und oder ein eine einer ist sind war wurde nicht mit von zu im auf für den dem des sich auch
+    als bei nach wie aus es er sie wir ich noch nur um
+    le la les et ou un une des du est sont dans pour avec sur par pas qui que ne au aux ce il elle
+    el los las y o una es son en por con para del al lo se su que
+    il lo gli e di che non per con una sono da nel della
+    de het een en van is niet met op voor zijn dat er
+    o os as um uma em com para não do da dos das que se""".split()  # noqa: SIM905 - a line per language reads better
+)

@@ -18,10 +18,11 @@ Data (each skipped when absent), under --data (default ../shared/data):
 Systems, in the same run: searcher on the HTML; searcher on the page flattened to plain text (all
 visible text, one block per line, as a naive scraper saves it: the seeds' situation); no cleaning
 (the page's full text); trafilatura with comments excluded (`pip install trafilatura`, skipped when
-missing). Time is cleaning only (pages are read and decoded before the clock starts), one process;
-each system's fastest of --rounds passes (default 3), the systems taking turns pass by pass.
+missing); unless --no-peers, also trafilatura in precision mode, readability-lxml, resiliparse
+and jusText where installed. Time is cleaning only (pages are read and decoded before the clock
+starts), one process; each system's fastest of --rounds passes (default 3), the systems taking turns pass by pass.
 
-    python tests/bench/clean.py [--data ../shared/data] [--sample N] [--sets a,b] [--json FILE]
+    python tests/bench/clean.py [--data ../shared/data] [--sample N] [--sets a,b] [--no-peers] [--json FILE]
 
 --sample N takes a fixed sample of each set: every k-th page in id order, k the smallest step that
 leaves at most N pages (the same pages in every run, so two runs compare page for page).
@@ -70,12 +71,47 @@ def _text(result, with_title: bool) -> str:  # noqa: ANN001 - a CleanedDocument
     return f"{result.title}\n{result.body}" if with_title else result.body
 
 
-def trafilatura_extractor() -> Extractor | None:
+def trafilatura_extractor(precision: bool = False) -> Extractor | None:
     try:
         import trafilatura
     except ImportError:
         return None
-    return lambda html: trafilatura.extract(html, include_comments=False) or ""
+    return lambda html: trafilatura.extract(html, include_comments=False, favor_precision=precision) or ""
+
+
+def peer_extractors() -> dict[str, Extractor]:
+    """The other peers that are installed (`pip install readability-lxml resiliparse justext`):
+    trafilatura in precision mode, readability-lxml's summary as text, resiliparse's main-content
+    text, jusText's non-boilerplate paragraphs (its English stoplist: the sets are mostly English
+    and German, and it has no language detection)."""
+    peers: dict[str, Extractor] = {}
+    precise = trafilatura_extractor(precision=True)
+    if precise:
+        peers["trafilatura (precision mode)"] = precise
+    try:
+        import lxml.html
+        from readability import Document
+
+        peers["readability-lxml"] = lambda html: lxml.html.fromstring(Document(html).summary()).text_content()
+    except ImportError:
+        pass
+    try:
+        from resiliparse.extract.html2text import extract_plain_text
+        from resiliparse.parse.html import HTMLTree
+
+        peers["resiliparse"] = lambda html: extract_plain_text(HTMLTree.parse(html), main_content=True)
+    except ImportError:
+        pass
+    try:
+        import justext
+
+        stoplist = justext.get_stoplist("English")
+        peers["justext"] = lambda html: "\n".join(
+            p.text for p in justext.justext(html.encode("utf-8"), stoplist) if not p.is_boilerplate
+        )
+    except ImportError:
+        pass
+    return peers
 
 
 # --- the metrics -----------------------------------------------------------------------------------
@@ -155,6 +191,9 @@ def load_trafilatura_eval(
     return pages, {u: annotations[u] for u in urls}
 
 
+PEERS = True  # --no-peers: searcher, no cleaning and trafilatura only
+
+
 def systems(pages: dict[str, str], with_title: bool) -> dict[str, tuple[Extractor, dict[str, str]]]:
     """Each system with the inputs it takes: HTML, or the flattened text (made before timing)."""
     flat = {page: flatten(html) for page, html in pages.items()}
@@ -166,6 +205,8 @@ def systems(pages: dict[str, str], with_title: bool) -> dict[str, tuple[Extracto
     trafilatura = trafilatura_extractor()
     if trafilatura:
         chosen["trafilatura (comments excluded)"] = (trafilatura, pages)
+    if PEERS:
+        chosen.update({name: (extract, pages) for name, extract in peer_extractors().items()})
     return chosen
 
 
@@ -212,8 +253,11 @@ def main() -> None:
     parser.add_argument("--sample", type=int, help="A fixed sample of at most N pages per set (see above).")
     parser.add_argument("--sets", help="Comma-separated set names to run (default: all); e.g. aeb,dragnet.")
     parser.add_argument("--rounds", type=int, default=3, help="Passes per system; speed is the fastest.")
+    parser.add_argument("--no-peers", action="store_true", help="Only trafilatura as a peer (a quicker run).")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
+    global PEERS
+    PEERS = not args.no_peers
     warnings.filterwarnings("ignore")  # bs4 and trafilatura warn about odd pages
     report: dict = {}
     speed = ["pages/s", "MB/s", "pages/s vs trafilatura"]
