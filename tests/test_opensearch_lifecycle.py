@@ -106,6 +106,31 @@ def test_a_rebuild_moves_the_alias_and_drops_the_old_generation(runner: CliRunne
     assert _search_ids(runner, engine_url, "S-400") == S400_SEEDS
 
 
+@pytest.mark.opensearch
+def test_a_search_whose_generation_a_rebuild_deletes_on_its_way_reads_the_new_one(runner: CliRunner, engine_url: str):
+    """A rebuild in another process publishes its generation and deletes the old one just as a
+    search reaches the cluster, addressed to the old one: the search answers from the new."""
+    assert runner.invoke(cli, ["--engine", engine_url, "index", "seeds"]).exit_code == 0
+    engine = open_engine(engine_url)  # the one the command below uses (one engine per URL and process)
+    old, real_search, raced = engine.physical(), engine.client.search, []
+
+    def search_racing_a_rebuild(*args, index: str, **kwargs):  # noqa: ANN002, ANN003, ANN202 - the client's own
+        if not raced:
+            raced.append(index)
+            rebuild = [sys.executable, "-m", "searcher", "--engine", engine_url, "index", "--rebuild", "seeds"]
+            subprocess.run(rebuild, check=True, capture_output=True)
+            index = old  # where the cluster had routed this request before the switch
+        return real_search(*args, index=index, **kwargs)
+
+    engine.client.search = search_racing_a_rebuild
+    try:
+        found = _search_ids(runner, engine_url, "S-400")
+    finally:
+        engine.client.search = real_search
+    assert raced and engine.physical() != old and not engine.client.indices.exists(index=old)
+    assert found == S400_SEEDS
+
+
 # An update killed half-way: one run's writes are seen all at once or not at all.
 
 # Enough records that the update sends several bulk requests (500 actions each) before it is killed.

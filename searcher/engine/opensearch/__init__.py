@@ -28,7 +28,9 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
+from functools import wraps
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from searcher import __version__
 from searcher.engine.base import DocumentWriter, FailureCallback, Matches, Prepare, manifest_settings
@@ -207,6 +209,28 @@ def _state_id(key: str) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()  # noqa: S324 - an id, not a secret
 
 
+Read = ParamSpec("Read")
+Answer = TypeVar("Answer")
+
+
+def read_again_if_replaced(read: Callable[Read, Answer]) -> Callable[Read, Answer]:
+    """A read through the alias made once more when the generation it reached was deleted under it:
+    an update or a rebuild publishes its successor and then deletes the old one, so a request the
+    cluster routed just before the switch can find its index gone. The alias then names the
+    successor; with no alias left, the index is truly missing and the error stands."""
+
+    @wraps(read)
+    def reading_again(*args: Read.args, **kwargs: Read.kwargs) -> Answer:
+        try:
+            return read(*args, **kwargs)
+        except IndexMissingError:
+            if not args[0].exists():
+                raise
+            return read(*args, **kwargs)
+
+    return reading_again
+
+
 class OpenSearchEngine:
     """The index in an OpenSearch cluster (`searcher --engine opensearch://host:port/name`)."""
 
@@ -309,6 +333,7 @@ class OpenSearchEngine:
         atomically, with no lookup first (a missing alias is IndexMissingError, from cluster_errors)."""
         return self.location.name
 
+    @read_again_if_replaced
     def search(self, query: SearchQuery, options: SearchOptions) -> Matches:
         if options.expand:
             log.warning("--expand (RM3 feedback) is not available on OpenSearch; ranking by BM25 alone")
@@ -365,6 +390,7 @@ class OpenSearchEngine:
         body["query"]["bool"]["filter"] = reading.filters(query, options, undated=True)
         return self.client.count(index=name, body={"query": body["query"]})["count"]
 
+    @read_again_if_replaced
     def similar(self, article: Article, options: SearchOptions) -> Matches | None:
         with self.errors():
             name = self._reading()
@@ -377,6 +403,7 @@ class OpenSearchEngine:
         terms = frozenset(token.text for token in _analyzed(f"{article.title}\n{article.body}"))
         return found._replace(terms=terms)
 
+    @read_again_if_replaced
     def article(self, doc_id: str) -> Article | None:
         from opensearchpy.exceptions import NotFoundError
 
@@ -387,6 +414,7 @@ class OpenSearchEngine:
             except NotFoundError:
                 return None
 
+    @read_again_if_replaced
     def ids(self) -> Iterator[str]:
         from opensearchpy import helpers
 
@@ -395,6 +423,7 @@ class OpenSearchEngine:
             hits = helpers.scan(self.client, index=name, query={"_source": ["id"], "sort": ["id"]}, preserve_order=True)
             return iter([hit["_source"]["id"] for hit in hits])
 
+    @read_again_if_replaced
     def ids_for_path(self, path: str) -> list[str]:
         """The ids of the articles read from the file at this absolute path, in id order."""
         from opensearchpy import helpers
@@ -404,11 +433,13 @@ class OpenSearchEngine:
             hits = helpers.scan(self.client, index=self._reading(), query=query, preserve_order=True)
             return [hit["_source"]["id"] for hit in hits]
 
+    @read_again_if_replaced
     def suggest(self, text: str) -> str | None:
         with self.errors():
             answer = self.client.search(index=self._reading(), body=reading.suggest_body(text))
         return reading.suggestion(answer, text)
 
+    @read_again_if_replaced
     def stats(self) -> IndexStats:
         with self.errors():
             name = self._reading()
@@ -456,6 +487,7 @@ class OpenSearchEngine:
         return IndexCheck(f"{self.location} ({physical})", shards, sizes["primaries"]["store"]["size_in_bytes"],
                           damaged, note)  # fmt: skip
 
+    @read_again_if_replaced
     def topic_counts(self) -> list[TopicCount]:
         import tomllib
 
