@@ -59,6 +59,44 @@ def flatten(html: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+# Elements a browser's innerText sets apart by a blank line (two required line breaks), not one.
+PARAGRAPH_ELEMENTS = ["p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "figure", "table", "ul", "ol"]
+DUMP_WIDTH = 72
+
+
+def flatten_inner_text(html: str, bullets: bool = False) -> str:
+    """The page as a browser's "select all, copy" (innerText) gives it: a blank line around
+    paragraphs, headings, lists and tables, one line break around other blocks, rows and <br>
+    (adjacent breaks do not add up), table cells separated by a tab; `bullets` starts list items
+    with "* " as text browsers do."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, PARSER)
+    for tag in soup.find_all(INVISIBLE):
+        tag.decompose()
+    for tag in soup.find_all(["td", "th"]):
+        tag.insert_after("\t")
+    if bullets:
+        for tag in soup.find_all("li"):
+            tag.insert(0, "* ")
+    for tag in soup.find_all([name for name in BLOCK_ELEMENTS if name not in ("td", "th")]):
+        gap = "\x02" if tag.name in PARAGRAPH_ELEMENTS else "\x01"
+        tag.insert_before(gap)
+        tag.insert_after(gap)
+    text = re.sub(r"[ \u00a0\t\r\f\v]+", lambda m: "\t" if "\t" in m.group() else " ", soup.get_text())
+    text = re.sub(r"\s*[\x01\x02][\s\x01\x02]*", lambda m: "\n\n" if "\x02" in m.group() else "\n", text)
+    return "\n".join(line.strip(" \t") for line in text.splitlines()).strip()
+
+
+def flatten_text_browser(html: str) -> str:
+    """The page as a text browser's dump (lynx -dump, w3m -dump) gives it: each line wrapped at 72
+    columns, blank lines between paragraphs, list items starting with "* "."""
+    import textwrap
+
+    lines = [textwrap.fill(line, DUMP_WIDTH) if line else "" for line in flatten_inner_text(html, True).splitlines()]
+    return "\n".join(lines)
+
+
 def shingles(text: str) -> Counter:
     """The benchmark's shingles: \\w+ tokens (case kept), 4-grams, one shorter gram for short texts."""
     tokens = TOKEN.findall(text)

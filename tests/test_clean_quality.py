@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, SHARED_DATA
-from extraction import WORD_F1_SETS, aeb_scores, flatten, full_text, word_f1
+from extraction import WORD_F1_SETS, aeb_scores, flatten, flatten_inner_text, flatten_text_browser, full_text, word_f1
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -201,3 +201,27 @@ def test_lean_builder_cleans_our_pages_as_the_stock_lxml_builder(monkeypatch: py
 def test_lean_builder_cleans_real_pages_as_the_stock_lxml_builder(sample, monkeypatch: pytest.MonkeyPatch):
     pages, _ = sample
     _cleans_as_the_stock_lxml_builder(pages, monkeypatch)
+
+
+FLATTENED_PAGE = (
+    "<html><head><title>Port reopens</title><script>var x = 1;</script></head><body>"
+    "<nav><a href='/'>Home</a> <a href='/world'>World</a></nav><h1>Port reopens</h1>"
+    "<p>The port reopened on Monday after a storm that had closed it for three days, officials said, and "
+    "the first ships were unloaded.</p><ul><li>Ships waiting: 14</li><li>Cranes working: 6</li></ul>"
+    "<table><tr><td>Berth</td><td>Ship</td></tr></table><p>Call us<br>at the harbour office</p></body></html>"
+)
+
+
+def test_the_three_flattenings_save_a_page_as_a_naive_scraper_a_browser_and_a_text_browser_do():
+    """The bench cleans each page as text in these three shapes (text mode must hold for each)."""
+    assert flatten(FLATTENED_PAGE).splitlines()[:2] == ["Home World", "Port reopens"]  # one line a block
+    inner = flatten_inner_text(FLATTENED_PAGE)
+    assert inner.split("\n\n") == [
+        "Home World", "Port reopens",
+        "The port reopened on Monday after a storm that had closed it for three days, officials said, and "
+        "the first ships were unloaded.",
+        "Ships waiting: 14\nCranes working: 6", "Berth\tShip", "Call us\nat the harbour office",
+    ]  # fmt: skip
+    dump = flatten_text_browser(FLATTENED_PAGE).splitlines()
+    assert max(len(line) for line in dump) <= 72 and "* Ships waiting: 14" in dump
+    assert "var x" not in inner and "var x" not in "\n".join(dump)

@@ -15,8 +15,10 @@ Data (each skipped when absent), under --data (default ../shared/data):
 - reuters21578: 1,000 newswire stories (hard-wrapped lines) saved as text: the share of their words
   text mode keeps (all of it is story).
 
-Systems, in the same run: searcher on the HTML; searcher on the page flattened to plain text (all
-visible text, one block per line, as a naive scraper saves it: the seeds' situation); no cleaning
+Systems, in the same run: searcher on the HTML; searcher on the page flattened to plain text three
+ways (all visible text, one block per line, as a naive scraper saves it: the seeds' situation; a
+browser's innerText, blank lines between paragraphs; a text browser's dump, wrapped at 72 columns);
+no cleaning
 (the page's full text); trafilatura with comments excluded (`pip install trafilatura`, skipped when
 missing); unless --no-peers, also trafilatura in precision mode, readability-lxml, resiliparse
 and jusText where installed. Time is cleaning only (pages are read and decoded before the clock
@@ -44,7 +46,17 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent.parent))
 sys.path.insert(0, str(HERE.parent))
 from common import table, write_json  # noqa: E402
-from extraction import SPACE, WORD_F1_SETS, aeb_scores, fixed_sample, flatten, full_text, word_f1  # noqa: E402
+from extraction import (  # noqa: E402
+    SPACE,
+    WORD_F1_SETS,
+    aeb_scores,
+    fixed_sample,
+    flatten,
+    flatten_inner_text,
+    flatten_text_browser,
+    full_text,
+    word_f1,
+)  # fmt: skip
 
 from searcher.clean import clean  # noqa: E402
 from searcher.models import SourceDocument  # noqa: E402
@@ -196,10 +208,18 @@ PEERS = True  # --no-peers: searcher, no cleaning and trafilatura only
 
 def systems(pages: dict[str, str], with_title: bool) -> dict[str, tuple[Extractor, dict[str, str]]]:
     """Each system with the inputs it takes: HTML, or the flattened text (made before timing)."""
-    flat = {page: flatten(html) for page, html in pages.items()}
+    flattenings = {
+        "flattened page": flatten,
+        "innerText": flatten_inner_text,
+        "text-browser dump": flatten_text_browser,
+    }
+    as_text = {name: {page: to_text(html) for page, html in pages.items()} for name, to_text in flattenings.items()}
     chosen: dict[str, tuple[Extractor, dict[str, str]]] = {
         "searcher (HTML)": (lambda html: searcher_html(html, with_title), pages),
-        "searcher (text: flattened page)": (lambda text: searcher_text(text, with_title), flat),
+        **{
+            f"searcher (text: {name})": (lambda text: searcher_text(text, with_title), flat)
+            for name, flat in as_text.items()
+        },
         "no cleaning (full page text)": (full_text, pages),
     }
     trafilatura = trafilatura_extractor()
