@@ -25,6 +25,8 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.delenv("SEARCHER_INDEX", raising=False)
     monkeypatch.delenv("SEARCHER_ENGINE", raising=False)
+    for credential in ("SEARCHER_OPENSEARCH_USER", "SEARCHER_OPENSEARCH_PASSWORD"):
+        monkeypatch.delenv(credential, raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
     shutil.copytree(SEEDS, tmp_path / "seeds")
     return tmp_path

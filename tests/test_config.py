@@ -71,7 +71,10 @@ def test_the_file_s_taxonomy_is_used_by_index(runner: CliRunner):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("limt = 2\n", "unknown setting 'limt'; known: index, taxonomy, color, limit"),
+        (
+            "limt = 2\n",
+            "unknown setting 'limt'; known: index, taxonomy, color, limit, opensearch_user, opensearch_password",
+        ),
         ("limit = 0\n", "limit must be a whole number of at least 1, not 0"),
         ('color = "sometimes"\n', "color must be one of auto, always, never, not 'sometimes'"),
         ("index = 3\n", "index must be a string, not 3"),
@@ -140,3 +143,74 @@ def test_completion_of_the_index_option_is_folders(runner: CliRunner):
     result = run(runner, env=env)
     assert result.exit_code == 0
     assert result.stdout.splitlines() == ["dir,"]  # bash then completes folder names itself
+
+
+# Credentials for an OpenSearch cluster: from the environment, else from a private config file.
+
+
+@pytest.fixture
+def cluster_listener() -> tuple[str, list[str]]:
+    """An HTTP server on a free loopback port answering 401 to everything, and the Authorization
+    header of each request it got: what a cluster with security on sees of searcher's credentials."""
+    import http.server
+    import threading
+
+    seen: list[str] = []
+
+    class Refusing(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the library's name
+            seen.append(self.headers.get("Authorization", ""))
+            self.send_response(401)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        do_HEAD = do_POST = do_PUT = do_GET  # noqa: N815
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Refusing)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"opensearch://127.0.0.1:{server.server_port}/news", seen
+    server.shutdown()
+    server.server_close()
+
+
+def _basic(user: str, password: str) -> str:
+    import base64
+
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
+@pytest.mark.parametrize("from_environment", [False, True])
+def test_cluster_credentials_come_from_a_private_config_file_unless_the_environment_gives_them(
+    runner: CliRunner, cluster_listener, monkeypatch: pytest.MonkeyPatch, from_environment: bool
+):
+    pytest.importorskip("opensearchpy", reason='the OpenSearch engine needs: pip install "searcher[opensearch]"')
+    from searcher.engine import close_engines
+
+    url, seen = cluster_listener
+    for variable in ("SEARCHER_OPENSEARCH_USER", "SEARCHER_OPENSEARCH_PASSWORD"):
+        monkeypatch.delenv(variable, raising=False)
+    if from_environment:
+        monkeypatch.setenv("SEARCHER_OPENSEARCH_USER", "ops")
+        monkeypatch.setenv("SEARCHER_OPENSEARCH_PASSWORD", "from-env")
+    path = write_config('opensearch_user = "reader"\nopensearch_password = "s3cret"\n')
+    path.chmod(0o600)
+    result = run(runner, "--engine", url, "stats")
+    close_engines()
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert seen and set(seen) == {_basic("ops", "from-env") if from_environment else _basic("reader", "s3cret")}
+
+
+def test_a_password_in_a_config_file_others_can_read_is_refused(runner: CliRunner, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv("SEARCHER_OPENSEARCH_PASSWORD", raising=False)
+    path = write_config('opensearch_user = "reader"\nopensearch_password = "s3cret"\n')
+    path.chmod(0o644)
+    result = run(runner, "search", "Idlib")
+    assert result.exit_code == 2
+    assert (
+        result.stderr
+        == f"Error: config file {path} holds a password but others may read it; protect it with: chmod 600 {path}\n"
+    )
+    assert "s3cret" not in result.stderr

@@ -215,7 +215,7 @@ INDEX_PATH = click.Path(file_okay=False, path_type=Path)
 @click.option(
     "--engine", "engine_url", metavar="URL", envvar="SEARCHER_ENGINE", show_envvar=True, callback=_engine_url,
     help="Keep the index in an OpenSearch cluster instead (opensearch://host:port/name; opensearchs:// for TLS); "
-    "credentials from SEARCHER_OPENSEARCH_USER and SEARCHER_OPENSEARCH_PASSWORD.",
+    "credentials from SEARCHER_OPENSEARCH_USER and SEARCHER_OPENSEARCH_PASSWORD, or the config file.",
 )  # fmt: skip
 @click.option(
     "-v", "--verbose", is_flag=True,

@@ -21,7 +21,12 @@ KEYS = {
     "taxonomy": "topic taxonomy TOML file for index and clean (like --taxonomy)",
     "color": "auto, always or never (like --color)",
     "limit": "results per page for search and similar (like -n)",
+    "opensearch_user": "user for an OpenSearch cluster (like SEARCHER_OPENSEARCH_USER)",
+    "opensearch_password": "its password (like SEARCHER_OPENSEARCH_PASSWORD; the file must be private)",
 }
+# The credentials' keys and the environment variables the OpenSearch engine reads them from: the
+# environment wins, as it does for every other setting.
+CREDENTIALS = {"opensearch_user": "SEARCHER_OPENSEARCH_USER", "opensearch_password": "SEARCHER_OPENSEARCH_PASSWORD"}
 COLOURS = ("auto", "always", "never")
 # The commands each key is a default for, and the name of the option it fills there.
 COLOUR_COMMANDS = ("search", "similar", "show", "clean")
@@ -57,7 +62,20 @@ def load_defaults(path: Path | None) -> dict:
     unknown = sorted(set(settings) - set(KEYS))
     if unknown:
         raise ConfigError(f"config file {path}: unknown setting {unknown[0]!r}; known: {', '.join(KEYS)}")
+    _credentials(path, settings)
     return _default_map(path, settings)
+
+
+def _credentials(path: Path, settings: dict) -> None:
+    """The cluster's credentials from the file, where the environment gives none; a password only
+    from a file no one else may read (as ssh and ~/.pgpass insist)."""
+    if "opensearch_password" in settings and path.stat().st_mode & 0o077:
+        raise ConfigError(
+            f"config file {path} holds a password but others may read it; protect it with: chmod 600 {path}"
+        )
+    for key, variable in CREDENTIALS.items():
+        if key in settings:
+            os.environ.setdefault(variable, _text(path, settings, key))
 
 
 def _default_map(path: Path, settings: dict) -> dict:
