@@ -40,25 +40,27 @@ SEGMENT_PREFIXES = ("MAIN_", "_MAIN_")
 CHUNK_BYTES = 1 << 20  # read big files a megabyte at a time, not whole into memory
 
 
+# What a file holds by the end of its name, the first that fits (stored fields and lengths are
+# columns too, named apart).
+KINDS_BY_SUFFIX = (
+    (".trm", "terms"),
+    (".pst", "postings"),
+    ("._stored.col", "stored fields"),
+    ("_len.col", "field lengths"),
+    (".story.col", "story keys"),
+)
+
+
 def file_kind(name: str) -> str:
     """What a generation's file holds, in a user's words."""
     if TOC_NAME.fullmatch(name):
         return "table of contents"
-    if name.endswith(".trm"):
-        return "terms"
-    if name.endswith(".pst"):
-        return "postings"
-    if name.endswith("._stored.col"):
-        return "stored fields"
-    if name.endswith("_len.col"):
-        return "field lengths"
-    if name.endswith(".story.col"):
-        return "story keys"
+    kind = next((kind for suffix, kind in KINDS_BY_SUFFIX if name.endswith(suffix)), None)
+    if kind:
+        return kind
     if name.endswith(".col"):
         return f"{name.rsplit('.', 2)[-2]} column"
-    if name == "taxonomy.toml":
-        return "taxonomy copy"
-    return "index file"
+    return "taxonomy copy" if name == "taxonomy.toml" else "index file"
 
 
 def damage_message(root: Path, damage: DamagedFile) -> str:
@@ -137,12 +139,13 @@ def verify(
     for name, entry in recorded["files"].items():
         if only is not None and not name.startswith(only):
             continue
-        before = stamps.stamp(generation / name, entry)
+        crc = entry[1] if _well_formed(entry) else None
+        before = stamps.stamp(generation / name, crc) if crc else None
         if before is not None and known.get(name) == before:
             sound[name] = before
         elif (problem := _problem(generation, name, entry)) is not None:
             found.append(problem)
-        elif before is not None and stamps.settled(before) and stamps.stamp(generation / name, entry) == before:
+        elif before is not None and stamps.settled(before) and stamps.stamp(generation / name, crc) == before:
             sound[name] = before
     if found and latest_toc(generation) != toc:
         return []  # a commit replaced these files while they were being read

@@ -24,16 +24,14 @@ SETTLED_NS = 2_000_000_000
 MAX_STAMPS_BYTES = 1 << 20  # a generation has tens of files: anything bigger is not ours
 
 
-def stamp(path: Path, entry: object) -> list | None:
+def stamp(path: Path, crc: str) -> list | None:
     """The file's stamp with the checksum it is verified against; None when it cannot be stat'ed
-    or its recorded entry is not a checksum (the caller reads it and names the problem)."""
+    (the caller reads it and names the problem)."""
     try:
         info = os.stat(path)
     except OSError:
         return None
-    if not isinstance(entry, list) or len(entry) != 2:
-        return None
-    return [info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns, entry[1]]
+    return [info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns, crc]
 
 
 def settled(file_stamp: list) -> bool:
