@@ -59,7 +59,9 @@ class ArticleDate(NamedTuple):
 
     value: date
     precision: str  # "day", "month" or "year"
-    source: str  # "metadata", "dateline", "archive" (when a web archive saved the page) or "text"
+    # "metadata", "dateline", "url", "path", "archive" (when a web archive saved the page) or
+    # "inferred" (from the story's words; "text" in indexes built before searcher said "inferred")
+    source: str
 
     def display(self) -> str:
         """The date to the precision it is known: 2019, 2019-04 or 2019-04-26."""

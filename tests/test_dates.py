@@ -74,7 +74,7 @@ def test_dates_the_story_does_not_tie_to_its_own_time_are_not_inferred(text: str
 def test_a_day_the_story_ties_to_its_own_time_is_inferred_and_says_so(text: str, expected: date):
     inferred = infer_date(text, today=date(2026, 1, 1))
     assert inferred is not None
-    assert (inferred.value, inferred.precision, inferred.source) == (expected, "day", "text")
+    assert (inferred.value, inferred.precision, inferred.source) == (expected, "day", "inferred")
 
 
 def test_relative_dates_and_bare_years_are_not_inferred():
@@ -89,7 +89,7 @@ def test_dates_in_dropped_captions_do_not_count():
     in_story = text.replace("The talks went on", "On Monday, May 9, 2016 the talks went on")
     cleaned = clean(SourceDocument(id="c", path=Path("c.txt"), kind="text", content=in_story))
     found = best_date(cleaned)
-    assert found is not None and (found.display(), found.source) == ("2016-05-09", "text")
+    assert found is not None and (found.display(), found.source) == ("2016-05-09", "inferred")
 
 
 def test_a_dateline_beats_dates_in_the_text():

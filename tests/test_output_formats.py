@@ -51,10 +51,11 @@ def test_tsv_has_the_documented_columns_and_safe_cells(runner: CliRunner, mixed_
     result = run(runner, "search", "pipeline", "--format", "tsv")
     assert result.exit_code == 0, result.stderr
     rows = [line.split("\t") for line in result.stdout.splitlines()]
-    assert rows[0] == ["rank", "id", "date", "score", "title", "path", "url"]
-    assert all(len(row) == 7 for row in rows)
+    assert rows[0] == ["rank", "id", "date", "score", "title", "path", "url", "date_source"]
+    assert all(len(row) == 8 for row in rows)
     by_id = {row[1]: row for row in rows[1:]}
     assert by_id["w1"][6] == "https://www.example.org/energy/pipeline" and by_id["w1"][2] == "2019-01-14"
+    assert by_id["w1"][7] == "metadata"
     assert by_id["w1"][5] == str(Path("wire/feed.jsonl").resolve())
     assert by_id["w2"][4].startswith("Evil") and by_id["w2"][4].endswith("title here")
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", result.stdout)

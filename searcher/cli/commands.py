@@ -438,7 +438,7 @@ def search_options(command: Callable) -> Callable:
                      help="Seconds one query may run before it is stopped (exit code 2)."),
         click.option("--format", "output_format", type=click.Choice([*FORMATS, "trec"]),
                      help="human (the default), json, jsonl (a hit per line), tsv or csv (rank, id, date, "
-                     "score, title, path, url), paths or ids (one per line, for xargs and fzf)."),
+                     "score, title, path, url, date_source), paths or ids (one per line, for xargs and fzf)."),
         click.option("--count", "count_only", is_flag=True, help="Print only how many articles match."),
         json_option,
         colour_option,

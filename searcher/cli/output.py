@@ -38,8 +38,10 @@ TIMELINE_ROWS = 36
 FOLD_EMPTY_RUN = 3
 # Ids of a story's near-identical copies listed under its hit in the terminal (JSON lists them all).
 COPY_IDS_SHOWN = 3
+# How each date source is shown beside a date; "text" is what indexes built before "inferred" hold.
 DATE_SOURCES = {"metadata": "", "dateline": " (dateline)", "url": " (from the URL)", "path": " (from the file path)",
-                "archive": " (archived)", "text": " (inferred from text)"}  # fmt: skip
+                "archive": " (archived)", "inferred": " (inferred from text)",
+                "text": " (inferred from text)"}  # fmt: skip
 
 
 def safe(text: str) -> str:
@@ -118,14 +120,16 @@ def jsonl_lines(result: SearchResult) -> str:
     return "\n".join(to_json(hit_json(h)) for h in result.hits)
 
 
-TABLE_COLUMNS = ("rank", "id", "date", "score", "title", "path", "url")
+# date_source last, so that scripts reading the first seven columns by position read them as before.
+TABLE_COLUMNS = ("rank", "id", "date", "score", "title", "path", "url", "date_source")
 
 
 def table_rows(result: SearchResult) -> list[list[str]]:
     """`--format tsv/csv`: a header, then a row per hit; every cell safe for a terminal and one line."""
     rows = [list(TABLE_COLUMNS)]
     for h in result.hits:
-        cells = [str(h.rank), h.id, h.date.display() if h.date else "", f"{h.score:.4f}", h.title, h.path, h.url or ""]
+        cells = [str(h.rank), h.id, h.date.display() if h.date else "", f"{h.score:.4f}", h.title, h.path, h.url or "",
+                 h.date.source if h.date else "none"]  # fmt: skip
         rows.append([safe(" ".join(cell.split())) for cell in cells])
     return rows
 

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from searcher.clean.classify import wire_dateline
 from searcher.enrich.dates import DATE_LEAD, MONTHS, NUMERIC_DATE, infer_date, parse_date, shown_date, url_date
 from searcher.enrich.topics import Taxonomy
+from searcher.enrich.years import dateline_year
 from searcher.models import Article, ArticleDate, CleanedDocument, DroppedBlock
 
 
@@ -35,7 +36,8 @@ def enrich(cleaned: CleanedDocument, taxonomy: Taxonomy) -> Article:
 def best_date(cleaned: CleanedDocument) -> ArticleDate | None:
     """The most trusted date: the record's own, page metadata, a dateline or a dated byline, a date
     in the URL or in the saved file's path, the day a web archive saved the page (news is archived
-    within days of publication), then only a date the story ties to its own time.
+    within days of publication), then only inferred ones: a yearless dateline's day in the year
+    the story's statements agree on, or a date the story ties to its own time.
 
     Dropped captions and comments never count: their dates are not the story's. A page's byline
     or date line, which the cleaner drops as furniture, does.
@@ -56,16 +58,63 @@ def best_date(cleaned: CleanedDocument) -> ArticleDate | None:
         return from_address
     if cleaned.source.archived and _possible(archived := parse_date(cleaned.source.archived, "archive")):
         return archived
-    return infer_date(cleaned.body)
+    return _dateline_with_inferred_year(cleaned) or infer_date(cleaned.body)
 
 
 def _opening_dateline(cleaned: CleanedDocument) -> list[tuple[str, str]]:
-    """The date of a wire dateline opening the story under its headline ("Missile parts arrive",
-    then "ANKARA, July 12, 2019 - The first parts ..."): the cleaner reads one only on the first
-    line, which a saved story's headline takes. A dateline without a year ("PARIS, March 9 -")
-    gives nothing to parse: its year is not guessed."""
-    opening = wire_dateline(cleaned.paragraphs[0]) if cleaned.paragraphs else None
-    return [(opening.group("date"), "dateline")] if opening and opening.group("date") else []
+    """The date of a wire dateline opening the story, stated with its year."""
+    stated = _opening_dateline_date(cleaned.paragraphs)
+    return [(stated, "dateline")] if stated and YEAR_STATED.search(stated) else []
+
+
+def _dateline_with_inferred_year(cleaned: CleanedDocument) -> ArticleDate | None:
+    """A yearless dateline's day ("PARIS, March 9 - ") in the year the story's statements agree on
+    (searcher.enrich.years), as an inferred date; None when they do not."""
+    stated = _opening_dateline_date(cleaned.paragraphs)
+    month_day = _month_and_day(stated) if stated and not YEAR_STATED.search(stated) else None
+    if month_day is None:
+        return None
+    year = dateline_year(*month_day, cleaned.body)
+    found = _on_day(year, *month_day) if year else None
+    return ArticleDate(found, "day", "inferred") if found else None
+
+
+def _month_and_day(stated: str) -> tuple[int, int] | None:
+    """(month, day) of a yearless dateline date ("March 9", "9 March", "Sept. 30"), or None."""
+    match = MONTH_DAY.fullmatch(stated.strip())
+    month = MONTHS.get((match.group("month") or match.group("month_after")).lower()) if match else None
+    return (month, int(match.group("day") or match.group("day_first"))) if month else None
+
+
+def _opening_dateline_date(paragraphs: tuple[str, ...]) -> str | None:
+    """The date of the wire dateline opening the story ("ANKARA, July 12, 2019 - ", "PARIS, March 9
+    - "), after any byline, or None.
+
+    The cleaner reads a dateline only on the first line it keeps, before it takes a saved story's
+    headline from that line ("Missile parts arrive" over "ANKARA, July 12, 2019 - ..."), so enrich
+    reads it again here, on the story's own first lines."""
+    for paragraph in paragraphs[:BYLINE_OPENING_LINES]:
+        opening = wire_dateline(paragraph)
+        if opening:
+            return opening.group("date")
+        if not (_words(paragraph) <= SHOWN_DATE_MAX_WORDS and BYLINE_OPENING.match(paragraph)):
+            return None
+    return None
+
+
+def _on_day(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:  # February 29 in a year without one: the evidence was wrong
+        return None
+
+
+# A dateline's date states its year ("July 12, 2019") or only month and day ("March 9", "9 March").
+YEAR_STATED = re.compile(r"\d{4}")
+MONTH_DAY = re.compile(
+    r"(?:(?P<month>[a-z]+)\.?\s+(?P<day>\d{1,2})|(?P<day_first>\d{1,2})\s+(?P<month_after>[a-z]+)\.?)",
+    re.IGNORECASE,
+)
 
 
 # Printed news began in the 1600s; a stated date before that is a placeholder (0001-01-01 is the

@@ -248,7 +248,7 @@ def infer_date(text: str, today: date | None = None) -> ArticleDate | None:
     latest = max(anchored, key=lambda d: d.value)
     if any(int(year) > latest.value.year for year in YEAR_MENTION.findall(text)):
         return None
-    return latest
+    return latest._replace(source="inferred")
 
 
 def _day_dates(text: str) -> list[tuple[ArticleDate, str]]:
