@@ -75,6 +75,10 @@ def test_a_yearless_dateline_takes_the_year_the_story_agrees_on_and_says_it_is_i
         # a year reported as done after the one the evidence gives: the story looks back
         "SULPETRO\n\nCALGARY, March 20 - In the fiscal year ended October 31, 1985, Sulpetro had a net\n"
         "loss. Its 1986 sales fell 20 pct.\n",
+        # a year contrasted with one named relative to the story's ("this year ... from ... in 1986")
+        # bounds nothing: 1985 reported as done and 1986 looked ahead to would leave 1986
+        "TAKEFMAN\n\nMONTREAL, March 9 - Sales rose 4 pct in 1985. Takefman expects sales to rise this\n"
+        "year from 57 mln dlrs in 1986.\n",
         # "may" the verb is no month
         "PRICES\n\nCHICAGO, May 4 - Prices may fall below their levels from May 1986, traders said.\n",
     ],

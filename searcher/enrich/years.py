@@ -90,15 +90,17 @@ LOOKING_AHEAD = re.compile(
     r"predicts?|predicted|anticipates?|anticipated|likely|hopes?|aims?|goal)\b",
     re.IGNORECASE,
 )
+# (A target "by 1990" or a start "beginning in 1988" is looked ahead to, and counts as such.)
 TERM_OR_SPAN = re.compile(
-    r"\b(?:due|until|through|by|maturing|matures?|expir\w*|exercisable|redeemable|ending|beginning|starting|"
-    r"next|since|between|from|after|before|ago|end)\b",
-    re.IGNORECASE,
+    r"\b(?:due|until|through|maturing|matures?|expir\w*|exercisable|redeemable|since|between|ago)\b", re.IGNORECASE
 )
 # "had been expected in 1986": looking ahead from a past day, not from the story's.
 AHEAD_FROM_THE_PAST = re.compile(
     r"\b(?:had|has|have)\s+(?:been\s+)?(?:expected|forecast|projected|planned|estimated)\b", re.I
 )
+# "sales will rise this year from 57 mln in 1986", "grew last year after a fall in 1985": beside a
+# year named relative to the story's, a stated year is the one it is contrasted with.
+RELATIVE_YEAR = re.compile(r"\b(?:(?:last|this|next|current|past)\s+year|year[- ](?:ago|earlier))\b", re.IGNORECASE)
 YEAR_MENTION = re.compile(r"(?<![\d.,$/-])(?:1[89]|20)\d\d(?![\d,]\d|\.\d|/|-\d)")
 # A year written after a month ("March 1986", "March 3, 1986") is a month's or a day's, not a year's.
 AFTER_A_MONTH = re.compile(rf"\b{_MONTH.replace('?P<month>', '?:')}\s+(?:\d{{1,2}},?\s+)?$", re.IGNORECASE)
@@ -245,14 +247,14 @@ def _years_over_and_ahead(parts: list[str]) -> tuple[list[tuple[int, str]], list
     with their sentences; a sentence stating a term or a span counts for neither."""
     over, ahead = [], []
     for sentence in parts:
-        if TERM_OR_SPAN.search(sentence) or AHEAD_FROM_THE_PAST.search(sentence):
+        if TERM_OR_SPAN.search(sentence) or AHEAD_FROM_THE_PAST.search(sentence) or RELATIVE_YEAR.search(sentence):
             continue
         years = _years_alone(sentence)
         reports, looks_ahead = bool(PAST_TENSE.search(sentence)), bool(LOOKING_AHEAD.search(sentence))
         if years and reports and not looks_ahead:
             over.append((max(years) + 1, sentence))
         elif years and looks_ahead and not reports:
-            ahead.append((min(years), sentence))
+            ahead.append((max(years), sentence))
     return over, ahead
 
 
