@@ -87,6 +87,29 @@ def test_a_yearless_dateline_without_agreeing_evidence_gives_no_date(story: str)
     assert saved_story(story) is None
 
 
+def test_a_story_without_a_dateline_gets_the_one_year_its_statements_leave_and_no_day():
+    story = "Sales rose 5% in 2004, the firm said.\n\nIt expects growth of 3% in 2005.\n"
+    assert saved_story(f"Retail sales\n\n{story}") == ArticleDate(date(2005, 1, 1), "year", "inferred")
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        "Retail sales\n\nThe firm expects growth of 3% in 2005.\n",  # only looked ahead to
+        "Retail sales\n\nSales rose 5% in 2004, the firm said.\n",  # only reported as done
+        # a year reported as done after the one left: 2005 looked back on
+        "Retail sales\n\nSales rose 5% in 2004. It expects growth in 2005. Sales in 2006 fell.\n",
+    ],
+)
+def test_a_story_without_a_dateline_and_one_sided_years_gives_no_date(story: str):
+    assert saved_story(story) is None
+
+
+def test_a_yearless_dateline_whose_story_disagrees_gets_no_year_either():
+    story = "NEW YORK, March 9 - Net rose in the year ended December 31, 1986. January sales rose 4 pct\n"
+    assert saved_story(f"ACME\n\n{story}from January 1987. Output rose in 1986 and will grow in 1987.\n") is None
+
+
 def test_february_29_needs_a_leap_year():
     story = "Net rose in the year ended December 31, 1986."  # gives 1987, which has no February 29
     assert dateline_year(2, 28, story) == 1987

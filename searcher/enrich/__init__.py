@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from searcher.clean.classify import wire_dateline
 from searcher.enrich.dates import DATE_LEAD, MONTHS, NUMERIC_DATE, infer_date, parse_date, shown_date, url_date
 from searcher.enrich.topics import Taxonomy
-from searcher.enrich.years import dateline_year
+from searcher.enrich.years import dateline_year, story_year
 from searcher.models import Article, ArticleDate, CleanedDocument, DroppedBlock
 
 
@@ -37,7 +37,8 @@ def best_date(cleaned: CleanedDocument) -> ArticleDate | None:
     """The most trusted date: the record's own, page metadata, a dateline or a dated byline, a date
     in the URL or in the saved file's path, the day a web archive saved the page (news is archived
     within days of publication), then only inferred ones: a yearless dateline's day in the year
-    the story's statements agree on, or a date the story ties to its own time.
+    the story's statements agree on, a date the story ties to its own time, or the year alone
+    that a story without a dateline leaves between what it reports as done and what it expects.
 
     Dropped captions and comments never count: their dates are not the story's. A page's byline
     or date line, which the cleaner drops as furniture, does.
@@ -58,7 +59,7 @@ def best_date(cleaned: CleanedDocument) -> ArticleDate | None:
         return from_address
     if cleaned.source.archived and _possible(archived := parse_date(cleaned.source.archived, "archive")):
         return archived
-    return _dateline_with_inferred_year(cleaned) or infer_date(cleaned.body)
+    return _dateline_with_inferred_year(cleaned) or infer_date(cleaned.body) or _inferred_year(cleaned)
 
 
 def _opening_dateline(cleaned: CleanedDocument) -> list[tuple[str, str]]:
@@ -77,6 +78,19 @@ def _dateline_with_inferred_year(cleaned: CleanedDocument) -> ArticleDate | None
     year = dateline_year(*month_day, cleaned.body)
     found = _on_day(year, *month_day) if year else None
     return ArticleDate(found, "day", "inferred") if found else None
+
+
+def _inferred_year(cleaned: CleanedDocument) -> ArticleDate | None:
+    """The year alone of a story without a dateline, when its statements leave exactly one (a
+    yearless dateline's story is dated with its day or not at all)."""
+    if _opening_dateline_date(cleaned.paragraphs):
+        return None
+    year = story_year(cleaned.body)
+    return ArticleDate(date(year, 1, 1), "year", "inferred") if year and _possible_year(year) else None
+
+
+def _possible_year(year: int) -> bool:
+    return EARLIEST_PUBLICATION.year <= year <= date.today().year
 
 
 def _month_and_day(stated: str) -> tuple[int, int] | None:

@@ -1,5 +1,5 @@
-"""The year of a wire dateline that states only its month and day ("PARIS, March 9 - "), from the
-story's own evidence, or None.
+"""The year of a wire dateline that states only its month and day ("PARIS, March 9 - "), or of a
+story without one, from the story's own evidence, or None.
 
 A story rarely states its own year, but it often states when the things it reports happened:
 results "for the year ended December 31, 1986" come out in the weeks after that day, "January
@@ -115,6 +115,17 @@ def dateline_year(month: int, day: int, text: str) -> int | None:
     year = years.pop()
     lowest, highest = year_bounds(sentences(text))
     return year if lowest <= year <= highest else None
+
+
+def story_year(text: str) -> int | None:
+    """The year of a story without a dateline, when the years it reports as done and those it looks
+    ahead to leave exactly one ("output rose 2 pct in 2004", "expects growth in 2005"), or None."""
+    parts = sentences(text)
+    found = _between_past_and_ahead(parts)
+    if not found:
+        return None
+    lowest, highest = year_bounds(parts)
+    return found[0].year if lowest <= found[0].year <= highest else None
 
 
 def year_evidence(month: int, day: int, text: str) -> list[YearEvidence]:
