@@ -108,6 +108,8 @@ AFTER_A_MONTH = re.compile(rf"\b{_MONTH.replace('?P<month>', '?:')}\s+(?:\d{{1,2
 
 def dateline_year(month: int, day: int, text: str) -> int | None:
     """The year of a dateline's month and day that the story's statements all agree on, or None."""
+    if not YEAR_MENTION.search(text):
+        return None  # two stories in three state no year at all
     evidence = year_evidence(month, day, text)
     years = {found.year for found in evidence}
     if len(years) != 1:
@@ -120,6 +122,8 @@ def dateline_year(month: int, day: int, text: str) -> int | None:
 def story_year(text: str) -> int | None:
     """The year of a story without a dateline, when the years it reports as done and those it looks
     ahead to leave exactly one ("output rose 2 pct in 2004", "expects growth in 2005"), or None."""
+    if not YEAR_MENTION.search(text):
+        return None
     parts = sentences(text)
     found = _between_past_and_ahead(parts)
     if not found:
@@ -258,13 +262,15 @@ def _years_over_and_ahead(parts: list[str]) -> tuple[list[tuple[int, str]], list
     with their sentences; a sentence stating a term or a span counts for neither."""
     over, ahead = [], []
     for sentence in parts:
-        if TERM_OR_SPAN.search(sentence) or AHEAD_FROM_THE_PAST.search(sentence) or RELATIVE_YEAR.search(sentence):
+        years = _years_alone(sentence)  # first: most sentences state none, and the tests below cost
+        if not years or TERM_OR_SPAN.search(sentence) or AHEAD_FROM_THE_PAST.search(sentence):
             continue
-        years = _years_alone(sentence)
+        if RELATIVE_YEAR.search(sentence):
+            continue
         reports, looks_ahead = bool(PAST_TENSE.search(sentence)), bool(LOOKING_AHEAD.search(sentence))
-        if years and reports and not looks_ahead:
+        if reports and not looks_ahead:
             over.append((max(years) + 1, sentence))
-        elif years and looks_ahead and not reports:
+        elif looks_ahead and not reports:
             ahead.append((max(years), sentence))
     return over, ahead
 
