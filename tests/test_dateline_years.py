@@ -79,6 +79,8 @@ def test_a_yearless_dateline_takes_the_year_the_story_agrees_on_and_says_it_is_i
         # bounds nothing: 1985 reported as done and 1986 looked ahead to would leave 1986
         "TAKEFMAN\n\nMONTREAL, March 9 - Sales rose 4 pct in 1985. Takefman expects sales to rise this\n"
         "year from 57 mln dlrs in 1986.\n",
+        # evidence for a year still to come is a mistake, not a date
+        "ACME\n\nNEW YORK, March 9 - Net profit for the year ended December 31, 2098 rose 12 pct.\n",
         # "may" the verb is no month
         "PRICES\n\nCHICAGO, May 4 - Prices may fall below their levels from May 1986, traders said.\n",
     ],

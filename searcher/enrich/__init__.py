@@ -77,11 +77,12 @@ def _dateline_with_inferred_year(cleaned: CleanedDocument) -> ArticleDate | None
         return None
     year = dateline_year(*month_day, cleaned.body)
     found = _on_day(year, *month_day) if year else None
-    return ArticleDate(found, "day", "inferred") if found else None
+    inferred = ArticleDate(found, "day", "inferred") if found else None
+    return inferred if _possible(inferred) else None
 
 
 def _inferred_year(cleaned: CleanedDocument) -> ArticleDate | None:
-    """The year alone of a story without a dateline, when its statements leave exactly one (a
+    """The year alone of a story without a dated dateline, when its statements leave exactly one (a
     yearless dateline's story is dated with its day or not at all)."""
     if _opening_dateline_date(cleaned.paragraphs):
         return None
