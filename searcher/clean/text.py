@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from searcher.clean import rules as bp
 from searcher.clean.blocks import Block
+from searcher.models import CleanedDocument, DroppedBlock
 
 OUTSIDE = "outside the story"
 
@@ -138,3 +139,16 @@ def is_headline(block: Block) -> bool:
     if block.text.rstrip().endswith(("?", "!")):
         return block.followed_by_blank
     return True
+
+
+def back_to_lines(result: CleanedDocument, paragraphs: list[Block]) -> CleanedDocument:
+    """The cleaned text with each rebuilt paragraph given back as the lines it was saved in: the
+    paragraphs were judged whole, and what is kept or dropped is the user's own lines, unjoined."""
+    lines_of = {block.text: block.lines for block in paragraphs if block.lines}
+    if not lines_of:
+        return result
+    kept = tuple(line for paragraph in result.paragraphs for line in lines_of.get(paragraph, (paragraph,)))
+    dropped = tuple(
+        DroppedBlock(line, block.reason) for block in result.dropped for line in lines_of.get(block.text, (block.text,))
+    )
+    return result._replace(paragraphs=kept, dropped=dropped)
