@@ -104,3 +104,15 @@ def test_any_lines_are_segmented_and_cleaned_without_raising_or_losing_a_charact
     assert "".join(block.text for block in blocks).replace(" ", "") == normalize(text).replace(" ", "")
     result = clean_text(text)
     assert all("\n" not in paragraph for paragraph in result.paragraphs)
+
+
+def test_a_chinese_story_between_menu_lines_is_found():
+    """CJK prose has no spaces: its paragraphs must not count as one word each, or the menus win."""
+    menu = "\n".join(["首页", "新闻", "体育", "财经", "科技", "娱乐", "关于我们 | 联系我们 | 法律声明 | 网站地图"])
+    story = [
+        "宇航员在国际空间站上不允许喝酒，因为酒精和其它挥发性化合物可能对空间站的水回收系统产生影响。",
+        "研究人员发现，酒精的影响与海拔高度无关，无论参与测试的人员在什么高度喝酒，读数都是一样的。",
+        "然而，尽管有严格的规则，空间站上仍然进行了大量有关酒精的实验，但没有人真正了解其中的反应。",
+    ]
+    result = clean_text(f"{menu}\n" + "\n".join(story) + f"\n{menu}\n")
+    assert list(result.paragraphs) == story

@@ -6,11 +6,20 @@ with the most prose (Finn's Body Text Extraction), and its headline the short li
 
 from __future__ import annotations
 
+import re
+
 from searcher.clean import rules as bp
 from searcher.clean.blocks import Block
 from searcher.models import CleanedDocument, DroppedBlock
 
 OUTSIDE = "outside the story"
+
+# Chinese, Japanese and Korean prose has no spaces between words: its words are counted as its
+# ideographs and kana (and Hangul syllables) over CJK_CHARS_PER_WORD, about what a segmenter finds in
+# news text; a sentence ends in an ideographic full stop, question or exclamation mark.
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+CJK_CHARS_PER_WORD = 2
+CJK_SENTENCE_CLOSE = re.compile(r"[。！？][」』”’）)]*\s*$")
 
 
 def crop_to_story(blocks: list[Block], reasons: list[str | None]) -> int:
@@ -48,7 +57,7 @@ def _line_values(blocks: list[Block], reasons: list[str | None]) -> list[int]:
     (long lines running on without a sentence's end, the last one ending it, as in newswire text)
     all count as the prose they are."""
     values = [
-        story_value(block) if reason is None else -bp.NON_PROSE_COST
+        _crop_value(block) if reason is None else -bp.NON_PROSE_COST
         for block, reason in zip(blocks, reasons, strict=True)
     ]
     start = 0
@@ -60,6 +69,18 @@ def _line_values(blocks: list[Block], reasons: list[str | None]) -> list[int]:
                 values[j] = blocks[j].text.count(" ") + 1
         start = i + 1
     return values
+
+
+def _crop_value(block: Block) -> int:
+    """story_value, with the words of CJK prose counted (story_value counts spaces, which that
+    prose has none of: its every paragraph would read as one word of furniture)."""
+    ideographs = len(CJK.findall(block.text))
+    if ideographs < bp.PROSE_MIN_WORDS:
+        return story_value(block)
+    words = ideographs // CJK_CHARS_PER_WORD + block.text.count(" ") + 1
+    if words >= bp.PROSE_MIN_WORDS or (words >= bp.SENTENCE_MIN_WORDS and CJK_SENTENCE_CLOSE.search(block.text)):
+        return words
+    return _against(words)
 
 
 def _runs_on(block: Block, reason: str | None) -> bool:
