@@ -116,3 +116,33 @@ def test_a_chinese_story_between_menu_lines_is_found():
     ]
     result = clean_text(f"{menu}\n" + "\n".join(story) + f"\n{menu}\n")
     assert list(result.paragraphs) == story
+
+
+TOOL = (
+    "Every electrician carries {name} in the truck, because a job that needs them cannot wait for a trip "
+    "to the store, and the cheap ones wear out within a season of daily use. Buy a pair with insulated "
+    "handles rated for a thousand volts, keep them dry, and replace them as soon as the grip cracks or "
+    "the joint starts to wobble: a worn tool slips, and a slip near a live wire is how most burns happen."
+)
+
+
+def test_a_guide_whose_items_are_parted_by_short_lines_is_kept_whole():
+    """A guide's items each end in a price and where to buy: short lines, but not where it ends."""
+    names = ["pliers", "wire cutters", "a crimping tool", "a voltage tester", "a fish tape", "a stud finder"]
+    items = []
+    for number, name in enumerate(names, 1):
+        text = " ".join([TOOL.format(name=name)] * (3 if number == 1 else 1))  # the first item says most
+        items += [f"{number}. {name.title()}", text, "Plan to spend: $10-$80"]
+        items += ["Buying options:", "Amazon (Klein Tools)", "Amazon (Ideal)", "Home Depot (Commercial)"]
+    result = clean_text("Home\nTools\nGuides\n" + "\n".join(items) + "\nAbout us\nContact\nPrivacy policy\n")
+    for name in names[1:]:
+        assert TOOL.format(name=name) in result.paragraphs
+
+
+def test_a_run_of_furniture_the_rules_drop_still_ends_the_story():
+    story = [TOOL.format(name=name) for name in ("pliers", "wire cutters", "a crimping tool", "a fish tape")]
+    furniture = ["Share this article", "Facebook", "Twitter", "Email", "Print", "Most read"]
+    teaser = "Ferry fares are to rise in April, the operator said, after fuel costs rose by a third this winter."
+    result = clean_text("\n".join([*story, *furniture, teaser]) + "\n")
+    assert story[-1] in result.paragraphs
+    assert teaser not in result.paragraphs

@@ -19,6 +19,10 @@ OUTSIDE = "outside the story"
 # news text; a sentence ends in an ideographic full stop, question or exclamation mark.
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 CJK_CHARS_PER_WORD = 2
+# A run of short lines inside a story (a product's price and where to buy it, a small table, the
+# subheadings of a guide) is not where it ends unless the rules drop one of its lines or it is this
+# long: split at every run of GAP_LINES, a structured article kept a third of itself on WCXB pages.
+LONG_GAP_LINES = 9
 CJK_SENTENCE_CLOSE = re.compile(r"[。！？][」』”’）)]*\s*$")
 
 
@@ -94,16 +98,21 @@ def _runs_on(block: Block, reason: str | None) -> bool:
 
 
 def _main_stretch(values: list[int], reasons: list[str | None], first: int, end: int) -> tuple[int, int]:
-    """The story's part of the stretch: split where GAP_LINES lines in a row are not prose, the part
-    with the most prose, joined by the parts beside it holding a good share as much."""
-    parts, start, run = [], first, 0
-    for i in range(first, end):
-        run = run + 1 if values[i] < 0 or reasons[i] is not None else 0
-        if run == bp.GAP_LINES:
-            parts.append((start, i - run + 1))
-            start = i + 1
-        elif run > bp.GAP_LINES:
-            start = i + 1
+    """The story's part of the stretch: split where GAP_LINES lines in a row are not prose and the
+    rules dropped one of them (a caption, share links, a dateline), or where LONG_GAP_LINES are not,
+    the part with the most prose, joined by the parts beside it holding a good share as much."""
+    parts, start, i = [], first, first
+    while i < end:
+        if values[i] >= 0 and reasons[i] is None:
+            i += 1
+            continue
+        gap = i
+        while i < end and (values[i] < 0 or reasons[i] is not None):
+            i += 1
+        ruled = any(reasons[j] is not None for j in range(gap, i))
+        if i - gap >= LONG_GAP_LINES or (i - gap >= bp.GAP_LINES and ruled):
+            parts.append((start, gap))
+            start = i
     parts.append((start, end))
     prose = [sum(max(values[i], 0) for i in range(a, b) if reasons[i] is None) for a, b in parts]
     main = max(range(len(parts)), key=prose.__getitem__)
