@@ -146,3 +146,10 @@ def test_a_run_of_furniture_the_rules_drop_still_ends_the_story():
     result = clean_text("\n".join([*story, *furniture, teaser]) + "\n")
     assert story[-1] in result.paragraphs
     assert teaser not in result.paragraphs
+
+
+def test_sentences_a_line_of_similar_length_are_not_taken_for_a_wrapped_text():
+    """Lines ending near one column but closing sentences are a sentence a line, not a wrap."""
+    sentence = "The ministry confirmed the sale of the two frigates on Monday."
+    lines = [sentence, sentence, "Prices rose", sentence, "Prices rose"]
+    assert texts("\n".join(lines)) == lines
