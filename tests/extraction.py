@@ -264,7 +264,7 @@ def verdicts_fingerprint() -> str:
     the features changes it, and the model is stale until retrained (tests/bench/train_blocks.py)."""
     import hashlib
 
-    from searcher.clean.blocks import text_blocks
+    from searcher.clean.blocks import text_paragraphs
     from searcher.clean.classify import candidates
     from searcher.clean.html import html_blocks
     from searcher.clean.judge import PageSignals, block_features
@@ -277,7 +277,7 @@ def verdicts_fingerprint() -> str:
             blocks, reasons, _ = candidates(parsed.blocks, parsed.title, False, parsed.outside)
             rows = block_features(blocks, reasons, parsed.signals, False)
         else:
-            blocks = text_blocks(content)
+            blocks = text_paragraphs(content)
             reasons, _ = candidates(blocks, "", True, None)[1:]
             rows = block_features(blocks, reasons, PageSignals(), True)
         rounded = [[round(value, 6) for value in row] for row in rows]

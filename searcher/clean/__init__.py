@@ -13,8 +13,9 @@ Text and HTML go through one block classifier:
 
 from __future__ import annotations
 
-from searcher.clean.blocks import text_blocks
+from searcher.clean.blocks import text_blocks, text_paragraphs
 from searcher.clean.classify import classify
+from searcher.clean.text import back_to_lines
 from searcher.models import CleanedDocument, SourceDocument
 
 __all__ = ["clean"]
@@ -41,7 +42,8 @@ def clean(source: SourceDocument) -> CleanedDocument:
             signals=page.signals,
             outside=page.outside,
         )
-    blocks = text_blocks(source.content)
     # A scraped page's text holds menus and footers around the story; a record is the story alone.
     page_like = source.kind == "text"
-    return classify(source, blocks, source.title or "", bool(source.title), (), source.url, None, (), page_like)
+    blocks = text_paragraphs(source.content) if page_like else text_blocks(source.content)
+    result = classify(source, blocks, source.title or "", bool(source.title), (), source.url, None, (), page_like)
+    return back_to_lines(result, blocks)

@@ -21,6 +21,7 @@ class Block:
     link_density: float = 0.0  # share of the text inside links (HTML only)
     followed_by_blank: bool = False  # text only: a blank line after it, as after a headline
     in_article: bool = False  # HTML only: inside an <article>, <main> or itemprop=articleBody element
+    lines: tuple[str, ...] = ()  # text only: the lines a paragraph was rebuilt from, when more than one
 
 
 def normalize(text: str) -> str:
@@ -38,3 +39,89 @@ def text_blocks(text: str) -> list[Block]:
             blank_after = i + 1 < len(lines) and not lines[i + 1]
             blocks.append(Block(line, followed_by_blank=blank_after))
     return blocks
+
+
+# A text is hard-wrapped (a text browser's dump, newswire) when, of its lines at least half as long as
+# its longest, this share ends within WRAP_SLACK characters of that longest: a wrapped paragraph's
+# lines all end near the wrap column, while lines of a text saved a paragraph a line end anywhere.
+WRAPPED_SHARE = 0.4
+WRAP_SLACK = 15
+WRAPPED_MIN_LINES = 3  # fewer lines near the column than this say nothing about wrapping
+# A wrapped line ends where the column falls, mostly inside a sentence (about one in eight ends one in
+# newswire and text-browser dumps); lines of similar length that end sentences are sentences a line.
+WRAPPED_ENDED_SHARE = 0.5
+# Wrap columns seen in the wild lie between these: newswire at about 65, e-mail and text browsers at
+# 72 to 80; lines of a text saved a paragraph a line that all end near 40 are short paragraphs.
+WRAP_MIN_COLUMN = 55
+WRAP_MAX_COLUMN = 200
+# A line continues the sentence above it when it starts in lower case or with a closing punctuation
+# mark (a link or <br> split inside a sentence), unless the line above ends a sentence.
+CONTINUES = re.compile(r"^(?:[a-zà-ÿ]|[,;:)\]»”’]\s)")
+ENDS_SENTENCE = re.compile(r"[.!?…:;。！？][\"'”’»)\]]*$")
+LIST_START = re.compile(r"^(?:[-*•·▪+]\s|\d{1,3}[.)]\s|\(\w\)\s)")
+FRAGMENT_MIN_WORDS = 3  # a shorter line above a lower-case one is a menu item as often as a fragment
+
+
+def text_paragraphs(text: str) -> list[Block]:
+    """The paragraphs of a text dump, rebuilt from its lines: a line wrapped at the text's wrap
+    column, or split inside a sentence, is joined to the one it continues; everything else (list
+    items, table rows, headings, menu items) stays a block of its own. Judging paragraphs rather
+    than lines keeps a wrapped paragraph from reading as a run of short furniture lines."""
+    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = [normalize(line) for line in raw]
+    column = _wrap_column(lines)
+    groups: list[list[int]] = []
+    for i, line in enumerate(lines):
+        if not line:
+            continue
+        previous = groups[-1][-1] if groups else -1
+        indented = _indent(raw[i]) > _indent(raw[previous]) if previous >= 0 else False
+        if groups and previous == i - 1 and not indented and _continues(lines[previous], line, column):
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    return [
+        _paragraph([lines[i] for i in group], group[-1] + 1 < len(lines) and not lines[group[-1] + 1])
+        for group in groups
+    ]
+
+
+def _paragraph(lines: list[str], blank_after: bool) -> Block:
+    text = lines[0]
+    for line in lines[1:]:
+        hyphenated = text.endswith("-") and len(text) > 1 and text[-2].isalpha() and line[:1].isalpha()
+        text = text + line if hyphenated else f"{text} {line}"
+    return Block(text, followed_by_blank=blank_after, lines=tuple(lines) if len(lines) > 1 else ())
+
+
+def _wrap_column(lines: list[str]) -> int | None:
+    """The column a hard-wrapped text is wrapped at, or None when its lines are not wrapped."""
+    lengths = [len(line) for line in lines if " " in line]
+    if not lengths or not WRAP_MIN_COLUMN <= max(lengths) <= WRAP_MAX_COLUMN:
+        return None
+    column = max(lengths)
+    long = [n for n in lengths if n >= column / 2]
+    near = [line for line in lines if " " in line and len(line) >= column - WRAP_SLACK]
+    ended = sum(bool(ENDS_SENTENCE.search(line)) for line in near)
+    if (
+        len(near) < WRAPPED_MIN_LINES
+        or len(near) < WRAPPED_SHARE * len(long)
+        or ended > WRAPPED_ENDED_SHARE * len(near)
+    ):
+        return None
+    return column
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _continues(above: str, line: str, column: int | None) -> bool:
+    """Whether `line` carries on the paragraph of the line above it (an indented line opens one)."""
+    if LIST_START.match(line):
+        return False
+    if column and len(above) + 1 + len(line.split(" ", 1)[0]) > column:
+        return True  # its first word did not fit on the line above: the text was wrapped there
+    if ENDS_SENTENCE.search(above) or not CONTINUES.match(line):
+        return False
+    return above.count(" ") + 1 >= FRAGMENT_MIN_WORDS or above.endswith(",")

@@ -6,10 +6,24 @@ with the most prose (Finn's Body Text Extraction), and its headline the short li
 
 from __future__ import annotations
 
+import re
+
 from searcher.clean import rules as bp
 from searcher.clean.blocks import Block
+from searcher.models import CleanedDocument, DroppedBlock
 
 OUTSIDE = "outside the story"
+
+# Chinese, Japanese and Korean prose has no spaces between words: its words are counted as its
+# ideographs and kana (and Hangul syllables) over CJK_CHARS_PER_WORD, about what a segmenter finds in
+# news text; a sentence ends in an ideographic full stop, question or exclamation mark.
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+CJK_CHARS_PER_WORD = 2
+# A run of short lines inside a story (a product's price and where to buy it, a small table, the
+# subheadings of a guide) is not where it ends unless the rules drop one of its lines or it is this
+# long: split at every run of GAP_LINES, a structured article kept a third of itself on WCXB pages.
+LONG_GAP_LINES = 9
+CJK_SENTENCE_CLOSE = re.compile(r"[。！？][」』”’）)]*\s*$")
 
 
 def crop_to_story(blocks: list[Block], reasons: list[str | None]) -> int:
@@ -47,7 +61,7 @@ def _line_values(blocks: list[Block], reasons: list[str | None]) -> list[int]:
     (long lines running on without a sentence's end, the last one ending it, as in newswire text)
     all count as the prose they are."""
     values = [
-        story_value(block) if reason is None else -bp.NON_PROSE_COST
+        _crop_value(block) if reason is None else -bp.NON_PROSE_COST
         for block, reason in zip(blocks, reasons, strict=True)
     ]
     start = 0
@@ -61,6 +75,18 @@ def _line_values(blocks: list[Block], reasons: list[str | None]) -> list[int]:
     return values
 
 
+def _crop_value(block: Block) -> int:
+    """story_value, with the words of CJK prose counted (story_value counts spaces, which that
+    prose has none of: its every paragraph would read as one word of furniture)."""
+    ideographs = len(CJK.findall(block.text))
+    if ideographs < bp.PROSE_MIN_WORDS:
+        return story_value(block)
+    words = ideographs // CJK_CHARS_PER_WORD + block.text.count(" ") + 1
+    if words >= bp.PROSE_MIN_WORDS or (words >= bp.SENTENCE_MIN_WORDS and CJK_SENTENCE_CLOSE.search(block.text)):
+        return words
+    return _against(words)
+
+
 def _runs_on(block: Block, reason: str | None) -> bool:
     """A line that a hard-wrapped paragraph continues: long, unfinished, no blank line after it."""
     return (
@@ -72,16 +98,21 @@ def _runs_on(block: Block, reason: str | None) -> bool:
 
 
 def _main_stretch(values: list[int], reasons: list[str | None], first: int, end: int) -> tuple[int, int]:
-    """The story's part of the stretch: split where GAP_LINES lines in a row are not prose, the part
-    with the most prose, joined by the parts beside it holding a good share as much."""
-    parts, start, run = [], first, 0
-    for i in range(first, end):
-        run = run + 1 if values[i] < 0 or reasons[i] is not None else 0
-        if run == bp.GAP_LINES:
-            parts.append((start, i - run + 1))
-            start = i + 1
-        elif run > bp.GAP_LINES:
-            start = i + 1
+    """The story's part of the stretch: split where GAP_LINES lines in a row are not prose and the
+    rules dropped one of them (a caption, share links, a dateline), or where LONG_GAP_LINES are not,
+    the part with the most prose, joined by the parts beside it holding a good share as much."""
+    parts, start, i = [], first, first
+    while i < end:
+        if values[i] >= 0 and reasons[i] is None:
+            i += 1
+            continue
+        gap = i
+        while i < end and (values[i] < 0 or reasons[i] is not None):
+            i += 1
+        ruled = any(reasons[j] is not None for j in range(gap, i))
+        if i - gap >= LONG_GAP_LINES or (i - gap >= bp.GAP_LINES and ruled):
+            parts.append((start, gap))
+            start = i
     parts.append((start, end))
     prose = [sum(max(values[i], 0) for i in range(a, b) if reasons[i] is None) for a, b in parts]
     main = max(range(len(parts)), key=prose.__getitem__)
@@ -138,3 +169,16 @@ def is_headline(block: Block) -> bool:
     if block.text.rstrip().endswith(("?", "!")):
         return block.followed_by_blank
     return True
+
+
+def back_to_lines(result: CleanedDocument, paragraphs: list[Block]) -> CleanedDocument:
+    """The cleaned text with each rebuilt paragraph given back as the lines it was saved in: the
+    paragraphs were judged whole, and what is kept or dropped is the user's own lines, unjoined."""
+    lines_of = {block.text: block.lines for block in paragraphs if block.lines}
+    if not lines_of:
+        return result
+    kept = tuple(line for paragraph in result.paragraphs for line in lines_of.get(paragraph, (paragraph,)))
+    dropped = tuple(
+        DroppedBlock(line, block.reason) for block in result.dropped for line in lines_of.get(block.text, (block.text,))
+    )
+    return result._replace(paragraphs=kept, dropped=dropped)

@@ -58,7 +58,7 @@ from extraction import (  # noqa: E402
 )
 
 from searcher.clean import judge  # noqa: E402
-from searcher.clean.blocks import text_blocks  # noqa: E402
+from searcher.clean.blocks import text_paragraphs  # noqa: E402
 from searcher.clean.classify import candidates, rule_verdicts  # noqa: E402
 from searcher.clean.html import html_blocks  # noqa: E402
 from searcher.clean.judge import FEATURES, MODEL_FILE, WORD, PageSignals, block_features  # noqa: E402
@@ -140,7 +140,7 @@ SETS: dict[str, dict] = {
 def page_blocks(html: str, text_mode: bool) -> tuple[list, list]:
     """A page's blocks and their rules' verdicts as the cleaner makes them, HTML or flattened."""
     if text_mode:
-        blocks = text_blocks(flatten(html))
+        blocks = text_paragraphs(flatten(html))
         return blocks, block_features(blocks, rule_verdicts(blocks, "", True), PageSignals(), True)
     page = html_blocks(html)
     blocks, reasons, _ = candidates(page.blocks, page.title, False, page.outside)

@@ -1,0 +1,155 @@
+"""Text mode's segmentation: a text dump's lines rebuilt into paragraphs before they are judged,
+so that a paragraph wrapped at 72 columns or split inside a sentence reads as the prose it is."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from searcher.clean import clean
+from searcher.clean.blocks import normalize, text_paragraphs
+from searcher.models import SourceDocument
+
+PARAGRAPH = (
+    "Dockers at the country's three largest ports voted on Tuesday to accept a new pay offer, ending a "
+    "strike that had lasted nine days and left supermarkets in the north with empty shelves for a week."
+)
+SECOND = (
+    "The agreement gives about 4,000 workers a seven percent rise over two years, the union said after "
+    "the vote was counted late on Tuesday night in the port's old customs hall."
+)
+
+
+def clean_text(text: str):  # noqa: ANN201 - a CleanedDocument
+    return clean(SourceDocument(id="t", path=Path("t.txt"), kind="text", content=text))
+
+
+def texts(text: str) -> list[str]:
+    return [block.text for block in text_paragraphs(text)]
+
+
+def test_a_paragraph_wrapped_at_a_column_is_one_block():
+    dump = f"{textwrap.fill(PARAGRAPH, 72)}\n\n{textwrap.fill(SECOND, 72)}\n"
+    assert texts(dump) == [PARAGRAPH, SECOND]
+
+
+def test_an_indented_line_opens_a_new_wrapped_paragraph():
+    """Newswire marks a paragraph by indenting its first line, with no blank line between."""
+    first, second = textwrap.wrap(PARAGRAPH, 66), textwrap.wrap(SECOND, 66)
+    wire = "\n".join([*first, "    " + second[0], *second[1:]])
+    assert texts(wire) == [PARAGRAPH, SECOND]
+
+
+def test_a_sentence_split_over_lines_is_joined():
+    """A <br> or an inline box inside a sentence puts its rest on a line of its own."""
+    lines = "Ut enim ad minim veniam,\nquis nostrud exercitation ullamco laboris\nnisi ut aliquip ex ea commodo."
+    assert texts(lines) == [
+        "Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut aliquip ex ea commodo."
+    ]
+
+
+def test_a_line_starting_with_closing_punctuation_continues_the_one_above():
+    assert texts("The minister, who spoke in Ankara\n, said talks would go on.") == [
+        "The minister, who spoke in Ankara , said talks would go on."
+    ]
+
+
+def test_list_items_menu_lines_and_sentences_stay_apart():
+    menu = "Home\nnews\nsport\nAbout us\ncontact"
+    assert texts(menu) == ["Home", "news", "sport", "About us", "contact"]
+    items = "The union asked for three things:\n* a seven percent rise\n* shorter shifts\n1. no layoffs"
+    assert len(texts(items)) == 4
+    sentences = "The strike is over.\nships are docking again.\nThe first arrived at dawn."
+    assert len(texts(sentences)) == 3
+
+
+def test_a_headline_line_above_a_wrapped_story_stays_a_headline():
+    dump = "Port strike ends as dockers accept pay offer\n\n" + textwrap.fill(PARAGRAPH, 72) + "\n\n"
+    dump += textwrap.fill(SECOND, 72) + "\n"
+    result = clean_text(dump)
+    assert result.title == "Port strike ends as dockers accept pay offer"
+    assert result.title_is_headline
+
+
+def test_a_wrapped_story_is_kept_whole_and_given_back_as_its_lines():
+    """Each paragraph is judged whole; what is kept is the user's own lines, unjoined."""
+    menu = "Skip to content\nHome\nWorld\nBusiness\nSport\nSubscribe\n\n"
+    wrapped = textwrap.wrap(PARAGRAPH, 72) + [""] + textwrap.wrap(SECOND, 72)
+    footer = "\n\nAbout us\nContact\nPrivacy policy\n"
+    result = clean_text(menu + "\n".join(wrapped) + footer)
+    assert list(result.paragraphs) == [line for line in wrapped if line]
+    assert "Privacy policy" not in result.body
+
+
+def test_short_lines_of_similar_length_are_not_taken_for_a_wrapped_text():
+    lines = "The ministry confirmed the sale.\nOfficials declined to comment further...\nmaria in: Pipeline politics"
+    assert len(texts(lines)) == 3
+
+
+def test_a_word_hyphenated_at_the_wrap_column_is_joined_whole():
+    words = "The port authority said the newly-built container terminal would open in the spring of next year."
+    dump = "\n".join(textwrap.wrap(words * 3, 60, break_on_hyphens=True))
+    assert "newly-built" in texts(dump)[0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from("ab ,.-*\t\n\r1A\u3002\x00"), max_size=90), max_size=30))
+def test_any_lines_are_segmented_and_cleaned_without_raising_or_losing_a_character(lines: list[str]):
+    text = "\n".join(lines)
+    blocks = text_paragraphs(text)
+    assert all("\n" not in block.text for block in blocks)
+    assert "".join(block.text for block in blocks).replace(" ", "") == normalize(text).replace(" ", "")
+    result = clean_text(text)
+    assert all("\n" not in paragraph for paragraph in result.paragraphs)
+
+
+def test_a_chinese_story_between_menu_lines_is_found():
+    """CJK prose has no spaces: its paragraphs must not count as one word each, or the menus win."""
+    menu = "\n".join(["首页", "新闻", "体育", "财经", "科技", "娱乐", "关于我们 | 联系我们 | 法律声明 | 网站地图"])
+    story = [
+        "宇航员在国际空间站上不允许喝酒，因为酒精和其它挥发性化合物可能对空间站的水回收系统产生影响。",
+        "研究人员发现，酒精的影响与海拔高度无关，无论参与测试的人员在什么高度喝酒，读数都是一样的。",
+        "然而，尽管有严格的规则，空间站上仍然进行了大量有关酒精的实验，但没有人真正了解其中的反应。",
+    ]
+    result = clean_text(f"{menu}\n" + "\n".join(story) + f"\n{menu}\n")
+    assert list(result.paragraphs) == story
+
+
+TOOL = (
+    "Every electrician carries {name} in the truck, because a job that needs them cannot wait for a trip "
+    "to the store, and the cheap ones wear out within a season of daily use. Buy a pair with insulated "
+    "handles rated for a thousand volts, keep them dry, and replace them as soon as the grip cracks or "
+    "the joint starts to wobble: a worn tool slips, and a slip near a live wire is how most burns happen."
+)
+
+
+def test_a_guide_whose_items_are_parted_by_short_lines_is_kept_whole():
+    """A guide's items each end in a price and where to buy: short lines, but not where it ends."""
+    names = ["pliers", "wire cutters", "a crimping tool", "a voltage tester", "a fish tape", "a stud finder"]
+    items = []
+    for number, name in enumerate(names, 1):
+        text = " ".join([TOOL.format(name=name)] * (3 if number == 1 else 1))  # the first item says most
+        items += [f"{number}. {name.title()}", text, "Plan to spend: $10-$80"]
+        items += ["Buying options:", "Amazon (Klein Tools)", "Amazon (Ideal)", "Home Depot (Commercial)"]
+    result = clean_text("Home\nTools\nGuides\n" + "\n".join(items) + "\nAbout us\nContact\nPrivacy policy\n")
+    for name in names[1:]:
+        assert TOOL.format(name=name) in result.paragraphs
+
+
+def test_a_run_of_furniture_the_rules_drop_still_ends_the_story():
+    story = [TOOL.format(name=name) for name in ("pliers", "wire cutters", "a crimping tool", "a fish tape")]
+    furniture = ["Share this article", "Facebook", "Twitter", "Email", "Print", "Most read"]
+    teaser = "Ferry fares are to rise in April, the operator said, after fuel costs rose by a third this winter."
+    result = clean_text("\n".join([*story, *furniture, teaser]) + "\n")
+    assert story[-1] in result.paragraphs
+    assert teaser not in result.paragraphs
+
+
+def test_sentences_a_line_of_similar_length_are_not_taken_for_a_wrapped_text():
+    """Lines ending near one column but closing sentences are a sentence a line, not a wrap."""
+    sentence = "The ministry confirmed the sale of the two frigates on Monday."
+    lines = [sentence, sentence, "Prices rose", sentence, "Prices rose"]
+    assert texts("\n".join(lines)) == lines
