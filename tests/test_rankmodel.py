@@ -11,7 +11,7 @@ import pytest
 pytest.importorskip("numpy", reason="the ranking model needs numpy (the bench extra)")
 sys.path.insert(0, str(Path(__file__).resolve().parent / "bench"))
 from ircollections import Collection  # noqa: E402
-from rankmodel import Model, today  # noqa: E402
+from rankmodel import Model, per_field_part, today  # noqa: E402
 from relevance import searcher_index, searcher_runs  # noqa: E402
 
 ARTICLES = [
@@ -60,8 +60,27 @@ def test_bm25f_saturates_a_word_once_over_both_fields(fixture_collection: tuple[
     ceiling, idf * (K1 + 1); BM25F adds the fields' frequencies first and never does."""
     collection, index = fixture_collection
     model = Model(collection, index)
-    per_field, bm25f = today(), today()._replace(family="bm25f", title_b=0.5, title_weight=3.0)
+    per_field, bm25f = per_field_part(), today()._replace(family="bm25f")
     harbour = model.terms["body"]["harbour"]
     ceiling = model.idf(max(len(harbour.docs), len(model.terms["title"]["harbour"].docs))) * (per_field.k1 + 1)
     assert sum(model.word_scores("harbour", per_field).values()).max() > ceiling
     assert model.word_scores("harbour", bm25f)["any"].max() < ceiling
+
+
+@pytest.mark.parametrize("word", ["ferry", "harbour", "strike"])
+def test_a_words_score_is_the_models_bm25f_mixed_with_the_per_field_sum(
+    fixture_collection: tuple[Collection, Path], word: str
+) -> None:
+    """Scores, not only order: a word in the title and the body of one article ("harbour" in
+    "Ferry strike closes the harbour") is saturated once over both fields by the BM25F part."""
+    from searcher.analysis import news_analyzer
+    from searcher.models import SearchOptions
+    from searcher.search import search
+
+    collection, index = fixture_collection
+    model = Model(collection, index)
+    expected = model.word_scores(next(token.text for token in news_analyzer()(word)), today())["any"]
+    hits = search(index, word, SearchOptions(limit=50, snippets=False, collapse=False)).hits
+    assert len(hits) == int((expected > 0).sum())
+    for hit in hits:
+        assert hit.score == pytest.approx(expected[model.ids.index(hit.id)], abs=1e-4), hit.id  # hits show 4 decimals

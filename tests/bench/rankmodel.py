@@ -2,15 +2,17 @@
 engine, from the terms the Whoosh engine indexed, so a family of settings is measured on all six IR
 collections in seconds instead of rebuilding an index (or writing a Whoosh matcher) per setting.
 
-Two families, each a grid of K1, B and the title's weight, with searcher's bonuses (coordination,
+Three families, each a grid of K1, B and the title's weight, with searcher's bonuses (coordination,
 proximity on the RERANK_DEPTH best; ranking.py) on top:
-- per-field: today's engine. Each field is its own BM25 (its own idf and length normalisation) and
-  the two are added; the title's weight multiplies its term frequencies (Whoosh's field_boost).
+- per-field: the engine before BM25F. Each field is its own BM25 (its own idf and length
+  normalisation) and the two are added; the title's weight multiplies its term frequencies
+  (Whoosh's field_boost). The engine still scores fielded clauses so (per_field_part).
 - bm25f: Robertson, Zaragoza and Taylor's BM25F. Each field's term frequency is normalised by that
   field's length (its own B), weighted, the fields' sum saturated once with K1, and the idf taken
   from the larger of the two fields' document frequencies (Lucene's CombinedFieldQuery does so).
-- mixed: each word's score MIX times its BM25F score plus (1 - MIX) times today's per-field one
-  (an interpolation of the two rankings, word by word, before the bonuses).
+- mixed: each word's score MIX times its BM25F score plus (1 - MIX) times the engine's per-field
+  one (an interpolation of the two rankings, word by word, before the bonuses). The engine ships
+  one of these (engine/whoosh/bm25f.py): today().
 
 Leave-one-collection-out: for each collection, the setting with the best mean nDCG@10 on the other
 five is chosen and scored on it; the held-out scores are what a setting chosen this way would give
@@ -62,19 +64,28 @@ class Setting(NamedTuple):
         return f"{self.family} K1 {self.k1} B {self.b}{title_b} title x{self.title_weight}{mix}"
 
 
-def today() -> Setting:
-    """The engine's setting, read from its constants."""
-    from searcher.engine.whoosh import searching, store
+def per_field_part() -> Setting:
+    """The engine's per-field BM25 (half of a plain word's score, and every fielded clause's), read
+    from its constants."""
+    from searcher.engine.whoosh import bm25f, store
 
-    k1, b = searching.BM25_PARAMETERS["K1"], searching.BM25_PARAMETERS["B"]
+    k1, b = bm25f.PER_FIELD_PARAMETERS["K1"], bm25f.PER_FIELD_PARAMETERS["B"]
     return Setting("per-field", k1, b, b, store.TITLE_BOOST)
+
+
+def today() -> Setting:
+    """The engine's setting of a plain word's score (bm25f.py), read from its constants."""
+    from searcher.engine.whoosh import bm25f
+
+    return Setting("mixed", bm25f.BM25F_K1, bm25f.BM25F_B["body"], bm25f.BM25F_B["title"],
+                   bm25f.BM25F_WEIGHT["title"], bm25f.BM25F_MIX)  # fmt: skip
 
 
 def settings() -> list[Setting]:
     per_field = [Setting("per-field", k1, b, b, w) for k1, b, w in itertools.product(*PER_FIELD_GRID.values())]
     bm25f = [Setting("bm25f", *values) for values in itertools.product(*BM25F_GRID.values())]
     mixed = [Setting("mixed", *values) for values in itertools.product(*MIXED_GRID.values())]
-    return sorted({today(), *per_field}) + bm25f + mixed
+    return list(dict.fromkeys([today(), per_field_part(), *per_field, *bm25f, *mixed]))
 
 
 class Terms(NamedTuple):
@@ -143,7 +154,7 @@ class Model:
             return {}
         if s.family == "mixed":
             combined = self.word_scores(stem, s._replace(family="bm25f"))["any"]
-            by_field = self.word_scores(stem, today())
+            by_field = self.word_scores(stem, per_field_part())
             return {"any": s.mix * combined + (1 - s.mix) * sum(by_field.values())}
         weight = {"title": s.title_weight, "body": 1.0}
         if s.family == "per-field":

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -363,6 +364,30 @@ class OpenSearchEngine:
 
     def _search(self, query: SearchQuery, options: SearchOptions) -> Matches:
         name = self._reading()
+        token = translate.WORD_IDF.set(self._word_idfs(name, translate.plain_terms(query.words)))
+        try:
+            return self._search_scored(name, query, options)
+        finally:
+            translate.WORD_IDF.reset(token)
+
+    def _word_idfs(self, name: str, terms: set[str]) -> dict[str, float]:
+        """BM25F's idf of each term, as the Whoosh engine's: of the larger of its title and body
+        document frequencies, over every article (one request counting them all)."""
+        if not terms:
+            return {}
+        ordered = sorted(terms)
+        counts = {f"{i}.{field}": {"filter": {"term": {field: term}}}
+                  for i, term in enumerate(ordered) for field in translate.TEXT_FIELDS}  # fmt: skip
+        answer = self.client.search(index=name, body={"size": 0, "track_total_hits": True, "aggs": counts})
+        documents = answer["hits"]["total"]["value"]
+        aggs = answer["aggregations"]
+        idfs = {}
+        for i, term in enumerate(ordered):
+            frequency = max(aggs[f"{i}.{field}"]["doc_count"] for field in translate.TEXT_FIELDS)
+            idfs[term] = math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5))
+        return idfs
+
+    def _search_scored(self, name: str, query: SearchQuery, options: SearchOptions) -> Matches:
         answer = self.client.search(index=name, body=reading.search_body(query, options))
         if not answer["hits"]["total"]["value"]:
             self._holds_articles(name)

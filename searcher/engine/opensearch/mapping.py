@@ -9,6 +9,12 @@ indexes the same terms Whoosh does (tests/test_opensearch_engine.py compares the
 - a possessive 's and inner apostrophes dropped, lowercase, accent folding, Whoosh's stopwords and
   its minimum token length of 2, Porter stems.
 
+A plain word is scored as the Whoosh engine scores it (engine/whoosh/bm25f.py): BM25F_MIX times
+Robertson's BM25F over title and body plus the rest times the per-field BM25 sum below. BM25F's
+normalised, weighted frequency of each field comes from a `bm25f` subfield whose scripted similarity
+returns exactly that (weight x tf / (1 - b + b dl / avgdl)); the query sums the two and saturates the
+sum once in a script_score, times the word's idf (translate.py).
+
 Titles are scored as the Whoosh engine scores them (BM25F with a field boost of 2 on the title's
 term frequencies, not on its score): the title analyzer repeats each term at its own position, so
 a title word counts twice while the title's length does not grow (Lucene leaves stacked tokens out
@@ -22,11 +28,18 @@ from whoosh.analysis import STOP_WORDS
 from searcher.analysis import ANALYZER_VERSION
 
 # Bump when the settings or mapping change: an index built with another version must be rebuilt.
-MAPPING_VERSION = 3  # 2: site and folders; 3: the title's doubled term frequencies and BM25 parameters
+MAPPING_VERSION = 4  # 2: site and folders; 3: the title's doubled term frequencies and BM25 parameters;
+# 4: the bm25f subfields of title and body
 # BM25's saturation and length normalisation, as the Whoosh engine's (engine/whoosh/searching.py).
 BM25_K1, BM25_B = 1.2, 0.75
 # The Whoosh engine's title field boost: each title word counts this many times.
 TITLE_TERM_WEIGHT = 2
+# The Whoosh engine's BM25F (engine/whoosh/bm25f.py gives the measurements behind them): saturation,
+# each field's length normalisation and weight, and BM25F's share of a plain word's score.
+BM25F_K1 = 2.0
+BM25F_B = {"title": 0.3, "body": 0.75}
+BM25F_WEIGHT = {"title": 3.0, "body": 1.0}
+BM25F_MIX = 0.7
 
 LETTER_OR_DIGIT = r"[\p{L}\p{N}]"
 # analysis.py's SPACED_MODEL and WORD, with [^\W_] (a Unicode letter or digit) written for Java.
@@ -100,6 +113,18 @@ def title_similarity(k1: float = BM25_K1, b: float = BM25_B, weight: int = TITLE
     return {"type": "BM25", "k1": k1_title, "b": weight * k1 * b / k1_title}
 
 
+def bm25f_similarity(field: str) -> dict:
+    """A similarity scoring a term by BM25F's frequency of it in this field: the field's weight times
+    the term frequency over the field's length normalisation, saturated later by the query."""
+    b, weight = BM25F_B[field], BM25F_WEIGHT[field]
+    source = (
+        "double average = field.sumTotalTermFreq / (double) Math.max(field.docCount, 1);"
+        f" double norm = {1 - b!r} + {b!r} * doc.length / Math.max(average, 1e-9);"
+        f" return query.boost * {weight!r} * doc.freq / norm;"
+    )
+    return {"type": "scripted", "script": {"source": source}}
+
+
 # OpenSearch's BM25 keeps Lucene's old (k1 + 1) factor, so the title's larger k1 would weigh its scores
 # (k1' + 1) / (k1 + 1) times the body's: every query clause on the title is boosted by this to undo it.
 TITLE_SCORE_SCALE = (BM25_K1 + 1) / (title_similarity()["k1"] + 1)
@@ -121,6 +146,8 @@ def index_body(shards: int, replicas: int, manifest: dict) -> dict:
             "similarity": {
                 "title_bm25": title_similarity(),
                 "body_bm25": {"type": "BM25", "k1": BM25_K1, "b": BM25_B},
+                "title_bm25f": bm25f_similarity("title"),
+                "body_bm25f": bm25f_similarity("body"),
             },
         },
         "mappings": {
@@ -136,6 +163,7 @@ def index_body(shards: int, replicas: int, manifest: dict) -> dict:
                     "analyzer": "news_title",
                     "search_analyzer": "news",
                     "similarity": "title_bm25",
+                    "fields": {"bm25f": {"type": "text", "analyzer": "news", "similarity": "title_bm25f"}},
                 },  # fmt: skip
                 "display_title": stored_only,
                 "title_is_headline": {"type": "boolean", "index": False, "doc_values": False},
@@ -143,7 +171,10 @@ def index_body(shards: int, replicas: int, manifest: dict) -> dict:
                     "type": "text",
                     "analyzer": "news",
                     "similarity": "body_bm25",
-                    "fields": {"words": {"type": "text", "analyzer": "news_surface"}},
+                    "fields": {
+                        "words": {"type": "text", "analyzer": "news_surface"},
+                        "bm25f": {"type": "text", "analyzer": "news", "similarity": "body_bm25f"},
+                    },
                 },
                 "date": {"type": "date", "format": "strict_date"},
                 "year": {"type": "integer"},

@@ -3,15 +3,15 @@ order a plain-word query's matches alike.
 
 A document holding m of a query's n words has its score multiplied by 1 + (m - 1) / (n - 1)
 (coordination; all or nothing past MAX_PAIR_WORDS), and two neighbouring words of a short query
-found in order within NEAR_SLOP positions in a field add NEAR_BOOST times their two scores there
-(proximity). The bonuses never change which documents match. Whoosh re-scores only its
+found in order within NEAR_SLOP positions in the title or the body add NEAR_BOOST times their two
+scores (proximity). The bonuses never change which documents match. Whoosh re-scores only its
 RERANK_DEPTH best BM25F matches; the cluster scores every match with them (a `rescore` window
 cannot be combined with `collapse`, which folds copies).
 """
 
 from __future__ import annotations
 
-from searcher.engine.opensearch.translate import field_scale
+from searcher.engine.opensearch.translate import word_query
 
 # The Whoosh engine's constants (engine/whoosh/ranking.py gives the measurements behind them).
 COORDINATION = 1.0
@@ -37,8 +37,7 @@ def with_bonuses(words: dict, stems: tuple[str, ...]) -> dict:
     ranked = _coordinated(words, stems) if COORDINATION else words
     if not NEAR_BOOST or len(stems) > MAX_NEAR_WORDS:
         return ranked
-    neighbours = zip(stems, stems[1:], strict=False)
-    pairs = [_near_pair(first, second, field) for first, second in neighbours for field in FIELDS]
+    pairs = [_near_pair(first, second) for first, second in zip(stems, stems[1:], strict=False)]
     return {"bool": {"must": [ranked], "should": pairs}}
 
 
@@ -63,15 +62,17 @@ def _coordinated(words: dict, stems: tuple[str, ...]) -> dict:
     return {"function_score": {"query": words, "functions": functions, "score_mode": "sum", "boost_mode": "multiply"}}
 
 
-def _near_pair(first: str, second: str, field: str) -> dict:
-    """NEAR_BOOST times both words' scores in `field` where `second` follows `first` within NEAR_SLOP
-    positions; scored by the two terms, matched by an ordered interval (gaps between them < slop)."""
+def _near_pair(first: str, second: str) -> dict:
+    """NEAR_BOOST times both words' scores where `second` follows `first` within NEAR_SLOP positions
+    in the title or the body; scored by the two words, matched by an ordered interval in either field
+    (gaps between them < slop)."""
     near = {"match": {"query": f"{first} {second}", "analyzer": "whitespace", "ordered": True,
                       "max_gaps": NEAR_SLOP - 1}}  # fmt: skip
+    either = {"bool": {"should": [{"intervals": {field: near}} for field in FIELDS], "minimum_should_match": 1}}
     return {
         "bool": {
-            "must": [{"term": {field: {"value": word, "boost": field_scale(field)}}} for word in (first, second)],
-            "filter": [{"intervals": {field: near}}],
+            "must": [word_query(first), word_query(second)],
+            "filter": [either],
             "boost": NEAR_BOOST,
         }
     }

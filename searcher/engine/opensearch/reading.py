@@ -2,8 +2,9 @@
 context, facets and timeline from aggregations, copies folded by `collapse`, highlights turned into
 the terms searcher's snippets mark, did-you-mean, more_like_this, stats and topic counts.
 
-Ranking is the Whoosh engine's: BM25 (k1 1.2, b 0.75) over title (its words counted twice: mapping.py)
-and body, with the coordination and proximity bonuses of a plain-word query (ranking.py); RM3
+Ranking is the Whoosh engine's: a plain word by BM25F mixed with per-field BM25 (k1 1.2, b 0.75) over
+title (its words counted twice: mapping.py) and body (translate.word_query), other clauses by the
+per-field BM25 alone, with the coordination and proximity bonuses of a plain-word query (ranking.py); RM3
 expansion (`--expand`) is not reproduced (the README's "Scaling out" says so).
 """
 

@@ -5,7 +5,8 @@ is a term query, several a phrase, as the Whoosh engine reads "S-400 missiles");
 and fuzzy terms are term-level queries, so their text is folded here as the analyzer would (lowercase,
 accents, apostrophes), not stemmed. Dates are ranges over the whole period written: `date:2019-04`
 is April 2019. An unfielded leaf searches title and body, and the scores add up (the title's weight
-is in its term frequencies: mapping.py).
+is in its term frequencies: mapping.py); an unfielded word of one term is scored as the Whoosh engine
+scores it, BM25F mixed with that sum (word_query).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from datetime import date
 from searcher.analysis import fold
 from searcher.engine import hierarchy, places
 from searcher.engine import query as q
-from searcher.engine.opensearch.mapping import TITLE_SCORE_SCALE
+from searcher.engine.opensearch.mapping import BM25F_K1, BM25F_MIX, TITLE_SCORE_SCALE
 from searcher.engine.query import TEXT_FIELDS
 from searcher.errors import QueryError
 
@@ -29,6 +30,12 @@ MATCH_NOTHING = {"bool": {"must_not": {"match_all": {}}}}
 # Each topic of the index's taxonomy with the topics directly under it, set by the engine for the
 # request being translated: a topic clause matches its subtopics too (topic:economy finds energy).
 TOPIC_CHILDREN: ContextVar[dict[str, list[str]]] = ContextVar("topic_children", default={})  # noqa: B039
+# BM25F's idf of each plain word's term (of the larger of its title and body document frequencies),
+# set by the engine for the request being translated: the cluster's script cannot take a maximum
+# over two fields' statistics.
+WORD_IDF: ContextVar[dict[str, float]] = ContextVar("word_idf", default={})  # noqa: B039
+# BM25F's saturation of the summed bm25f subfield scores (mapping.bm25f_similarity), times the idf.
+BM25F_SATURATION = "double f = _score; return params.scale * f / (params.k1 + f);"
 
 
 def topics_under(name: str) -> list[str]:
@@ -53,9 +60,51 @@ def to_dsl(node: q.Query) -> dict | None:
         return {"match_all": {"boost": node.boost}}
     boost = node.boost * _repeated(node.count) if isinstance(node, q.Word) else node.boost
     if node.field is None:
+        term = one_term(node.text) if isinstance(node, q.Word) else None
+        if term is not None:
+            return word_query(term, boost)
         subs = [sub for sub in (_leaf(node, name, field_scale(name)) for name in TEXT_FIELDS) if sub]
         return {"bool": {"should": subs, "minimum_should_match": 1, "boost": boost}} if subs else None
     return _leaf(node, node.field, boost * field_scale(node.field))
+
+
+def one_term(text: str) -> str | None:
+    """The word's one term as the index holds it; None for a stopword or a word of several terms."""
+    from searcher.analysis import news_analyzer
+
+    terms = [token.text for token in news_analyzer()(text, mode="query")]
+    return terms[0] if len(terms) == 1 else None
+
+
+def word_query(term: str, boost: float = 1.0) -> dict:
+    """A plain word over title and body, scored as the Whoosh engine's bm25f.py: BM25F_MIX times
+    idf x f (K1 + 1) / (K1 + f), f being the bm25f subfields' summed weighted, normalised term
+    frequencies, plus the rest times the per-field BM25 scores."""
+    saturated = {
+        "script_score": {
+            "query": {"bool": {"should": [{"term": {f"{field}.bm25f": term}} for field in TEXT_FIELDS]}},
+            "script": {
+                "source": BM25F_SATURATION,
+                "params": {"scale": BM25F_MIX * WORD_IDF.get().get(term, 0.0) * (BM25F_K1 + 1), "k1": BM25F_K1},
+            },
+        }
+    }
+    per_field = [{"term": {f: {"value": term, "boost": (1 - BM25F_MIX) * field_scale(f)}}} for f in TEXT_FIELDS]
+    return {"bool": {"should": [saturated, *per_field], "minimum_should_match": 1, "boost": boost}}
+
+
+def plain_terms(node: q.Query) -> set[str]:
+    """The terms of the unfielded one-term words in a tree (the ones word_query scores)."""
+    if isinstance(node, q.All | q.Any):
+        return set().union(*(plain_terms(clause) for clause in node.clauses))
+    if isinstance(node, q.Not):
+        return plain_terms(node.clause)
+    if isinstance(node, q.AndNot | q.AndMaybe | q.Require):
+        return plain_terms(node[0]) | plain_terms(node[1])
+    if isinstance(node, q.Word) and node.field is None:
+        term = one_term(node.text)
+        return {term} if term else set()
+    return set()
 
 
 def field_scale(field: str) -> float:

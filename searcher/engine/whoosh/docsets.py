@@ -9,7 +9,7 @@ in C. Anything else (phrases, for one) falls back to Whoosh's own matching, so c
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -36,7 +36,9 @@ def docset(searcher: Searcher, query: wq.Query) -> set[int]:
     reader = searcher.reader()
     if isinstance(query, wq.Term):
         return _postings(reader, query.fieldname, query.text)
-    if isinstance(query, wq.Or):
+    if isinstance(query, UnionOfChildren) and (known := query.known_docs(searcher)) is not None:
+        return known
+    if isinstance(query, wq.Or | UnionOfChildren):
         return set().union(*(docset(searcher, sub) for sub in query.subqueries))
     if isinstance(query, wq.And):
         return _intersection([docset(searcher, sub) for sub in query.subqueries])
@@ -55,6 +57,31 @@ def docset(searcher: Searcher, query: wq.Query) -> set[int]:
     if isinstance(query, EXPANDING):
         return set().union(*(_postings(reader, field, text) for field, text in query.expanded_terms(reader)))
     return set(searcher.docs_for_query(query))
+
+
+class UnionOfChildren(wq.CompoundQuery):
+    """A query matching exactly the documents any of its children matches, however it scores them
+    (bm25f.TitleBodyWord): counted as the union of the children's documents, or as what its matcher
+    found in each segment when it has just been run there (the count then reads no postings again)."""
+
+    def remember(self, segment: Searcher, docnums: Iterable[int]) -> None:
+        """Keeps what the matcher found in this segment, for the count of the same search."""
+        self.__dict__.setdefault("_matched", {})[segment.reader()] = docnums
+
+    def known_docs(self, searcher: Searcher) -> set[int] | None:
+        """The documents the query's matchers found in every segment of this searcher, or None."""
+        matched = self.__dict__.get("_matched", {})
+        found: set[int] = set()
+        for reader, offset in searcher.reader().leaf_readers():
+            docnums = matched.get(reader)
+            if docnums is None:
+                return None
+            found.update(map(offset.__add__, docnums) if offset else docnums)
+        return found
+
+    def __getstate__(self) -> dict:
+        """Copies (with_boost) leave out what the matchers found: it belongs to the searcher's readers."""
+        return {key: value for key, value in self.__dict__.items() if key != "_matched"}
 
 
 def _postings(reader, fieldname: str, text: str | bytes) -> set[int]:  # noqa: ANN001 - whoosh reader

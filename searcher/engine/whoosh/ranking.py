@@ -12,6 +12,7 @@ import math
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -19,6 +20,7 @@ from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
 from searcher.analysis import news_analyzer
+from searcher.engine.whoosh.bm25f import WordScorer, idf, length_bytes
 from searcher.engine.whoosh.docsets import raw_postings
 
 FIELDS = ("title", "body")
@@ -77,30 +79,41 @@ def bonuses(searcher: Searcher, docnums: Iterable[int], stems: list[str]) -> dic
     }
 
 
-# Where one query word occurs in one document: {field: (its BM25F score there, its positions)}.
-Occurrence = dict[str, tuple[float, tuple[int, ...]]]
+class Occurrence(NamedTuple):
+    """One query word in one document: its score there (bm25f.WordScorer, over both fields) and its
+    positions in each field that holds it."""
+
+    score: float
+    positions: dict[str, tuple[int, ...]]
 
 
 def _occurrences(
     searcher: Searcher, docnums: list[int], stems: list[str], positions: bool
 ) -> dict[int, dict[str, Occurrence]]:
-    """For each document (in increasing order), the query words it holds, field by field."""
+    """For each document (in increasing order), the query words it holds."""
     found: dict[int, dict[str, Occurrence]] = {docnum: {} for docnum in docnums}
     for segment, offset in searcher.leaf_searchers():
         reader = segment.reader()
         local = [docnum - offset for docnum in docnums if offset <= docnum < offset + reader.doc_count_all()]
-        for field in FIELDS if local else ():
-            for stem in stems:
+        for stem in stems if local else ():
+            scorer = WordScorer(segment, stem)
+            parts: dict[int, list[float]] = {}
+            where: dict[int, dict[str, tuple[int, ...]]] = {}
+            for field in scorer.fields:
                 if (field, stem) not in reader:
                     continue
-                scorer = searcher.weighting.scorer(segment, field, stem)
+                lengths = length_bytes(reader, field)
                 postings = raw_postings(reader, field, stem)  # deleted documents are never asked for
                 for docnum in local:
                     if _seek(postings, docnum):
-                        where = tuple(postings.value_as("positions")) if positions else ()
-                        found[offset + docnum].setdefault(stem, {})[field] = (scorer.score(postings), where)
+                        part = scorer.part(field, postings.weight(), lengths[docnum])
+                        held = parts.setdefault(docnum, [0.0, 0.0])
+                        held[0], held[1] = held[0] + part[0], held[1] + part[1]
+                        where.setdefault(docnum, {})[field] = tuple(postings.value_as("positions")) if positions else ()
                     elif not postings.is_active():
                         break
+            for docnum, held in parts.items():
+                found[offset + docnum][stem] = Occurrence(scorer.combine(held), where[docnum])
     return found
 
 
@@ -130,21 +143,24 @@ def _coordination(words: dict[str, Occurrence], query_words: int) -> float:
     for a document holding m of the n words (all or nothing past MAX_PAIR_WORDS)."""
     if not COORDINATION or len(words) < 2:
         return 0.0
-    held = sum(score for fields in words.values() for score, _ in fields.values())
+    held = sum(word.score for word in words.values())
     if query_words <= MAX_PAIR_WORDS:
         return held * COORDINATION * (len(words) - 1) / (query_words - 1)
     return held * COORDINATION if len(words) == query_words else 0.0
 
 
 def _proximity(words: dict[str, Occurrence], stems: list[str]) -> float:
-    """NEAR_BOOST times both words' scores in each field where a neighbouring pair of query words
-    occurs in order within NEAR_SLOP positions (what a sloppy phrase query matches)."""
+    """NEAR_BOOST times both words' scores for each neighbouring pair of query words occurring in
+    order within NEAR_SLOP positions (what a sloppy phrase query matches) in the title or the body."""
     bonus = 0.0
     for first, second in zip(stems, stems[1:], strict=False):
-        for field in FIELDS:
-            before, after = words.get(first, {}).get(field), words.get(second, {}).get(field)
-            if before and after and _near(before[1], after[1]):
-                bonus += NEAR_BOOST * (before[0] + after[0])
+        before, after = words.get(first), words.get(second)
+        if (
+            before
+            and after
+            and any(_near(before.positions.get(field, ()), after.positions.get(field, ())) for field in FIELDS)
+        ):
+            bonus += NEAR_BOOST * (before.score + after.score)
     return bonus
 
 
@@ -188,6 +204,4 @@ class NewsBM25F(BM25F):
 
     def idf(self, searcher, fieldname: str, text: str) -> float:  # noqa: ANN001 - whoosh searcher
         parent = searcher.get_parent()
-        documents = parent.doc_count_all()
-        frequency = parent.doc_frequency(fieldname, text)
-        return math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5))
+        return idf(parent.doc_count_all(), parent.doc_frequency(fieldname, text))

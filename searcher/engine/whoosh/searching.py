@@ -27,7 +27,7 @@ from searcher.analysis import news_analyzer
 from searcher.engine import query as q
 from searcher.engine.base import Match, Matches, manifest_settings
 from searcher.engine.hierarchy import topics_under
-from searcher.engine.whoosh import bounds, ranking, store
+from searcher.engine.whoosh import bm25f, bounds, ranking, store
 from searcher.engine.whoosh.docsets import count_matches, docset
 from searcher.engine.whoosh.spelling import suggest
 from searcher.engine.whoosh.state import whoosh_generation
@@ -36,9 +36,9 @@ from searcher.errors import IndexCorruptError, IndexEmptyError, QueryError, Sear
 from searcher.models import Article, ArticleDate, DroppedBlock, IndexStats, SearchOptions, TopicCount
 
 SEARCH_FIELDS = list(q.TEXT_FIELDS)
-# BM25F's term-frequency saturation (K1) and length normalisation (B): Whoosh's defaults, which
-# tests/bench/relevance.py found as good as any other setting on Cranfield (see README).
-BM25_PARAMETERS = {"K1": 1.2, "B": 0.75}
+# Per-field BM25's term-frequency saturation (K1) and length normalisation (B), for fielded clauses,
+# phrases and expanded terms, and as part of a plain word's score (bm25f.py, which holds them).
+BM25_PARAMETERS = bm25f.PER_FIELD_PARAMETERS
 WEIGHTING = ranking.NewsBM25F
 T = TypeVar("T")
 

@@ -15,6 +15,7 @@ from whoosh.qparser.common import QueryParserError
 
 from searcher.engine import places
 from searcher.engine import query as q
+from searcher.engine.whoosh.bm25f import TitleBodyWord, TitleBodyWords
 from searcher.engine.whoosh.ranking import query_term_weight
 from searcher.errors import QueryError
 
@@ -35,6 +36,9 @@ def _query(node: q.Query, schema: Schema) -> wq.Query | None:
         raise QueryError("a boost must be a positive number (the query's boosts multiply to zero or infinity)")
     if isinstance(node, q.All | q.Any):
         subs = [sub for sub in (_query(clause, schema) for clause in node.clauses) if sub is not None]
+        if isinstance(node, q.Any) and len(subs) > 1 and all(isinstance(sub, TitleBodyWord) for sub in subs):
+            # One matcher for the words; a word twice over counts once, as Whoosh's Or has it.
+            return TitleBodyWords(list(dict.fromkeys(subs)), boost=node.boost)
         return (wq.And if isinstance(node, q.All) else wq.Or)(subs, boost=node.boost)
     if isinstance(node, q.Not):
         sub = _query(node.clause, schema)
@@ -47,10 +51,21 @@ def _query(node: q.Query, schema: Schema) -> wq.Query | None:
     boost = node.boost * query_term_weight(node.count) if isinstance(node, q.Word) else node.boost
     if node.field is None:  # the default fields, each clause unboosted and the group boosted
         subs = [sub for sub in (_leaf(node, name, 1.0, schema) for name in q.TEXT_FIELDS) if sub is not None]
+        if isinstance(node, q.Word) and _one_term_in_each(subs):
+            return TitleBodyWord(subs[0].text, boost=boost)  # scored over both fields at once
         return wq.Or(subs, boost=boost)
     if node.field in PLACE_FIELDS:
         return _place(node, boost)
     return _leaf(node, node.field, boost, schema)
+
+
+def _one_term_in_each(subs: list[wq.Query]) -> bool:
+    """Whether a word became the same single term in the title and the body (not a phrase of several)."""
+    return (
+        [getattr(sub, "fieldname", None) for sub in subs] == list(TitleBodyWord.FIELDS)
+        and all(type(sub) is wq.Term for sub in subs)
+        and subs[0].text == subs[1].text
+    )
 
 
 # Query fields naming where an article comes from: the Whoosh field holding their terms, and how a
