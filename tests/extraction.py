@@ -274,7 +274,7 @@ def verdicts_fingerprint() -> str:
         content = page.read_text(encoding="utf-8")
         if page.suffix == ".html":
             parsed = html_blocks(content)
-            blocks, reasons, _ = candidates(parsed.blocks, parsed.title, False, parsed.outside)
+            blocks, reasons, _ = candidates(parsed.blocks, parsed.title, False, parsed.outside, parsed.signals.thread)
             rows = block_features(blocks, reasons, parsed.signals, False)
         else:
             blocks = text_paragraphs(content)

@@ -227,3 +227,87 @@ def test_an_articles_only_paragraph_is_its_story_not_a_headline(kind: str):
     assert result.title == abstract  # shown, not indexed as a title
     with_story = clean_text(f"Compact memories\n\n{abstract}.")
     assert (with_story.title, with_story.title_is_headline) == ("Compact memories", True)
+
+
+POSTS = (
+    "My rain barrel overflows into the cellar every time it rains hard. Is there a way to stop it "
+    "filling once it is full, or do I need a second barrel next to it?",
+    "Check whether your diverter has an overflow pipe on the side: if it does, run a hose from it to a "
+    "drain or a soakaway well away from the house, and the cellar will stay dry.",
+    "Thank you, that worked. I fitted two metres of hose down to the flower bed and last night's storm "
+    "left the cellar dry for the first time this year.",
+)
+STORY = (
+    "The county's twelve libraries will open one day fewer each week from January, the council said on "
+    "Wednesday, as it looks for savings of four million pounds over the next two years.",
+    "Staff will not lose their jobs, the council said, but some part-time posts will not be filled when "
+    "their holders leave, and the mobile library will visit the villages once a fortnight.",
+    "Campaigners said the cut would hit pupils and older readers hardest, and they have called a public "
+    "meeting at the town hall for next Thursday evening to ask the council to think again.",
+)
+
+
+def _page_with_comment_boxes(kind: str, first: str, replies: tuple[str, ...]) -> str:
+    """One post or story, then replies in boxes of the classes forums and comment widgets share."""
+    boxes = "".join(
+        f'<div class="comment reply"><div class="comment-author">reader{i}</div><p>{text}</p>'
+        '<a href="#r">Reply</a></div>'
+        for i, text in enumerate(replies)
+    )
+    ld = f'<script type="application/ld+json">{{"@context": "https://schema.org", "@type": "{kind}"}}</script>'
+    return (
+        f"<html><head><title>Page</title>{ld}</head><body><nav><a href='/'>Home</a></nav>"
+        f'<div class="main-body"><h1>Page</h1><p>{first}</p><h3>{len(replies)} Comments</h3>'
+        f'<div class="comments">{boxes}</div></div><footer>Be kind</footer></body></html>'
+    )
+
+
+@pytest.mark.parametrize("parser", ["html.parser", "lxml"])
+def test_a_page_that_says_it_is_a_thread_keeps_its_replies(parser: str, monkeypatch: pytest.MonkeyPatch):
+    from searcher.clean import html as clean_html
+
+    monkeypatch.setattr(clean_html, "PARSER", parser)
+    result = clean_text(_page_with_comment_boxes("DiscussionForumPosting", POSTS[0], POSTS[1:]), kind="html")
+    assert list(result.paragraphs) == list(POSTS)
+    assert "Reply" not in result.body and "Home" not in result.body and "Be kind" not in result.body
+
+
+@pytest.mark.parametrize("parser", ["html.parser", "lxml"])
+def test_a_news_story_in_the_same_markup_keeps_its_readers_comments_out(parser: str, monkeypatch: pytest.MonkeyPatch):
+    from searcher.clean import html as clean_html
+
+    monkeypatch.setattr(clean_html, "PARSER", parser)
+    replies = ("This is a disgrace, the library is the only warm place some people have all winter long.",) * 2
+    result = clean_text(_page_with_comment_boxes("NewsArticle", " ".join(STORY), replies), kind="html")
+    assert list(result.paragraphs) == [" ".join(STORY)]
+
+
+@pytest.mark.parametrize(
+    ("marker", "thread"),
+    [
+        ('<meta name="generator" content="Discourse 3.4.0 - https://github.com/discourse/discourse">', True),
+        ('<div itemscope itemtype="https://schema.org/QAPage"></div>', True),
+        ('<script type="application/ld+json">{"@type": ["QAPage"]}</script>', True),
+        ('<meta name="generator" content="WordPress 6.5">', False),
+        ('<script type="application/ld+json">{"@type": "NewsArticle", "comment": []}</script>', False),
+    ],
+)
+def test_a_thread_is_what_the_page_says_it_is(marker: str, thread: bool):
+    from searcher.clean.html import html_blocks
+
+    page = html_blocks(f"<html><head>{marker}</head><body>{marker}<p>{STORY[0]}</p></body></html>")
+    assert page.signals.thread is thread
+
+
+def test_a_script_built_page_is_read_from_its_noscript_and_other_pages_never_are():
+    story = "".join(f"<p>{text}</p>" for text in STORY)
+    built = f"<html><body><div id='app'>Loading</div><noscript><h1>Libraries</h1>{story}</noscript></body></html>"
+    assert list(clean_text(built, kind="html").paragraphs) == list(STORY)
+    notice = "<noscript><p>Please enable JavaScript to see the comments on this story, or log in below.</p></noscript>"
+    # markup a page escapes into its <noscript> (a tracking pixel's) is not text anyone reads
+    pixel = "<noscript>" + "&lt;img src='https://example.com/pixel.gif?a=1' width=1 height=1&gt;" * 20 + "</noscript>"
+    for extra in (notice, pixel):
+        result = clean_text(
+            f"<html><body><div id='app'>{pixel}</div><article>{story}</article>{extra}</body></html>", kind="html"
+        )
+        assert list(result.paragraphs) == list(STORY)

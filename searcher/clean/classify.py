@@ -36,10 +36,11 @@ def classify(
     """The story of a page's (or a record's) blocks: the rules' verdicts, then, for pages (HTML,
     or text scraped from one), the trained model's final say on each block (judge.py), the blocks
     outside the story's container included (already recorded as dropped unless judged story)."""
-    blocks, reasons, outer = candidates(blocks, title, page_like, outside)
+    thread = signals is not None and signals.thread
+    blocks, reasons, outer = candidates(blocks, title, page_like, outside, thread)
     if signals is not None or page_like:
         judged = judge(blocks, reasons, signals or PageSignals(), text_mode=signals is None)
-        reasons = _no_comments_taken_back(blocks, reasons, judged, outer)
+        reasons = judged if thread else _no_comments_taken_back(blocks, reasons, judged, outer)
     recorded: set[int] = set()  # outside blocks, whose dropping already_dropped records
     if outer:
         records = outside.records if outside else []
@@ -85,11 +86,11 @@ def classify(
 
 
 def candidates(
-    blocks: list[Block], title: str, page_like: bool, outside: Outside | None
+    blocks: list[Block], title: str, page_like: bool, outside: Outside | None, thread: bool = False
 ) -> tuple[list[Block], list[str | None], list[int]]:
     """Every block the model judges, in page order, with the rules' verdicts: the container's
     blocks and those outside it (dropped as outside the story); and where the outside ones are."""
-    reasons = rule_verdicts(blocks, title, page_like)
+    reasons = rule_verdicts(blocks, title, page_like, thread)
     if outside is None or not (outside.before or outside.after):
         return blocks, reasons, []
     before, after = len(outside.before), len(outside.after)
@@ -115,13 +116,16 @@ def _no_comments_taken_back(
     return verdicts
 
 
-def rule_verdicts(blocks: list[Block], title: str, page_like: bool) -> list[str | None]:
+def rule_verdicts(blocks: list[Block], title: str, page_like: bool, thread: bool = False) -> list[str | None]:
     """Each block's reason to drop it by the hand-written rules (None keeps it): its own shape,
     comment runs and sections, related-headline lists, and for a scraped text the crop to the
-    story's stretch and the headline above it."""
+    story's stretch and the headline above it. On a thread (a page that says it is one: html.py
+    is_thread) the posts are the content: only the lines of its furniture go ("Reply", "Report"),
+    not the posts below a "12 replies" heading."""
     reasons = [drop_reason(block) for block in blocks]
-    _drop_comment_runs(blocks, reasons)
-    _drop_comment_section(blocks, reasons)
+    if not thread:
+        _drop_comment_runs(blocks, reasons)
+        _drop_comment_section(blocks, reasons)
     _drop_related_sections(blocks, reasons)
     if page_like:
         start = crop_to_story(blocks, reasons)

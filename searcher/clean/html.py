@@ -38,9 +38,12 @@ from searcher.clean.rules import (
     CLIMB_LEVELS,
     COMMENT_HEADING_MAX_CHARS,
     COMMENT_HEADING_PIECES,
+    COMMENT_REASON,
     CONTENT_CLASS,
     DATE_META,
     DECLARED_BODY_SHARE,
+    FAR_CLIMB_GAIN,
+    FIGURE_CONTENT,
     FURNITURE_CLASS,
     FURNITURE_TAGS,
     HEAD_ELEMENTS,
@@ -52,10 +55,12 @@ from searcher.clean.rules import (
     MAX_PARAGRAPH_LINK_SHARE,
     MIN_DECLARED_WORDS,
     MIN_LIST_ITEMS,
+    MIN_NOSCRIPT_CHARS,
     MIN_PARAGRAPH_CHARS,
     MODIFIED_META,
     NEVER_REMOVED,
     NO_STORY_CLASS,
+    NOTICE_CLASS,
     PAGE_LEVELS,
     PARAGRAPH_TAGS,
     PUBLISHED_META,
@@ -145,23 +150,67 @@ def html_blocks(html: str) -> Page:
     dates += tuple((d, "metadata") for d in scripted) + tuple((d, "dateline") for d in updated)
     url = head.meta("property", "og:url") or head.canonical
     declared = declared_body(head)
-    for tag in head.invisible:
-        tag.extract()
-    root = content_root(soup)
+    _remove_invisible(soup, head.invisible)
+    thread = is_thread(head)
+    root = content_root(soup, thread)
     root_in_article = any(_article_like(element) for element in [root, *root.parents])
-    dropped, outside = _outside(soup, root)
-    dropped += _remove_furniture(root)
+    dropped, outside = _outside(soup, root, thread)
+    dropped += _remove_furniture(root, thread)
     blocks, _ = _blocks(root, root_in_article)
     if declared and _words(blocks) < DECLARED_BODY_SHARE * len(declared.split()):
         dropped.extend(DroppedBlock(block.text, "not the story (the page declares its text)") for block in blocks)
         blocks, outside = text_blocks(declared), Outside()
-    signals = PageSignals(frozenset(WORD.findall(declared.lower())) if declared else frozenset(), head.has_article)
+    declared_words = frozenset(WORD.findall(declared.lower())) if declared else frozenset()
+    signals = PageSignals(declared_words, head.has_article, thread)
     return Page(title, blocks, dates, url, site_name, tuple(dropped), signals, outside)
 
 
 def _article_like(element: Tag) -> bool:
     """An element that says it holds the page's story: <article>, <main>, itemprop=articleBody."""
     return element.name in ARTICLE_TAGS or (bool(element.attrs) and element.attrs.get("itemprop") == "articleBody")
+
+
+def _remove_invisible(soup: BeautifulSoup, invisible: list[Tag]) -> None:
+    """Takes out what a browser never shows. <noscript> is what it shows without scripts: read
+    in place of the page when it holds more text than the rest of the page (a script-built page's
+    view for crawlers and browsers without scripts, as forum software serves its threads)."""
+    fallbacks = [tag for tag in invisible if tag.name == "noscript" and not _inside_noscript(tag)]
+    for tag in invisible:
+        if tag.name != "noscript":
+            tag.extract()
+    fallback_chars = sum(_text_chars(tag) for tag in fallbacks)
+    read = fallback_chars >= MIN_NOSCRIPT_CHARS and fallback_chars > _text_chars(soup) - fallback_chars
+    for tag in fallbacks:
+        if read:
+            tag.unwrap()
+        else:
+            tag.extract()
+
+
+def _inside_noscript(tag: Tag) -> bool:
+    return any(parent.name == "noscript" for parent in tag.parents)
+
+
+def _text_chars(element: Tag) -> int:
+    """Characters of text under element; markup escaped as text (a <noscript> holding
+    "&lt;img ...&gt;") is not text anyone reads."""
+    return sum(len(piece) for piece in element.stripped_strings if "<" not in piece)
+
+
+def is_thread(head: Survey) -> bool:
+    """A page that says it is a discussion thread (a forum's topic, a question and its answers):
+    schema.org DiscussionForumPosting or QAPage in its JSON-LD or microdata, or forum software
+    named as its generator. On such a page the posts are the content, not readers' comments."""
+    if head.thread_type:
+        return True
+    if any(bp.THREAD_JSON_LD.search(script) for script in head.json_ld):
+        return True
+    generator = head.meta("name", "generator")
+    return bool(generator and bp.FORUM_SOFTWARE.match(generator))
+
+
+def _holds_main_story(element: Tag) -> bool:
+    return element.name == "main" or (bool(element.attrs) and element.attrs.get("itemprop") == "articleBody")
 
 
 def close_title(html: str) -> str:
@@ -286,7 +335,7 @@ class Outside:
     records: list[DroppedBlock] = field(default_factory=list)  # one per block, before then after
 
 
-def _outside(soup: BeautifulSoup, root: Tag) -> tuple[list[DroppedBlock], Outside]:
+def _outside(soup: BeautifulSoup, root: Tag, thread: bool = False) -> tuple[list[DroppedBlock], Outside]:
     """What the page holds besides the story's container, as dropped blocks: furniture by its
     reason, the rest as outside the story (those blocks also apart, split where the container
     stood). The container is taken out of the page to do so."""
@@ -295,7 +344,7 @@ def _outside(soup: BeautifulSoup, root: Tag) -> tuple[list[DroppedBlock], Outsid
         return [], Outside()
     stand_in = soup.new_tag(ROOT_STAND_IN)
     root.replace_with(stand_in)
-    dropped = _remove_furniture(page)
+    dropped = _remove_furniture(page, thread)
     blocks, at = _blocks(page, stand_in=stand_in)
     records = [DroppedBlock(block.text, "outside the story") for block in blocks]
     return dropped + records, Outside(blocks[:at], blocks[at:], records)
@@ -350,6 +399,7 @@ class Survey:
     canonical: str | None = None
     invisible: list[Tag] = field(default_factory=list)
     has_article: bool = False  # an element saying it holds the story (see _article_like)
+    thread_type: bool = False  # microdata saying the page is a discussion thread (see is_thread)
 
     def meta(self, attribute: str, name: str) -> str | None:
         return normalize(self.metas.get((attribute, name.lower()), "")) or None
@@ -364,6 +414,8 @@ def survey(soup: BeautifulSoup) -> Survey:
         name = tag.name
         if not found.has_article and _article_like(tag):
             found.has_article = True
+        if not found.thread_type and tag.attrs and "itemtype" in tag.attrs:
+            found.thread_type = bool(bp.THREAD_ITEMTYPE.search(str(tag.attrs["itemtype"])))
         if name in INVISIBLE_SET:
             found.invisible.append(tag)
             if _is_json_ld(name, tag.attrs):
@@ -452,13 +504,13 @@ def _json_ld_values(text: str, key: str) -> list[str]:
     return dates
 
 
-def _remove_furniture(root: Tag) -> list[DroppedBlock]:
+def _remove_furniture(root: Tag, thread: bool = False) -> list[DroppedBlock]:
     """Removes furniture under root (never root itself), in page order, not looking inside what goes."""
     dropped = []
     stack = [child for child in reversed(root.contents) if isinstance(child, Tag)]
     while stack:
         tag = stack.pop()
-        reason = furniture_reason(tag)
+        reason = furniture_reason(tag, thread)
         if reason:
             text = normalize(tag.get_text(" "))
             if text:
@@ -469,17 +521,22 @@ def _remove_furniture(root: Tag) -> list[DroppedBlock]:
     return dropped
 
 
-def furniture_reason(tag: Tag) -> str | None:
-    """Why an element is page furniture, from its tag, class or id; None if it may hold story."""
+def furniture_reason(tag: Tag, thread: bool = False) -> str | None:
+    """Why an element is page furniture, from its tag, class or id; None if it may hold story. On a
+    thread (is_thread) the posts wear comment classes ("comment", "reply"): those are its content."""
     if tag.name in NEVER_REMOVED:
         return None
     if tag.name in FURNITURE_TAGS:
+        if tag.name == "figure" and tag.find(FIGURE_CONTENT) is not None:
+            return None  # a table or a pull quote set as a figure: its caption still goes
         return FURNITURE_TAGS[tag.name]
     names = _names(tag)
     if not names:
         return None
     if ANY_ALWAYS_FURNITURE_CLASS.search(names):  # one search to rule out most elements, then which
-        return next(reason for pattern, reason in ALWAYS_FURNITURE_CLASS if pattern.search(names))
+        reason = next(reason for pattern, reason in ALWAYS_FURNITURE_CLASS if pattern.search(names))
+        if not (thread and reason == COMMENT_REASON):
+            return reason
     if CONTENT_CLASS.search(names):
         return "navigation" if tag.attrs.get("role") == "navigation" else None
     if ANY_FURNITURE_CLASS.search(names):
@@ -495,7 +552,7 @@ def _names(tag: Tag) -> str:
     return f"{attrs.get('class') or ''} {attrs.get('id') or ''} {attrs.get('role') or ''}".strip().lower()
 
 
-def content_root(soup: BeautifulSoup) -> Tag:
+def content_root(soup: BeautifulSoup, thread: bool = False) -> Tag:
     """The element holding the story (the idea of Readability's scoring, then climbing).
 
     Every run of text under one block element is a paragraph; paragraphs in comment sections and
@@ -503,9 +560,10 @@ def content_root(soup: BeautifulSoup) -> Tag:
     the story. The element whose paragraphs (and its children's, at half weight) weigh most wins;
     then, for stories split into several sibling containers, the search climbs to the ancestor
     holding CLIMB_GAIN times as much paragraph text. The element found is kept even when its own
-    class looks like furniture ("entry-content-read-more", a blog's "widget Blog").
+    class looks like furniture ("entry-content-read-more", a blog's "widget Blog"). On a thread
+    (is_thread) the posts count however their containers are named, comment sections included.
     """
-    paragraphs = _paragraphs(soup)
+    paragraphs = _paragraphs(soup, thread)
     scores: dict[int, float] = {}
     totals: dict[int, int] = {}
     elements: dict[int, Tag] = {}
@@ -525,10 +583,10 @@ def content_root(soup: BeautifulSoup) -> Tag:
     root = elements[max(scores, key=scores.__getitem__)]
     while (higher := _richer_ancestor(root, totals)) is not None:
         root = higher
-    return _with_siblings(soup, root, totals)
+    return _with_siblings(soup, root, totals, thread)
 
 
-def _with_siblings(soup: BeautifulSoup, root: Tag, totals: dict[int, int]) -> Tag:
+def _with_siblings(soup: BeautifulSoup, root: Tag, totals: dict[int, int], thread: bool = False) -> Tag:
     """The container joined by its siblings that hold story too (Readability's sibling step): a
     lead paragraph above the story's box, a last paragraph below it, and lists and tables of short
     items beside it (a recipe's ingredients, a race's results: too short to count as paragraphs).
@@ -540,14 +598,14 @@ def _with_siblings(soup: BeautifulSoup, root: Tag, totals: dict[int, int]) -> Ta
     for sibling in (s for s in root.parent.contents if isinstance(s, Tag)):
         if sibling is root:
             seen_root = True
-        elif seen_root and _heads_comments(sibling):
+        elif seen_root and not thread and _heads_comments(sibling):
             break  # below a "Comments" heading are readers' words, however story-like
         siblings.append(sibling)
-    joined = [s is root or _holds_story(s, totals.get(id(s), 0), own) for s in siblings]
+    joined = [s is root or _holds_story(s, totals.get(id(s), 0), own, thread) for s in siblings]
     at = next(i for i, s in enumerate(siblings) if s is root)
     for step in (-1, 1):  # outwards from the container, while each next box is joined or items
         i = at + step
-        while 0 <= i < len(siblings) and (joined[i] or _is_empty(siblings[i]) or _holds_items(siblings[i])):
+        while 0 <= i < len(siblings) and (joined[i] or _is_empty(siblings[i]) or _holds_items(siblings[i], thread)):
             joined[i] = joined[i] or not _is_empty(siblings[i])
             i += step
     if sum(joined) == 1:
@@ -565,11 +623,11 @@ def _is_empty(element: Tag) -> bool:
     return next(element.stripped_strings, None) is None
 
 
-def _holds_items(element: Tag) -> bool:
+def _holds_items(element: Tag, thread: bool = False) -> bool:
     """A list or table of short items with next to no links, and not furniture: content whose
     lines are too short to count as paragraphs (ingredients, results, a schedule). Lists of other
     articles (linked headlines with teasers) and bylines (linked names) have links."""
-    if _holds_no_story(element) or furniture_reason(element):
+    if _holds_no_story(element, thread) or furniture_reason(element, thread):
         return False
     if len(element.find_all(LIST_ITEM_TAGS, limit=MIN_LIST_ITEMS)) < MIN_LIST_ITEMS:
         return False
@@ -586,24 +644,42 @@ def _heads_comments(element: Tag) -> bool:
     return bool(bp.COMMENT_SECTION_START.match(normalize(" ".join(pieces))))
 
 
-def _holds_story(sibling: Tag, text: int, story: int) -> bool:
-    if _holds_no_story(sibling):
+def _holds_story(sibling: Tag, text: int, story: int, thread: bool = False) -> bool:
+    if _holds_no_story(sibling, thread):
         return False
     return text >= SIBLING_SHARE * story or (sibling.name in PARAGRAPH_TAGS and text >= SIBLING_PARAGRAPH_CHARS)
 
 
 def _richer_ancestor(element: Tag, totals: dict[int, int]) -> Tag | None:
-    """The nearest ancestor, at most CLIMB_LEVELS up, holding CLIMB_GAIN times the element's paragraph text."""
+    """The nearest ancestor, at most CLIMB_LEVELS up, holding CLIMB_GAIN times the element's
+    paragraph text. A wrapper around one element and nothing else (a <font> in a table's only
+    cell, as old pages nest their text) is no level: it parts nothing from the story; above an
+    element saying it holds the story (<article>, <main>), every ancestor is a level again, as
+    beyond it lie other articles' teasers."""
     own = totals.get(id(element), 0)
-    for level, ancestor in enumerate(element.parents, start=1):
-        if level > CLIMB_LEVELS or ancestor.name in PAGE_LEVELS:
+    level = 0
+    left_article = _article_like(element)
+    for steps, ancestor in enumerate(element.parents, start=1):
+        if ancestor.name in PAGE_LEVELS:
             return None
-        if totals.get(id(ancestor), 0) >= CLIMB_GAIN * own:
+        if left_article or not _only_wraps(ancestor):
+            level += 1
+        left_article = left_article or _article_like(ancestor)
+        if level > CLIMB_LEVELS:
+            return None
+        gain = CLIMB_GAIN if steps <= CLIMB_LEVELS else FAR_CLIMB_GAIN
+        if totals.get(id(ancestor), 0) >= gain * own:
             return ancestor
     return None
 
 
-def _paragraphs(soup: BeautifulSoup) -> list[tuple[Tag, int]]:
+def _only_wraps(element: Tag) -> bool:
+    """An element whose content is one element and no text of its own."""
+    children = [c for c in element.contents if isinstance(c, Tag) or (isinstance(c, NavigableString) and c.strip())]
+    return len(children) == 1 and isinstance(children[0], Tag)
+
+
+def _paragraphs(soup: BeautifulSoup, thread: bool = False) -> list[tuple[Tag, int]]:
     """Each block element with enough text of its own (not in links, not in furniture), and its length."""
     lengths: dict[int, int] = {}
     linked: dict[int, int] = {}
@@ -617,7 +693,7 @@ def _paragraphs(soup: BeautifulSoup) -> list[tuple[Tag, int]]:
         linked[id(holder)] = linked.get(id(holder), 0) + (size if in_link else 0)
         holders[id(holder)] = holder
     furniture: dict[int, bool] = {}
-    comments_from = _comment_heading_position(holders, lengths, linked)
+    comments_from = len(lengths) if thread else _comment_heading_position(holders, lengths, linked)
     return [
         (holders[key], length)
         for position, (key, length) in enumerate(lengths.items())
@@ -625,7 +701,7 @@ def _paragraphs(soup: BeautifulSoup) -> list[tuple[Tag, int]]:
         and length >= MIN_PARAGRAPH_CHARS
         and linked[key] < MAX_PARAGRAPH_LINK_SHARE * length
         and holders[key].name not in PAGE_LEVELS
-        and not _inside_furniture(holders[key], furniture)
+        and not _inside_furniture(holders[key], furniture, thread)
     ]
 
 
@@ -651,17 +727,24 @@ def _comment_heading_position(holders: dict[int, Tag], lengths: dict[int, int], 
     return len(lengths)
 
 
-def _holds_no_story(element: Tag) -> bool:
+def _holds_no_story(element: Tag, thread: bool = False) -> bool:
     """Comment sections, cookie notices, footers and sidebars: never the story's container.
-    (Other furniture classes are too often worn by story containers to rule them out here.)"""
+    (Other furniture classes are too often worn by story containers to rule them out here.)
+    On a thread, comment classes name its posts."""
     if element.name in ("footer", "aside", "nav"):
         return True
     attrs = element.attrs
-    return bool(attrs) and bool(NO_STORY_CLASS.search(f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()))
+    if not attrs:
+        return False
+    names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()
+    return bool((NOTICE_CLASS if thread else NO_STORY_CLASS).search(names))
 
 
-def _inside_furniture(element: Tag, known: dict[int, bool]) -> bool:
-    """Whether an element is, or sits in, a comment section, footer or sidebar (cached in `known`)."""
+def _inside_furniture(element: Tag, known: dict[int, bool], thread: bool = False) -> bool:
+    """Whether an element is, or sits in, a comment section, footer or sidebar (cached in `known`).
+    A <main> or itemprop=articleBody is never furniture's: inside a menu or a footer, it was
+    misnested (an element left unclosed above it), and it holds the story. (Not <article>: sidebars
+    and comment sections hold teasers and comments as articles.)"""
     chain = []
     for ancestor in [element, *element.parents]:
         if id(ancestor) in known:
@@ -671,7 +754,10 @@ def _inside_furniture(element: Tag, known: dict[int, bool]) -> bool:
         if ancestor.name in PAGE_LEVELS:
             verdict = False
             break
-        if _holds_no_story(ancestor):
+        if _holds_main_story(ancestor):
+            verdict = False
+            break
+        if _holds_no_story(ancestor, thread):
             verdict = True
             break
     else:

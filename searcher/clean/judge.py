@@ -63,6 +63,7 @@ FEATURES = (
     "page_has_article",
     "declared_share",
     "page_declares",
+    "page_is_thread",
     "previous_kept",
     "next_kept",
     "previous_words_log",
@@ -83,6 +84,7 @@ class PageSignals:
 
     declared_words: frozenset[str] = frozenset()  # the words of its JSON-LD articleBody
     has_article: bool = False  # an <article>, <main> or itemprop=articleBody element
+    thread: bool = False  # it says it is a discussion thread (html.py is_thread): posts are content
 
 
 def block_features(
@@ -121,6 +123,7 @@ def block_features(
                 float(signals.has_article),
                 declared,
                 float(bool(signals.declared_words)),
+                float(signals.thread),
                 float(i > 0 and kept[i - 1]),
                 float(i + 1 < len(blocks) and kept[i + 1]),
                 math.log1p(words[i - 1]) if i > 0 else 0.0,

@@ -240,7 +240,10 @@ INVISIBLE_SET = set(INVISIBLE_TAGS)
 # no <body>) is content a browser shows, and is read as the body's.
 HEAD_ELEMENTS = frozenset({"title", "meta", "link", "script", "style", "base", "noscript", "template", "object"})
 # Of those, the ones lxml's builder need not build: the head holds the page's metadata.
-INVISIBLE_SKIPPED = INVISIBLE_SET - {"head"}
+INVISIBLE_SKIPPED = INVISIBLE_SET - {"head", "noscript"}
+# <noscript> is read in place of the page when it holds more text than the rest, and this much at
+# least: a page built by scripts (a forum's thread) keeps its text there; most pages keep a pixel.
+MIN_NOSCRIPT_CHARS = 200
 BLOCK_TAGS = {
     "p", "div", "section", "article", "main", "li", "ul", "ol", "dl", "dd", "dt", "blockquote", "pre",
     "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td", "th", "figure", "figcaption", "header",
@@ -255,6 +258,9 @@ FURNITURE_TAGS = {
     "figure": "photo caption",
     "figcaption": "photo caption",
 }
+# A <figure> holding these is content set as a figure (a data table, a pull quote: as WordPress's
+# blocks set them), not a photo's caption.
+FIGURE_CONTENT = ["table", "blockquote"]
 # Class or id words of furniture that no story container carries ("article-comments" is comments).
 # Comment sections, and readers' reviews on shop and product pages ("reviews", a review widget).
 COMMENT_CLASS = re.compile(
@@ -262,8 +268,9 @@ COMMENT_CLASS = re.compile(
 )
 # Cookie and privacy notices: never a story's container, however much they say.
 NOTICE_CLASS = re.compile(r"cookie|consent|gdpr|privacy", re.I)
+COMMENT_REASON = "comment section"
 ALWAYS_FURNITURE_CLASS = [
-    (COMMENT_CLASS, "comment section"),
+    (COMMENT_CLASS, COMMENT_REASON),
     (
         re.compile(r"related|recommend|more-stories|read-more|readmore|also-read|outbrain|taboola", re.I),
         "related links",
@@ -288,12 +295,24 @@ CONTENT_CLASS = re.compile(r"article|story|content|entry|post-body|main|text")
 ANY_ALWAYS_FURNITURE_CLASS = re.compile("|".join(p.pattern for p, _ in ALWAYS_FURNITURE_CLASS))
 ANY_FURNITURE_CLASS = re.compile("|".join(p.pattern for p, _ in FURNITURE_CLASS))
 NO_STORY_CLASS = re.compile(f"{COMMENT_CLASS.pattern}|{NOTICE_CLASS.pattern}")
+# A page that declares itself a discussion thread (a forum topic, a question with its answers),
+# where the posts are the content: schema.org types in JSON-LD or microdata, or forum software.
+_THREAD_TYPES = r"(?:DiscussionForumPosting|QAPage)"
+THREAD_JSON_LD = re.compile(rf'"@type"\s*:\s*\[?\s*"(?:https?://schema\.org/)?{_THREAD_TYPES}"')
+THREAD_ITEMTYPE = re.compile(rf"schema\.org/{_THREAD_TYPES}\b")
+FORUM_SOFTWARE = re.compile(
+    r"(?:discourse|vbulletin|phpbb|xenforo|invision|mybb|simple\s+machines|smf|nodebb|flarum|vanilla)\b", re.I
+)
 NEVER_REMOVED = {"html", "body", "article", "main"}
 ARTICLE_TAGS = frozenset({"article", "main"})  # elements that say they hold the page's story
 PARAGRAPH_TAGS = {"p", "pre", "blockquote", "li", "h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt", "td", "th"}
 # Climb from the best element to an ancestor holding this many times its paragraph text.
 CLIMB_GAIN = 1.5
 CLIMB_LEVELS = 3
+# Levels are counted without wrappers of one element (html.py _richer_ancestor); an ancestor more
+# than CLIMB_LEVELS elements up must hold this many times the text: a short story (a paywall's
+# lead, a brief) sits a few wrappers below a page of other stories' teasers, which hold more.
+FAR_CLIMB_GAIN = 3.0
 # A sibling of the story's container joins it with this share of its paragraph text, or when it is
 # itself a paragraph this long.
 SIBLING_SHARE = 0.2

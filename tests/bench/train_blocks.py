@@ -143,7 +143,7 @@ def page_blocks(html: str, text_mode: bool) -> tuple[list, list]:
         blocks = text_paragraphs(flatten(html))
         return blocks, block_features(blocks, rule_verdicts(blocks, "", True), PageSignals(), True)
     page = html_blocks(html)
-    blocks, reasons, _ = candidates(page.blocks, page.title, False, page.outside)
+    blocks, reasons, _ = candidates(page.blocks, page.title, False, page.outside, page.signals.thread)
     return blocks, block_features(blocks, reasons, page.signals, False)
 
 
