@@ -73,7 +73,8 @@ def test_a_page_of_furniture_alone_has_no_story():
 
 
 def test_a_text_whose_every_line_is_dropped_has_no_story():
-    result = clean(SourceDocument("t", Path("t.txt"), "text", "READ MORE: Ships leave port\nRelated: Storm hits coast\n"))
+    text = "READ MORE: Ships leave port\nRelated: Storm hits coast\n"
+    result = clean(SourceDocument("t", Path("t.txt"), "text", text))
     assert result.body == "" and result.no_story == FURNITURE_ONLY
 
 
