@@ -125,6 +125,14 @@ def test_indexing_names_a_page_without_a_story_and_indexes_the_rest(runner, tmp_
     assert [hit["id"] for hit in found["hits"]] == ["pages/story-above-teasers.html"]  # not the listing
 
 
+def test_a_page_of_furniture_alone_is_indexed_by_its_title(runner, tmp_path: Path):
+    corpus = tmp_path / "pages"
+    corpus.mkdir()
+    (corpus / "noarticle.html").write_text((GOLDEN / "noarticle.html").read_text(encoding="utf-8"))
+    result = runner.invoke(cli, ["index", str(corpus)])
+    assert result.exit_code == 0 and "1 added" in result.stderr and "skipped" not in result.stderr
+
+
 def test_parallel_workers_name_pages_without_a_story_too(runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     from searcher.index import update
 
