@@ -13,8 +13,10 @@ page as a whole is, from positive evidence only (a story lost is far worse than 
    long enough to be a story's, is a listing;
 4. a page with a password field whose little kept text asks the reader to sign in, subscribe or
    register is a login wall.
-The thresholds were chosen leaving one extraction set out (tests/bench/no_story.py): on each
-set's story pages, a rule set chosen on the six others flags none.
+The thresholds were chosen leaving one extraction set out (tests/bench/no_story.py): chosen on
+the six others, they flag none of a set's story pages but four of trafilatura-eval's 990 (shops'
+product pages declaring a Product); chosen on all seven, they flag none of the 2,693 story pages
+and 16% of WCXB's listings, 13% of its product pages, 5% of its collections.
 """
 
 from __future__ import annotations
