@@ -196,22 +196,26 @@ def main() -> None:
         limits = choose([p for p in pages if p.group != group])
         stories = [p for p in held_out if p.label == "story"]
         others = [p for p in held_out if p.label == "no story"]
+        neither = [p for p in held_out if p.label is None]
         left_out = {
             "thresholds": limits._asdict(),
             "story": shares(stories, limits),
             "no story": shares(others, limits),
+            "neither, shipped": shares(neither, SHIPPED),
         }
         report["left_out"][group] = left_out
         rows.append([
             group, len(stories), _share(left_out["story"]), _share(shares(stories, SHIPPED)),
             left_out["story"]["furniture_only"], len(others), _share(left_out["no story"]),
-            _share(shares(others, SHIPPED)), " ".join(str(v) for v in limits),
+            _share(shares(others, SHIPPED)), f"{_share(left_out['neither, shipped'])} of {len(neither)}",
+            " ".join(str(v) for v in limits),
         ])  # fmt: skip
     print("Story pages wrongly flagged, and pages without a story flagged: thresholds chosen on the other sets")
     print("(left out) and the shipped ones; furniture only = every block dropped by the classifier, apart.")
     print(table(
         ["set", "story pages", "wrongly flagged (left out)", "(shipped)", "furniture only", "no-story pages",
-         "flagged (left out)", "(shipped)", "thresholds chosen on the others"], rows,
+         "flagged (left out)", "(shipped)", "neither kind flagged (shipped)", "thresholds chosen on the others"],
+        rows,
     ))  # fmt: skip
     kinds = []
     for kind in sorted({p.kind for p in pages if p.group == "wcxb-dev"}):
