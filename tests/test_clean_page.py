@@ -87,7 +87,7 @@ def test_a_login_box_beside_a_story_is_no_login_wall():
 def test_declared_types_are_read_from_json_ld_microdata_and_open_graph():
     html = (
         '<script type="application/ld+json">{"@graph": [{"@type": ["WebPage", "CollectionPage"]}]}</script>'
-        '<div itemscope itemtype="https://schema.org/Product"></div><meta content="article" property="og:type">'
+        '<div itemscope itemtype="https://Schema.org/Product"></div><meta content="article" property="og:type">'
     )
     assert declared_types(html) == {"webpage", "collectionpage", "product", "article"}
 

@@ -46,7 +46,7 @@ OTHER_TYPES = {
 # Each pattern starts with a literal, which the regex engine skips to: an alternation, or a
 # case-insensitive pattern, is tried at every character of the page (43 ms on a large one).
 JSON_LD_TYPE = re.compile(r"""@type["']\s*:\s*(\[[^\]]*\]|"[^"]*")""")
-MICRODATA_TYPE = re.compile(r"""itemtype\s*=\s*["']?https?://schema\.org/(\w+)""")  # as written: lowercase
+MICRODATA_TYPE = re.compile(r"""itemtype\s*=\s*["']?https?://(?:www\.)?[Ss]chema\.org/(\w+)""")
 QUOTED = re.compile(r'"([^"]*)"')
 OG_TYPE_CONTENT = re.compile(r"""\bcontent\s*=\s*["']([^"']*)""", re.IGNORECASE)
 # Searched only on a page whose kept text asks to sign in.
