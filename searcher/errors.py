@@ -9,6 +9,24 @@ class UnreadableDocumentError(SearcherError):
     """A file could not be read or decoded as an article."""
 
 
+# A document's failure crosses worker processes as its message, so a page without a story is told
+# from a failure by how its message begins.
+NO_STORY = "no story on the page"
+
+
+class NoStoryError(SearcherError):
+    """A page holds no story (a listing, a product page, a login wall): nothing of it to index."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(f"{NO_STORY}: {kind}")
+
+
+def no_story_kind(reason: str) -> str | None:
+    """The kind of page a NoStoryError's message names ("listing"), or None for other failures."""
+    prefix = f"{NO_STORY}: "
+    return reason[len(prefix) :] if reason.startswith(prefix) else None
+
+
 class IndexMissingError(SearcherError):
     """No searcher index exists at the given location."""
 

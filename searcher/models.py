@@ -36,6 +36,13 @@ class DroppedBlock(NamedTuple):
     reason: str
 
 
+class NoStory(NamedTuple):
+    """Why a page holds no story: what kind of page it is, and what on it says so."""
+
+    kind: str  # "listing", "product page", "search results", "login wall" or "furniture only"
+    evidence: str  # "32 linked headlines, no paragraph of prose"
+
+
 class CleanedDocument(NamedTuple):
     """What the cleaner keeps of a source document, and what it dropped."""
 
@@ -48,10 +55,15 @@ class CleanedDocument(NamedTuple):
     date_candidates: tuple[tuple[str, str], ...] = ()
     url: str | None = None
     site_name: str | None = None
+    no_story: NoStory | None = None  # set when the page holds no story: its body is then empty
 
     @property
     def body(self) -> str:
         return "\n".join(self.paragraphs)
+
+    @property
+    def story_found(self) -> bool:
+        return self.no_story is None
 
 
 class ArticleDate(NamedTuple):
@@ -85,6 +97,11 @@ class Article(NamedTuple):
     size: int = 0
     mtime: float = 0.0
     source_key: str = ""  # the file the article came from; several JSONL records share one
+    no_story: NoStory | None = None  # from the cleaner: why the page holds no story (never indexed)
+
+    @property
+    def story_found(self) -> bool:
+        return self.no_story is None
 
 
 class Hit(NamedTuple):

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from searcher.clean import clean
+from searcher.clean.page import FURNITURE_ONLY
 from searcher.enrich import enrich
 from searcher.enrich.topics import Taxonomy, load_taxonomy
-from searcher.errors import SearcherError
+from searcher.errors import NoStoryError, SearcherError
 from searcher.models import Article, SourceDocument
 from searcher.sources import find_files, read_documents
 
@@ -51,9 +52,16 @@ class Preparer:
         self.source, self._taxonomy = state["source"], None
 
     def __call__(self, document: SourceDocument) -> Article:
+        """The article to index. A page found to hold no story (a listing, a login wall) raises
+        NoStoryError, so that the run names it among what it passed over instead of indexing a
+        title alone; a document whose every block was dropped keeps its title in the index, as the
+        classifier may have failed on a story (a forum thread dropped as comments, say)."""
         if self._taxonomy is None:
             self._taxonomy = load_taxonomy(Path(self.source))
-        return process(document, self._taxonomy)
+        article = process(document, self._taxonomy)
+        if article.no_story is not None and article.no_story != FURNITURE_ONLY:
+            raise NoStoryError(article.no_story.kind)
+        return article
 
 
 def articles_from(

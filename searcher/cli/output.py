@@ -21,6 +21,7 @@ from searcher.models import (
     IndexCheck,
     IndexReport,
     IndexStats,
+    NoStory,
     Progress,
     SearchResult,
     TopicCount,
@@ -368,7 +369,8 @@ def article_json(article: Article) -> str:
         "title": article.title,
         "title_is_headline": article.title_is_headline,
         "body": article.body,
-        "story_found": bool(article.body.strip()),
+        "story_found": article.story_found,
+        "no_story": article.no_story._asdict() if article.no_story else None,
         **date_json(article.date),
         "topics": list(article.topics),
         "url": article.url,
@@ -393,12 +395,14 @@ def article_text(
     ]
     if article.url:
         lines.append(f"url:    {safe(article.url)}")
-    if article.body.strip():
+    if article.no_story or not article.body.strip():
+        why = article.no_story or NoStory("furniture only", "everything on the page is furniture or comments")
+        told = f"(no story found: {why.kind}; {why.evidence})"
+        lines += ["", *(style(line, bold=True) for line in wrapped(told, width))]
+    else:
         lines.append("")
         for paragraph in article.body.split("\n"):
             lines += wrapped(paragraph, width) if paragraph.strip() else [""]
-    else:
-        lines += ["", style("(no story found: everything on the page is furniture or comments)", bold=True)]
     if with_dropped and article.dropped:
         lines += ["", style(f"Dropped ({len(article.dropped)}):", bold=True)]
         for d in article.dropped:

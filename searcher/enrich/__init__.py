@@ -30,6 +30,7 @@ def enrich(cleaned: CleanedDocument, taxonomy: Taxonomy) -> Article:
         size=source.size,
         mtime=source.mtime,
         source_key=str(source.path),
+        no_story=cleaned.no_story,
     )
 
 

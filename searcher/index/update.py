@@ -25,6 +25,7 @@ from pathlib import Path
 from searcher.engine import Engine, Generation, open_engine
 from searcher.enrich.topics import Taxonomy, default_taxonomy_path, load_taxonomy
 from searcher.errors import (
+    NO_STORY,
     IndexCorruptError,
     IndexMissingError,
     IndexOutdatedError,
@@ -32,6 +33,7 @@ from searcher.errors import (
     NotAnIndexError,
     PathNotFoundError,
     SearcherError,
+    no_story_kind,
 )
 from searcher.models import IndexReport, Progress, SourceDocument
 from searcher.pipeline import Preparer
@@ -272,6 +274,10 @@ class _Planner:
         self.replaced: set[str] = set()
         self.claims: list[tuple[str, str, SourceDocument]] = []  # (key, path, document): its id was another file's
         self.prepared: Callable[[], int | None] = lambda: None  # the writer's count, once there is a writer
+        # The documents of the file being planned, before its entry is written: a serial writer
+        # cleans each as it is planned, so one that fails is taken out here, and the file read again.
+        self.planning: dict[str, str] | None = None
+        self.read_again = False
 
     def actions(self, found: list[FoundFile], roots: list[Path], dropped: list[Path]) -> Iterator[tuple[str, object]]:
         """What to do, in order: first remove the documents of vanished files (so a renamed file's
@@ -319,6 +325,7 @@ class _Planner:
         self.report.failed.extend((str(item.path), problem) for problem in problems)
         known = entry.documents if entry else {}
         kept: dict[str, str] = {}
+        self.planning, self.read_again = kept, False
         gone = set(known) - {d.id for d in documents}
         yield from self._forget(gone, REMOVE)  # records deleted from a JSONL file
         for document in documents:
@@ -340,7 +347,8 @@ class _Planner:
             self.planned += 1
             yield ADD, document
         size, mtime = (documents[0].size, documents[0].mtime) if documents else (0, 0.0)
-        self.state[key] = FileEntry(size, mtime, kept)
+        self.state[key] = FileEntry(-1 if self.read_again else size, mtime, kept)
+        self.planning = None
         if log.isEnabledFor(logging.INFO):
             log.info("%s: %s", "changed" if entry else "new", _decided(item.path, known, kept, gone))
 
@@ -359,12 +367,19 @@ class _Planner:
             yield ADD, document
 
     def failed_document(self, doc_id: str, path: str, reason: str) -> None:
-        """A planned document could not be cleaned: count it as failed, and forget it so it is retried."""
-        self.report.failed.append((path, reason))
+        """A planned document could not be cleaned: count it as failed (or, a page without a story,
+        as passed over), and forget it so it is read again next time."""
+        kind = no_story_kind(reason)
+        if kind is None:
+            self.report.failed.append((path, reason))
+        else:
+            self.report.skipped.append((path, NO_STORY, kind))
         if doc_id in self.replaced:
             self.report.updated -= 1
         else:
             self.report.added -= 1
+        if self.planning is not None and self.planning.pop(doc_id, None) is not None:
+            self.read_again = True
         for entry in self.state.values():
             if entry.documents.pop(doc_id, None) is not None:
                 entry.size = -1  # so the next run reads the file again instead of skipping it

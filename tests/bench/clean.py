@@ -11,18 +11,20 @@ Data (each skipped when absent), under --data (default ../shared/data):
   wcxb-dev (articles; forums and the other page kinds reported apart)}: pages with their gold main
   text; scored by word-F1 as WCXB computes it: lower-cased \\w+ tokens as multisets, per page F1
   (an empty gold scores 1 for an empty output, else 0), averaged over pages. Dragnet's gold is cut
-  where its comments start (comments are not content).
+  where its comments start (comments are not content); on its pages whose gold holds a comment
+  thread (114 of the test split), the share of the thread's words found in the output (a word
+  counts when a word 4-gram holding it is in the output and not in the story), over all their words.
 - reuters21578: 1,000 newswire stories (hard-wrapped lines) saved as text: the share of their words
   text mode keeps (all of it is story).
 
 Systems, in the same run: searcher on the HTML; searcher on the page flattened to plain text three
 ways (all visible text, one block per line, as a naive scraper saves it: the seeds' situation; a
 browser's innerText, blank lines between paragraphs; a text browser's dump, wrapped at 72 columns);
-no cleaning
-(the page's full text); trafilatura with comments excluded (`pip install trafilatura`, skipped when
-missing); unless --no-peers, also trafilatura in precision mode, readability-lxml, resiliparse
-and jusText where installed. Time is cleaning only (pages are read and decoded before the clock
-starts), one process; each system's fastest of --rounds passes (default 3), the systems taking turns pass by pass.
+no cleaning (the page's full text); trafilatura with comments excluded (`pip install trafilatura`,
+skipped when missing); unless --no-peers, also trafilatura in precision mode, readability-lxml,
+resiliparse, rs-trafilatura and jusText where installed. Time is cleaning only (pages are read and
+decoded before the clock starts), one process; each system's fastest of --rounds passes (default
+3), the systems taking turns pass by pass.
 
     python tests/bench/clean.py [--data ../shared/data] [--sample N] [--sets a,b] [--no-peers] [--json FILE]
 
@@ -47,7 +49,9 @@ sys.path.insert(0, str(HERE.parent.parent))
 sys.path.insert(0, str(HERE.parent))
 from common import table, write_json  # noqa: E402
 from extraction import (  # noqa: E402
+    DRAGNET_COMMENTS,
     SPACE,
+    WORD,
     WORD_F1_SETS,
     aeb_scores,
     fixed_sample,
@@ -92,10 +96,11 @@ def trafilatura_extractor(precision: bool = False) -> Extractor | None:
 
 
 def peer_extractors() -> dict[str, Extractor]:
-    """The other peers that are installed (`pip install readability-lxml resiliparse justext`):
-    trafilatura in precision mode, readability-lxml's summary as text, resiliparse's main-content
-    text, jusText's non-boilerplate paragraphs (its English stoplist: the sets are mostly English
-    and German, and it has no language detection)."""
+    """The other peers that are installed (`pip install readability-lxml resiliparse justext
+    rs-trafilatura`): trafilatura in precision mode, readability-lxml's summary as text,
+    resiliparse's main-content text, rs-trafilatura's main content (comments excluded; it
+    classifies the page's kind itself), jusText's non-boilerplate paragraphs (its English
+    stoplist: the sets are mostly English and German, and it has no language detection)."""
     peers: dict[str, Extractor] = {}
     precise = trafilatura_extractor(precision=True)
     if precise:
@@ -112,6 +117,12 @@ def peer_extractors() -> dict[str, Extractor]:
         from resiliparse.parse.html import HTMLTree
 
         peers["resiliparse"] = lambda html: extract_plain_text(HTMLTree.parse(html), main_content=True)
+    except ImportError:
+        pass
+    try:
+        import rs_trafilatura
+
+        peers["rs-trafilatura"] = lambda html: rs_trafilatura.extract(html, include_comments=False).main_content or ""
     except ImportError:
         pass
     try:
@@ -150,6 +161,50 @@ def snippet_scores(outputs: dict[str, str], annotations: dict[str, dict]) -> dic
         "recall": recall,
         "accuracy": (tp + tn) / max(tp + tn + fp + fn, 1),
     }
+
+
+def dragnet_comments(root: Path, ids: list[str]) -> dict[str, tuple[str, str]]:
+    """Each of these Dragnet pages whose gold holds a comment thread: (its story, its comments),
+    the gold split where its marker says the comments start."""
+    threads = {}
+    for pid in ids:
+        raw = (root / "Corrected" / f"{pid}.html.corrected.txt").read_text(encoding="utf-8", errors="replace")
+        story, marker, comments = raw.partition(DRAGNET_COMMENTS)
+        if marker and comments.strip():
+            threads[pid] = (story, comments)
+    return threads
+
+
+LEAK_GRAM = 4  # a comment word leaks when a word 4-gram holding it is in the output but not in the story
+
+
+def comment_words_leaked(outputs: dict[str, str], threads: dict[str, tuple[str, str]]) -> dict:
+    """The share of the comment threads' words found in the output, over all commented pages
+    (micro) and per page (macro). A word counts when a 4-gram of lower-cased \\w+ words holding it
+    is in the output and not in the story: single common words say nothing, and a reader quoting
+    the story leaks nothing the story does not hold."""
+    leaked = total = 0
+    shares = []
+    for page, (story, comments) in threads.items():
+        tokens = WORD.findall(comments.lower())
+        grams = _grams(WORD.findall(outputs.get(page, "").lower())) - _grams(WORD.findall(story.lower()))
+        covered = [False] * len(tokens)
+        for i in range(len(tokens) - LEAK_GRAM + 1):
+            if tuple(tokens[i : i + LEAK_GRAM]) in grams:
+                covered[i : i + LEAK_GRAM] = [True] * LEAK_GRAM
+        leaked, total = leaked + sum(covered), total + len(tokens)
+        shares.append(sum(covered) / max(len(tokens), 1))
+    return {
+        "pages": len(threads),
+        "comment_words": total,
+        "leaked_share": leaked / max(total, 1),
+        "leaked_share_per_page": sum(shares) / max(len(shares), 1),
+        "pages_leaking_over_10pct": sum(share > 0.1 for share in shares),
+    }
+
+
+def _grams(tokens: list[str]) -> set[tuple[str, ...]]:
+    return {tuple(tokens[i : i + LEAK_GRAM]) for i in range(len(tokens) - LEAK_GRAM + 1)}
 
 
 def comment_leaks(outputs: dict[str, str], annotations: dict[str, dict], comments: dict[str, list[str]]) -> dict:
@@ -336,7 +391,14 @@ def main() -> None:
         )
         print()
         print(f"{name}: {len(pages)} pages ({about}); word-F1 per page, averaged")
-        print(table(["system", "F1", "P", "R", *speed], rows(results, ["f1", "precision", "recall"])))
+        columns, headers = ["f1", "precision", "recall"], ["system", "F1", "P", "R"]
+        if folder == "dragnet":
+            threads = dragnet_comments(root, list(pages))
+            for r in results.values():
+                r["comments"] = comment_words_leaked(r["_outputs"], threads)
+                r["comment_words_leaked"] = f"{r['comments']['leaked_share']:.1%}"
+            columns, headers = [*columns, "comment_words_leaked"], [*headers, f"comments leaked ({len(threads)} pages)"]
+        print(table([*headers, *speed], rows(results, columns)))
         report[name] = _without_outputs(results)
     newswire = args.data / "reuters21578"
     if not chosen("newswire"):
