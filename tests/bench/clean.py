@@ -95,45 +95,65 @@ def trafilatura_extractor(precision: bool = False) -> Extractor | None:
     return lambda html: trafilatura.extract(html, include_comments=False, favor_precision=precision) or ""
 
 
+def _readability() -> Extractor:
+    import lxml.html
+    from readability import Document
+
+    return lambda html: lxml.html.fromstring(Document(html).summary()).text_content()
+
+
+def _resiliparse() -> Extractor:
+    from resiliparse.extract.html2text import extract_plain_text
+    from resiliparse.parse.html import HTMLTree
+
+    return lambda html: extract_plain_text(HTMLTree.parse(html), main_content=True)
+
+
+def _rs_trafilatura() -> Extractor:
+    import rs_trafilatura
+
+    return lambda html: rs_trafilatura.extract(html, include_comments=False).main_content or ""
+
+
+def _justext() -> Extractor:
+    import justext
+
+    stoplist = justext.get_stoplist("English")
+
+    def kept(html: str) -> str:
+        return "\n".join(p.text for p in justext.justext(html.encode("utf-8"), stoplist) if not p.is_boilerplate)
+
+    return kept
+
+
+def _trafilatura_precision() -> Extractor:
+    import trafilatura  # noqa: F401 - an ImportError here names the missing peer
+
+    return trafilatura_extractor(precision=True)
+
+
+OTHER_PEERS: dict[str, Callable[[], Extractor]] = {
+    "trafilatura (precision mode)": _trafilatura_precision,
+    "readability-lxml": _readability,
+    "resiliparse": _resiliparse,
+    "rs-trafilatura": _rs_trafilatura,
+    "justext": _justext,
+}
+
+
 def peer_extractors() -> dict[str, Extractor]:
     """The other peers that are installed (`pip install readability-lxml resiliparse justext
     rs-trafilatura`): trafilatura in precision mode, readability-lxml's summary as text,
     resiliparse's main-content text, rs-trafilatura's main content (comments excluded; it
     classifies the page's kind itself), jusText's non-boilerplate paragraphs (its English
-    stoplist: the sets are mostly English and German, and it has no language detection)."""
+    stoplist: the sets are mostly English and German, and it has no language detection).
+    A peer that cannot be loaded is named with the reason, so a table without it says why."""
     peers: dict[str, Extractor] = {}
-    precise = trafilatura_extractor(precision=True)
-    if precise:
-        peers["trafilatura (precision mode)"] = precise
-    try:
-        import lxml.html
-        from readability import Document
-
-        peers["readability-lxml"] = lambda html: lxml.html.fromstring(Document(html).summary()).text_content()
-    except ImportError:
-        pass
-    try:
-        from resiliparse.extract.html2text import extract_plain_text
-        from resiliparse.parse.html import HTMLTree
-
-        peers["resiliparse"] = lambda html: extract_plain_text(HTMLTree.parse(html), main_content=True)
-    except ImportError:
-        pass
-    try:
-        import rs_trafilatura
-
-        peers["rs-trafilatura"] = lambda html: rs_trafilatura.extract(html, include_comments=False).main_content or ""
-    except ImportError:
-        pass
-    try:
-        import justext
-
-        stoplist = justext.get_stoplist("English")
-        peers["justext"] = lambda html: "\n".join(
-            p.text for p in justext.justext(html.encode("utf-8"), stoplist) if not p.is_boilerplate
-        )
-    except ImportError:
-        pass
+    for name, load in OTHER_PEERS.items():
+        try:
+            peers[name] = load()
+        except ImportError as error:
+            print(f"peer left out: {name} ({error})", file=sys.stderr)
     return peers
 
 
