@@ -154,7 +154,32 @@ def _postings(matcher) -> list[tuple[int, float]]:  # noqa: ANN001 - a whoosh ma
     return found
 
 
-class TitleBodyWord(UnionOfChildren):
+class _ScoredWords(UnionOfChildren):
+    """Plain words scored by WordScorer in one matcher. Whoosh's rewrites (apply, normalize,
+    simplify) would take it apart into per-field terms scored field by field: it stays as built."""
+
+    def apply(self, fn) -> _ScoredWords:  # noqa: ANN001 - its words are what they are
+        return self
+
+    def normalize(self) -> _ScoredWords:
+        return self
+
+    def simplify(self, ixreader) -> _ScoredWords:  # noqa: ANN001
+        return self
+
+    def scores(self, searcher: Searcher) -> dict[int, float]:
+        """Each matching document's score in this segment."""
+        raise NotImplementedError
+
+    def matcher(self, searcher: Searcher, context: object = None):  # noqa: ANN201 - a whoosh matcher
+        if not searcher.reader().is_atomic():  # Whoosh asks each segment's searcher; this is for other callers
+            return wq.Or(list(self.subqueries), boost=self.boost).matcher(searcher, context)
+        scores = self.scores(searcher)
+        self.remember(searcher, scores.keys())
+        return scored_ids(scores, self.boost)
+
+
+class TitleBodyWord(_ScoredWords):
     """A plain word searched in the title and the body, scored by WordScorer. Its children are the
     two fields' terms, so highlighting, counting and the cost bounds see the terms they always did."""
 
@@ -171,45 +196,20 @@ class TitleBodyWord(UnionOfChildren):
     def __str__(self) -> str:
         return f"(title:{self.text} OR body:{self.text})"
 
-    def apply(self, fn) -> TitleBodyWord:  # noqa: ANN001 - its terms are what they are
-        return self
-
-    def normalize(self) -> TitleBodyWord:
-        return self
-
-    def simplify(self, ixreader) -> TitleBodyWord:  # noqa: ANN001
-        return self
-
-    def matcher(self, searcher: Searcher, context: object = None):  # noqa: ANN201 - a whoosh matcher
-        if not searcher.reader().is_atomic():  # Whoosh asks each segment's searcher; this is for other callers
-            return wq.Or(list(self.subqueries), boost=self.boost).matcher(searcher, context)
-        scores = WordScorer(searcher, self.text).every_score(searcher)
-        self.remember(searcher, scores.keys())
-        return scored_ids(scores, self.boost)
+    def scores(self, searcher: Searcher) -> dict[int, float]:
+        return WordScorer(searcher, self.text).every_score(searcher)
 
 
-class TitleBodyWords(UnionOfChildren):
+class TitleBodyWords(_ScoredWords):
     """Several TitleBodyWords ORed: one matcher over the sum of their scores, where Whoosh would
     step a tree of matchers document by document in Python (the cost of a search of a few words)."""
 
-    def apply(self, fn) -> TitleBodyWords:  # noqa: ANN001 - its words are what they are
-        return self
-
-    def normalize(self) -> TitleBodyWords:
-        return self
-
-    def simplify(self, ixreader) -> TitleBodyWords:  # noqa: ANN001
-        return self
-
-    def matcher(self, searcher: Searcher, context: object = None):  # noqa: ANN201 - a whoosh matcher
-        if not searcher.reader().is_atomic():
-            return wq.Or(list(self.subqueries), boost=self.boost).matcher(searcher, context)
+    def scores(self, searcher: Searcher) -> dict[int, float]:
         total: dict[int, float] = {}
         for word in self.subqueries:
-            for docnum, score in WordScorer(searcher, word.text).every_score(searcher).items():
+            for docnum, score in word.scores(searcher).items():
                 total[docnum] = total.get(docnum, 0.0) + score * word.boost
-        self.remember(searcher, total.keys())
-        return scored_ids(total, self.boost)
+        return total
 
 
 def scored_ids(scores: dict[int, float], boost: float):  # noqa: ANN201 - a whoosh matcher
