@@ -97,9 +97,14 @@ def cleaned_fields(corpus: Path, cache: Path) -> list[dict]:
 
 
 def run_whoosh(fields: list[dict], target: Path, procs: int) -> dict:
+    """Plain Whoosh as it ships: its writer processes open the index without a schema and so read
+    back the pickled one, which searcher's restricted unpickler refuses (engine/whoosh/pickles.py);
+    this child process writes a fresh index of its own, so the restriction is lifted here."""
     from whoosh import index as whoosh_index
 
     from searcher.engine.whoosh.store import build_schema
+
+    whoosh_index.pickle = pickle
 
     target.mkdir(parents=True)
     ix = whoosh_index.create_in(str(target), build_schema())
