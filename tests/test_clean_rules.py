@@ -379,3 +379,17 @@ def test_an_id_that_is_an_address_names_no_comment_section():
     page = f'<html><body><text id="http://example.com/2013/read-comments-on-mobile">{story}</text></body></html>'
     body = clean(SourceDocument("p", Path("p.html"), "html", page)).body
     assert body.startswith("Readers can now see comments")
+
+
+@pytest.mark.parametrize("language", sorted(bp.SHARE_FURNITURE_BY_LANGUAGE))
+def test_every_languages_share_and_print_lines_are_furniture(language: str):
+    for line in bp.SHARE_FURNITURE_BY_LANGUAGE[language]:
+        assert drop_reason(text_blocks(line.capitalize())[0]) == "share/navigation furniture", line
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Die Regierung will die Kosten teilen.", "La stampa locale ha pubblicato la notizia.", "Imprimir no ayuda."],
+)
+def test_a_sentence_using_a_share_word_is_story(line: str):
+    assert drop_reason(text_blocks(line)[0]) is None

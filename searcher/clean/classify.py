@@ -6,6 +6,7 @@ comment-like blocks and whatever follows a comment section's heading go, and the
 from __future__ import annotations
 
 import re
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from searcher.clean import rules as bp
@@ -251,11 +252,12 @@ def _drop_signed_comments(blocks: list[Block], reasons: list[str | None]) -> Non
     if len(signed) < bp.MIN_SIGNED_COMMENTS:
         return
     prose = [max(story_value(block), 0) if reason is None else 0 for block, reason in zip(blocks, reasons, strict=True)]
-    needed = min(bp.STORY_WORDS_ABOVE_COMMENTS, sum(prose) / 2)
+    above = [0, *accumulate(prose)]  # above[i]: the prose before block i
+    needed = min(bp.STORY_WORDS_ABOVE_COMMENTS, above[-1] / 2)
     stretches = [(start + 1, end) for start, end in zip([-1, *signed], signed, strict=False)]
     run: list[tuple[int, int]] = []
     for first, last in [*stretches, (len(blocks), len(blocks))]:  # a last empty stretch ends any run
-        if last < len(blocks) and _reads_as_comment(blocks, reasons, first, last) and sum(prose[:first]) >= needed:
+        if last < len(blocks) and _reads_as_comment(blocks, reasons, first, last) and above[first] >= needed:
             run.append((first, last))
             continue
         if len(run) >= bp.MIN_SIGNED_COMMENTS:

@@ -37,7 +37,8 @@ RELATED_MARKERS_BY_LANGUAGE = {
         "lesen sie auch", "lesen sie mehr", "lies auch", "auch interessant", "das könnte sie auch interessieren",
         "das könnte dich auch interessieren", "verwandte artikel", "verwandte beiträge", "verwandte themen",
         "ähnliche beiträge", "ähnliche artikel", "mehr zum thema", "weitere artikel", "weitere beiträge",
-        "weitere meldungen", "weitere nachrichten", "passend zum thema", "siehe auch", "weiterlesen",
+        "weitere meldungen", "weitere nachrichten", "weitere themen", "mehr themen", "passend zum thema", "siehe auch",
+        "weiterlesen",
     ),
     "French": (
         "lire aussi", "à lire aussi", "a lire aussi", "lire également", "à lire également", "voir aussi",
@@ -111,10 +112,31 @@ SPAM_WORDS = re.compile(
     re.IGNORECASE,
 )
 
+# Share, print and "was this helpful?" lines in the other languages of the pages cleaned here, each
+# a whole line: "Artikel teilen", "Rezept drucken", "drukuj", "War der Artikel nützlich?".
+SHARE_FURNITURE_BY_LANGUAGE = {
+    "German": (
+        "teilen", "artikel teilen", "beitrag teilen", "seite teilen", "drucken", "artikel drucken", "rezept drucken",
+        "seite drucken", "per e-mail versenden", "bild anzeigen", "beitragsbild", "nach oben", "zurück nach oben",
+        "war der artikel nützlich", "war dieser artikel hilfreich", "möchten sie den artikel teilen", "lust auf mehr",
+    ),
+    "French": (
+        "partager", "partager cet article", "imprimer", "envoyer par e-mail", "cet article vous a-t-il été utile",
+    ),
+    "Spanish": ("compartir", "compartir en", "imprimir", "enviar por correo", "¿te ha sido útil"),
+    "Portuguese": ("compartilhar", "partilhar", "imprimir", "enviar por e-mail"),
+    "Italian": ("condividi", "stampa", "invia per e-mail"),
+    "Polish": ("udostępnij", "drukuj", "wydrukuj"),
+    "Dutch": ("delen", "deel dit artikel", "printen", "afdrukken"),
+}  # fmt: skip
+_SHARE_ELSEWHERE = "|".join(
+    re.escape(line).replace(r"\ ", r"\s+") for lines in SHARE_FURNITURE_BY_LANGUAGE.values() for line in lines
+)
+
 SHARE_FURNITURE = re.compile(
-    r"""^(?:share(?:\s+(?:this|on\s+\w+|article|story))?|tweet|email|print|follow\s+us(?:\s+on\s+\w+)?|subscribe(?:\s+now)?
-        |sign\s+up(?:\s+for\s+.{0,40})?|advertisement|sponsored(?:\s+content)?|skip\s+to\s+(?:main\s+)?content|cookies?\s+policy
-        |accept\s+(?:all\s+)?cookies|all\s+rights\s+reserved.*|copyright\s+.{0,60}|©\s*.{0,60}|back\s+to\s+top|loading\.*)\s*$""",
+    rf"""^(?:(?:{_SHARE_ELSEWHERE})\s*[?:.]?|share(?:\s+(?:this|on\s+\w+|article|story))?|tweet|email|print|follow\s+us(?:\s+on\s+\w+)?|subscribe(?:\s+now)?
+        |sign\s+up(?:\s+for\s+.{{0,40}})?|advertisement|sponsored(?:\s+content)?|skip\s+to\s+(?:main\s+)?content|cookies?\s+policy
+        |accept\s+(?:all\s+)?cookies|all\s+rights\s+reserved.*|copyright\s+.{{0,60}}|©\s*.{{0,60}}|back\s+to\s+top|loading\.*)\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
 
