@@ -126,3 +126,31 @@ def test_a_table_of_results_beside_the_report_is_kept():
     result = cleaned(GOLDEN / "results-table.html")
     assert {"Amy Clarke", "21:04", "Moor Runners"} <= set(result.paragraphs)
     assert "Fixtures" not in result.body
+
+
+def test_comments_signed_below_their_text_are_dropped_without_a_heading():
+    result = cleaned(GOLDEN / "signed-comments.html")
+    for comment in ("We gave up waiting", "The pontoon should", "Meanwhile the fees", "Does anyone know"):
+        assert comment not in result.body
+    assert result.body.endswith("What do you do with your boat in the winter?")
+
+
+def test_a_comment_heading_wearing_a_comment_id_still_opens_the_comment_section():
+    result = cleaned(GOLDEN / "comment-heading.html")
+    assert "Half past five is no use" not in result.body and "Twenty people a night" not in result.body
+    assert result.body.endswith("because the boats were full.")
+    assert ("Comments", "comment section") in {(d.text, d.reason) for d in result.dropped}
+
+
+def test_comment_counts_under_a_blogs_posts_drop_no_later_post():
+    result = cleaned(GOLDEN / "blog-front.html")
+    for post in ("The first frost came", "Digging in the manure", "The stables at", "Saving seed", "half the fun"):
+        assert post in result.body
+    assert "4 comments" not in result.body and "2 comments" not in result.body
+
+
+def test_a_german_storys_related_pointers_and_list_are_dropped():
+    result = cleaned(GOLDEN / "related-german.html")
+    for line in ("Lesen Sie auch", "Ähnliche Beiträge", "Musikschule sucht neue Räume", "Theater plant"):
+        assert line not in result.body
+    assert result.body.endswith("falls sie kaum genutzt wird.")

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from searcher.clean import clean
+from searcher.clean import rules as bp
 from searcher.clean.blocks import text_blocks
 from searcher.clean.classify import drop_reason
 from searcher.models import SourceDocument
@@ -42,6 +43,16 @@ def clean_text(text: str, kind: str = "text"):
         ("You may also like...", "share/navigation furniture"),
         ("Tempo de leitura: 2 minutos", "share/navigation furniture"),
         ("This document is subject to copyright.", "share/navigation furniture"),
+        ("Lesen Sie auch: Neue Bücherei im Stadtteil Nord", "related link"),
+        ("Ähnliche Beiträge", "related link"),
+        ("Verwandte Artikel:", "related link"),
+        ("Lea también: El Gobierno anuncia nuevas ayudas", "related link"),
+        ("Leia também: Governo anuncia novas medidas", "related link"),
+        ("LIRE AUSSI SUR REGARDS.FR", "related link"),
+        ("Leggi anche: Il governo annuncia", "related link"),
+        ("Zobacz też: Rząd zapowiada zmiany", "related link"),
+        ("Ook interessant", "related link"),
+        ("Related Recipes", "related link"),
     ],
 )
 def test_furniture_shapes_are_dropped_with_their_reason(line: str, reason: str):
@@ -59,6 +70,8 @@ def test_furniture_shapes_are_dropped_with_their_reason(line: str, reason: str):
         "Reuters reported that talks would resume on Monday.",
         "Poker players gathered in Las Vegas for the world series, which ends on Sunday with a final table.",
         "Follow-up talks on the casino licence are planned for next week.",
+        "Lesen Sie auch, was der Minister dazu sagte, und warum die Opposition protestiert.",
+        "Lire aussi le rapport de la commission, publié mardi, qui critique le projet.",
     ],
 )
 def test_story_sentences_are_kept(line: str):
@@ -311,3 +324,72 @@ def test_a_script_built_page_is_read_from_its_noscript_and_other_pages_never_are
             f"<html><body><div id='app'>{pixel}</div><article>{story}</article>{extra}</body></html>", kind="html"
         )
         assert list(result.paragraphs) == list(STORY)
+
+
+@pytest.mark.parametrize("language", sorted(bp.RELATED_MARKERS_BY_LANGUAGE))
+def test_every_languages_related_markers_are_dropped_bare_and_before_a_headline(language: str):
+    for marker in bp.RELATED_MARKERS_BY_LANGUAGE[language]:
+        for line in (marker.capitalize(), f"{marker.upper()}: Elsewhere in the region"):
+            assert drop_reason(text_blocks(line)[0]) == "related link", line
+
+
+@pytest.mark.parametrize(
+    ("line", "signature"),
+    [
+        ("Posted by: Ellen at September 10, 2012 11:40 AM", True),
+        ("Posted by Menzie Chinn at October 29, 2012 05:10 PM | Permalink", True),
+        ("Ellen | 10 September 2012", True),
+        ("Ellen said on September 10, 2012", True),
+        ("Jo Smith on 10.09.2012 at 11:40 said:", True),
+        ("The market fell on October 29, 2012.", False),
+        ("Home | October 2012", False),
+    ],
+)
+def test_a_comments_signature_is_told_from_a_sentence(line: str, signature: bool):
+    assert bool(bp.COMMENT_SIGNATURE.match(line)) is signature
+
+
+def _signed_thread(signature: str) -> str:
+    """A signed post and four signed comments below it, no heading between them."""
+    paragraph = "The council met on Monday to agree the budget for the coming year. " * 4
+    story = f"<p>{paragraph}</p>" * 4 + f"<p>{signature.format(n=9)}</p>"  # the post's own signature
+    comment = "<div><p>Reader {n} thinks the council got this one wrong again this year.</p></div>"
+    comments = "".join(f"{comment.format(n=n)}<p>{signature.format(n=n)}</p>" for n in range(4))
+    return f"<html><body><div>{story}{comments}</div></body></html>"
+
+
+SIGNATURES = ["Posted by: Reader {n} at May 1{n}, 2012 10:0{n} AM", "Reader {n} | 1{n} May 2012"]
+
+
+@pytest.mark.parametrize("signature", SIGNATURES)
+def test_a_run_of_signed_comments_below_a_story_goes(signature: str):
+    body = clean(SourceDocument("p", Path("p.html"), "html", _signed_thread(signature))).body
+    assert body.startswith("The council met") and "thinks the council got this one wrong" not in body
+
+
+def test_on_a_thread_signed_posts_are_kept():
+    page = _signed_thread(SIGNATURES[0])
+    page = page.replace("<html>", '<html><head><meta name="generator" content="phpBB"></head>')
+    body = clean(SourceDocument("p", Path("p.html"), "html", page)).body
+    assert "Reader 3 thinks the council got this one wrong" in body
+
+
+def test_an_id_that_is_an_address_names_no_comment_section():
+    story = "".join(f"<p>{'Readers can now see comments on the mobile site as well. ' * 3}</p>" for _ in range(3))
+    page = f'<html><body><text id="http://example.com/2013/read-comments-on-mobile">{story}</text></body></html>'
+    body = clean(SourceDocument("p", Path("p.html"), "html", page)).body
+    assert body.startswith("Readers can now see comments")
+
+
+@pytest.mark.parametrize("language", sorted(bp.SHARE_FURNITURE_BY_LANGUAGE))
+def test_every_languages_share_and_print_lines_are_furniture(language: str):
+    for line in bp.SHARE_FURNITURE_BY_LANGUAGE[language]:
+        assert drop_reason(text_blocks(line.capitalize())[0]) == "share/navigation furniture", line
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Die Regierung will die Kosten teilen.", "La stampa locale ha pubblicato la notizia.", "Imprimir no ayuda."],
+)
+def test_a_sentence_using_a_share_word_is_story(line: str):
+    assert drop_reason(text_blocks(line)[0]) is None

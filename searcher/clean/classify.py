@@ -6,17 +6,19 @@ comment-like blocks and whatever follows a comment section's heading go, and the
 from __future__ import annotations
 
 import re
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from searcher.clean import rules as bp
 from searcher.clean.blocks import Block, normalize
-from searcher.clean.judge import PageSignals, judge
+from searcher.clean.judge import HEADING_TAGS, PageSignals, judge
 
 if TYPE_CHECKING:
     from searcher.clean.html import Outside
 from searcher.clean.text import OUTSIDE, crop_to_story, headline_above, is_headline, story_value
 from searcher.models import CleanedDocument, DroppedBlock, SourceDocument
 
+RELATED = "related link"
 FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(?:\s+[A-Z\"“‘']|\s*$)")
 
 
@@ -125,6 +127,7 @@ def rule_verdicts(blocks: list[Block], title: str, page_like: bool, thread: bool
     reasons = [drop_reason(block) for block in blocks]
     if not thread:
         _drop_comment_runs(blocks, reasons)
+        _drop_signed_comments(blocks, reasons)
         _drop_comment_section(blocks, reasons)
     _drop_related_sections(blocks, reasons)
     if page_like:
@@ -162,7 +165,7 @@ def drop_reason(block: Block) -> str | None:
     if words <= bp.CREDIT_MAX_WORDS and bp.CREDIT_LINE.match(text) and not bp.SENTENCE_END.search(text):
         return "photo credit"
     if is_related_link(text):
-        return "related link"
+        return RELATED
     if is_link_spam(text):
         return "link spam"
     if is_comment_widget(text, words):
@@ -239,19 +242,82 @@ def _drop_comment_runs(blocks: list[Block], reasons: list[str | None]) -> None:
         start = end + 1
 
 
+def _drop_signed_comments(blocks: list[Block], reasons: list[str | None]) -> None:
+    """Drops a thread of readers' comments, each signed below its text ("Posted by: Ellen at
+    September 10, 2012 11:40 AM", "Ellen | 10 September 2012"), when no heading opened it: at
+    least MIN_SIGNED_COMMENTS signed stretches in a row, each short and under no headline of its
+    own, below a story's worth of prose. (A blog's front page signs its posts the same way, but
+    each post stands under its headline.)"""
+    signed = [i for i, block in enumerate(blocks) if _is_signature(block.text)]
+    if len(signed) < bp.MIN_SIGNED_COMMENTS:
+        return
+    prose = [max(story_value(block), 0) if reason is None else 0 for block, reason in zip(blocks, reasons, strict=True)]
+    above = [0, *accumulate(prose)]  # above[i]: the prose before block i
+    needed = min(bp.STORY_WORDS_ABOVE_COMMENTS, above[-1] / 2)
+    stretches = [(start + 1, end) for start, end in zip([-1, *signed], signed, strict=False)]
+    run: list[tuple[int, int]] = []
+    for first, last in [*stretches, (len(blocks), len(blocks))]:  # a last empty stretch ends any run
+        if last < len(blocks) and _reads_as_comment(blocks, reasons, first, last) and above[first] >= needed:
+            run.append((first, last))
+            continue
+        if len(run) >= bp.MIN_SIGNED_COMMENTS:
+            for j in range(run[0][0], run[-1][1] + 1):
+                reasons[j] = reasons[j] or "comment section"
+        run = []
+
+
+def _is_signature(text: str) -> bool:
+    return text.count(" ") < bp.SIGNATURE_MAX_WORDS and bool(bp.COMMENT_SIGNATURE.match(text))
+
+
+def _reads_as_comment(blocks: list[Block], reasons: list[str | None], first: int, last: int) -> bool:
+    """Blocks first..last (a signature) read as one reader's comment: short, with no headline kept
+    among them."""
+    words = sum(blocks[j].text.count(" ") + 1 for j in range(first, last))
+    headed = any(reasons[j] is None and blocks[j].tag in HEADING_TAGS for j in range(first, last))
+    return words <= bp.SIGNED_COMMENT_MAX_WORDS and not headed
+
+
 def _drop_comment_section(blocks: list[Block], reasons: list[str | None]) -> None:
     """Everything after a comment section's heading ("12 Comments", "Leave a Reply") or its first
     comment's signature ("Birgit sagt:" above the comment's date) goes, once a story's worth of
-    prose lies above it: below are readers' comments, not the story."""
+    prose lies above it: below are readers' comments, not the story. A section opened by a count
+    ("4 comments" under a post on a blog's front page) ends at the next post's headline."""
     prose = [story_value(block) if reason is None else 0 for block, reason in zip(blocks, reasons, strict=True)]
     total = sum(max(value, 0) for value in prose)
-    above = 0
-    for i in range(len(blocks)):
+    above, i = 0, 0
+    while i < len(blocks):
         if _opens_comments(blocks, reasons, i) and above >= min(bp.STORY_WORDS_ABOVE_COMMENTS, total / 2):
-            for j in range(i, len(blocks)):
+            end = _next_post(blocks, reasons, i) if _is_comment_count(blocks[i].text) else len(blocks)
+            for j in range(i, end):
                 reasons[j] = reasons[j] or "comment section"
-            return
+            i = end
+            continue
         above += max(prose[i], 0)
+        i += 1
+
+
+def _is_comment_count(text: str) -> bool:
+    """A comment section's heading that counts its comments ("4 comments", "Comments (12)")."""
+    return bool(bp.COMMENT_SECTION_START.match(text) and bp.COMMENT_COUNT.match(text))
+
+
+def _next_post(blocks: list[Block], reasons: list[str | None], start: int) -> int:
+    """Where the next post begins below a comment count: a headline the rules kept (an HTML
+    heading) with prose under it before any other heading; len(blocks) if none."""
+    for i in range(start + 1, len(blocks)):
+        if reasons[i] is None and blocks[i].tag in HEADING_TAGS and _prose_below(blocks, reasons, i):
+            return i
+    return len(blocks)
+
+
+def _prose_below(blocks: list[Block], reasons: list[str | None], heading: int) -> bool:
+    for block, reason in zip(blocks[heading + 1 :], reasons[heading + 1 :], strict=False):
+        if block.tag in HEADING_TAGS:
+            return False
+        if reason is None and story_value(block) > 0:
+            return True
+    return False
 
 
 def _drop_related_sections(blocks: list[Block], reasons: list[str | None]) -> None:
@@ -263,13 +329,13 @@ def _drop_related_sections(blocks: list[Block], reasons: list[str | None]) -> No
     needed = min(bp.STORY_WORDS_ABOVE_COMMENTS, sum(max(value, 0) for value in prose) / 2)
     above, i = 0, 0
     while i < len(blocks):
-        if reasons[i] is None and above >= needed and _heads_related(blocks[i].text):
+        if reasons[i] in (None, RELATED) and above >= needed and _heads_related(blocks[i].text):
             end = i + 1
             while end < len(blocks) and (reasons[end] is not None or _reads_as_headline(blocks[end].text)):
                 end += 1
             if any(reasons[j] is None for j in range(i + 1, end)):
                 for j in range(i, end):
-                    reasons[j] = reasons[j] or "related link"
+                    reasons[j] = reasons[j] or RELATED
                 i = end
                 continue
         above += max(prose[i], 0)
@@ -286,9 +352,11 @@ def _reads_as_headline(text: str) -> bool:
 
 
 def _opens_comments(blocks: list[Block], reasons: list[str | None], i: int) -> bool:
+    """A comment section's heading, or its first comment's author line above the comment's date.
+    A count that is a link ("4 comments" under a post, pointing to its thread) heads nothing here."""
     text = blocks[i].text
     if bp.COMMENT_SECTION_START.match(text):
-        return True
+        return not (blocks[i].link_density > bp.MAX_PARAGRAPH_LINK_SHARE and bp.COMMENT_COUNT.match(text))
     return i + 1 < len(blocks) and reasons[i + 1] == "dateline" and bool(bp.COMMENT_AUTHOR.match(text))
 
 

@@ -505,12 +505,16 @@ def _json_ld_values(text: str, key: str) -> list[str]:
 
 
 def _remove_furniture(root: Tag, thread: bool = False) -> list[DroppedBlock]:
-    """Removes furniture under root (never root itself), in page order, not looking inside what goes."""
+    """Removes furniture under root (never root itself), in page order, not looking inside what goes.
+    A comment section's heading wearing a comment class (`<h2 id="comments">Comments</h2>`) stays:
+    the comments below it may wear none, and it is where the classifier's comment section opens."""
     dropped = []
     stack = [child for child in reversed(root.contents) if isinstance(child, Tag)]
     while stack:
         tag = stack.pop()
         reason = furniture_reason(tag, thread)
+        if reason == COMMENT_REASON and _heads_comments(tag):
+            continue  # left in place: the classifier's comment section opens at this heading
         if reason:
             text = normalize(tag.get_text(" "))
             if text:
@@ -549,7 +553,14 @@ def _names(tag: Tag) -> str:
     attrs = tag.attrs
     if not attrs:
         return ""
-    return f"{attrs.get('class') or ''} {attrs.get('id') or ''} {attrs.get('role') or ''}".strip().lower()
+    return f"{attrs.get('class') or ''} {_own_id(attrs)} {attrs.get('role') or ''}".strip().lower()
+
+
+def _own_id(attrs: dict) -> str:
+    """An element's id, unless it is an address: a page saved with its URL as a wrapper's id
+    ("...read-comments-on-mobile-web") names the story, not the element's role."""
+    value = attrs.get("id") or ""
+    return "" if "://" in value else value
 
 
 def content_root(soup: BeautifulSoup, thread: bool = False) -> Tag:
@@ -736,7 +747,7 @@ def _holds_no_story(element: Tag, thread: bool = False) -> bool:
     attrs = element.attrs
     if not attrs:
         return False
-    names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()
+    names = f"{attrs.get('class') or ''} {_own_id(attrs)}".lower()
     return bool((NOTICE_CLASS if thread else NO_STORY_CLASS).search(names))
 
 

@@ -29,9 +29,45 @@ CREDIT_LINE = re.compile(
 # Credits are short; a longer line with these words is a sentence about a photo, which is story.
 CREDIT_MAX_WORDS = 10
 
+# The same markers in the other languages of the pages cleaned here (the extraction sets hold German,
+# French, Spanish, Portuguese, Italian, Polish and Dutch pages): "Lesen Sie auch: ...", "Ähnliche
+# Beiträge", "Lire aussi sur SITE". Lowercase; a space stands for any run of spaces.
+RELATED_MARKERS_BY_LANGUAGE = {
+    "German": (
+        "lesen sie auch", "lesen sie mehr", "lies auch", "auch interessant", "das könnte sie auch interessieren",
+        "das könnte dich auch interessieren", "verwandte artikel", "verwandte beiträge", "verwandte themen",
+        "ähnliche beiträge", "ähnliche artikel", "mehr zum thema", "weitere artikel", "weitere beiträge",
+        "weitere meldungen", "weitere nachrichten", "weitere themen", "mehr themen", "passend zum thema", "siehe auch",
+        "weiterlesen",
+    ),
+    "French": (
+        "lire aussi", "à lire aussi", "a lire aussi", "lire également", "à lire également", "voir aussi",
+        "articles similaires", "sur le même sujet", "vous aimerez aussi",
+    ),
+    "Spanish": (
+        "lea también", "lee también", "lea además", "te puede interesar", "le puede interesar",
+        "también te puede interesar", "noticias relacionadas", "artículos relacionados", "ver también",
+    ),
+    "Portuguese": (
+        "leia também", "leia mais", "veja também", "notícias relacionadas", "artigos relacionados", "saiba mais",
+        "você também pode gostar",
+    ),
+    "Italian": ("leggi anche", "leggi pure", "articoli correlati", "potrebbe interessarti", "vedi anche"),
+    "Polish": (
+        "zobacz też", "zobacz także", "czytaj też", "czytaj także", "przeczytaj też", "przeczytaj także",
+        "podobne artykuły",
+    ),
+    "Dutch": ("ook interessant", "lees ook", "lees meer", "bekijk ook", "gerelateerde artikelen"),
+}  # fmt: skip
+# Any of them, perhaps naming where ("Mehr zum Thema auf UEPO.de", "LIRE AUSSI SUR REGARDS.FR").
+_RELATED_ELSEWHERE = "|".join(
+    marker.replace(" ", r"\s+") for markers in RELATED_MARKERS_BY_LANGUAGE.values() for marker in markers
+)
+_RELATED_ELSEWHERE = rf"(?:{_RELATED_ELSEWHERE})(?:\s+(?:auf|sur|en|em|su|na|op|bei|in)\s+\S+)?(?:\.\.\.|…)?"
+
 # "READ MORE: ...", "Related: ...", "Recommended » ..." and the bare markers themselves.
 RELATED_MARKER = re.compile(
-    r"""^(?:READ\s+MORE|READ\s+ALSO|ALSO\s+READ|MORE\s+ON\s+THIS(?:\s+STORY)?|SEE\s+ALSO|RELATED(?:\s+(?:ARTICLES?|STORIES|STORY|COVERAGE|NEWS|CONTENT|LINKS?|READING|TOPICS))?
+    rf"""^(?:{_RELATED_ELSEWHERE}|READ\s+MORE|READ\s+ALSO|ALSO\s+READ|MORE\s+ON\s+THIS(?:\s+STORY)?|SEE\s+ALSO|RELATED(?:\s+(?:ARTICLES?|STORIES|STORY|COVERAGE|NEWS|CONTENT|LINKS?|READING|TOPICS|POSTS?|RECIPES|VIDEOS))?
          |RECOMMENDED(?:\s+(?:FOR\s+YOU|ARTICLES?|STORIES|READING))?|YOU\s+MAY\s+(?:ALSO\s+)?LIKE|MORE\s+FROM\s+\w+|MORE|WATCH|LISTEN|CLICK\s+HERE\s+TO\s+READ)
         \s*(?:[:|»›>–—-]\s*\S.*|[:|»›>–—-]?\s*$)""",
     re.IGNORECASE | re.VERBOSE,
@@ -76,10 +112,31 @@ SPAM_WORDS = re.compile(
     re.IGNORECASE,
 )
 
+# Share, print and "was this helpful?" lines in the other languages of the pages cleaned here, each
+# a whole line: "Artikel teilen", "Rezept drucken", "drukuj", "War der Artikel nützlich?".
+SHARE_FURNITURE_BY_LANGUAGE = {
+    "German": (
+        "teilen", "artikel teilen", "beitrag teilen", "seite teilen", "drucken", "artikel drucken", "rezept drucken",
+        "seite drucken", "per e-mail versenden", "bild anzeigen", "beitragsbild", "nach oben", "zurück nach oben",
+        "war der artikel nützlich", "war dieser artikel hilfreich", "möchten sie den artikel teilen", "lust auf mehr",
+    ),
+    "French": (
+        "partager", "partager cet article", "imprimer", "envoyer par e-mail", "cet article vous a-t-il été utile",
+    ),
+    "Spanish": ("compartir", "compartir en", "imprimir", "enviar por correo", "¿te ha sido útil"),
+    "Portuguese": ("compartilhar", "partilhar", "imprimir", "enviar por e-mail"),
+    "Italian": ("condividi", "stampa", "invia per e-mail"),
+    "Polish": ("udostępnij", "drukuj", "wydrukuj"),
+    "Dutch": ("delen", "deel dit artikel", "printen", "afdrukken"),
+}  # fmt: skip
+_SHARE_ELSEWHERE = "|".join(
+    re.escape(line).replace(r"\ ", r"\s+") for lines in SHARE_FURNITURE_BY_LANGUAGE.values() for line in lines
+)
+
 SHARE_FURNITURE = re.compile(
-    r"""^(?:share(?:\s+(?:this|on\s+\w+|article|story))?|tweet|email|print|follow\s+us(?:\s+on\s+\w+)?|subscribe(?:\s+now)?
-        |sign\s+up(?:\s+for\s+.{0,40})?|advertisement|sponsored(?:\s+content)?|skip\s+to\s+(?:main\s+)?content|cookies?\s+policy
-        |accept\s+(?:all\s+)?cookies|all\s+rights\s+reserved.*|copyright\s+.{0,60}|©\s*.{0,60}|back\s+to\s+top|loading\.*)\s*$""",
+    rf"""^(?:(?:{_SHARE_ELSEWHERE})\s*[?:.]?|share(?:\s+(?:this|on\s+\w+|article|story))?|tweet|email|print|follow\s+us(?:\s+on\s+\w+)?|subscribe(?:\s+now)?
+        |sign\s+up(?:\s+for\s+.{{0,40}})?|advertisement|sponsored(?:\s+content)?|skip\s+to\s+(?:main\s+)?content|cookies?\s+policy
+        |accept\s+(?:all\s+)?cookies|all\s+rights\s+reserved.*|copyright\s+.{{0,60}}|©\s*.{{0,60}}|back\s+to\s+top|loading\.*)\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
 
@@ -195,6 +252,33 @@ COMMENT_SECTION_START = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 STORY_WORDS_ABOVE_COMMENTS = 150
+# A comment count ("4 comments", "Comments (12)", "One response to ..."): under a post on a blog's
+# front page it heads that post's thread, not the rest of the page.
+COMMENT_COUNT = re.compile(
+    r"^\[?\s*(?:\d+|one|an?|eine?|un[ae]?|uma?|jeden)\s+\w+|^\w+\s*\(\d+\)\s*:?\s*$", re.IGNORECASE
+)
+# A reader's comment signed below its text, as blogs print the signature on a line of its own:
+# "Posted by: Ellen at September 10, 2012 11:40 AM" (Movable Type), "Ellen | 10 September 2012",
+# "Ellen said on September 10, 2012", "Ellen on 10.09.2012 at 11:40 said:". A run of blocks each
+# ending in one is a comment thread (classify.py _drop_signed_comments).
+_SIGNED_DATE = rf"""(?:(?:mon|tue|tues|wed|wednes|thu|thurs|fri|sat|satur|sun)(?:day)?\.?,?\s+)?
+    (?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\.?\s+{_MONTH},?\s+\d{{4}}
+      |\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}})
+    (?:[\s,]+(?:at\s+|@\s*|-\s+|–\s+)?\d{{1,2}}[:.]\d{{2}}(?:\s*[ap]\.?m\.?)?(?:\s+[a-z]{{2,4}})?)?"""
+_SIGNER = r"\S[^|•·]{0,50}?"
+COMMENT_SIGNATURE = re.compile(
+    rf"""^(?:(?:posted|written|submitted|comment(?:ed)?)\s+by:?\s+{_SIGNER}\s*(?:\bat\b|\bon\b|@|[|•·,–-])\s*{_SIGNED_DATE}
+        |{_SIGNER}\s*[|•·]\s*{_SIGNED_DATE}
+        |{_SIGNER}\s+(?:said|says|wrote|commented|replied)\s+(?:on|at)\s+{_SIGNED_DATE}
+        |{_SIGNER}\s+(?:on|at)\s+{_SIGNED_DATE}\s+(?:said|says|wrote|commented|replied))
+        \s*[:.]?\s*(?:[|•·]\s*\w+(?:\s+\w+)?\s*)?$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# A comment's signature is a short line; at least this many comments, each at most this long and
+# under no heading, make a thread (a blog's front page signs its posts too, but each has a headline).
+SIGNATURE_MAX_WORDS = 20
+MIN_SIGNED_COMMENTS = 3
+SIGNED_COMMENT_MAX_WORDS = 400
 # The same in characters, for finding the story's container (about 150 words of news prose).
 STORY_CHARS_ABOVE_COMMENTS = 800
 # A comment section's heading is a short piece of text: at most this many characters.
@@ -204,9 +288,9 @@ COMMENT_HEADING_MAX_CHARS = 80
 # articles in Soccer", "Don't Miss", "You may also like". What follows it, while it reads as
 # headlines (no sentence's end), goes with it, once a story's worth of prose lies above.
 RELATED_SECTION = re.compile(
-    r"""^(?:(?:other|more|latest|top|related|recent|popular|further)\s+(?:news|stories|articles|headlines|posts|reads?|coverage)
-            (?:\s+(?:in|from|on|about)\s+\S+(?:\s+\S+){0,3})?
-        |more\s+(?:in|from|on)\s+\S+(?:\s+\S+){0,3}|don'?t\s+miss(?:\s+(?:this|these))?|internal\s+links|elsewhere\s+on\s+\S+(?:\s+\S+){0,3}
+    rf"""^(?:{_RELATED_ELSEWHERE}|(?:other|more|latest|top|related|recent|popular|further)\s+(?:news|stories|articles|headlines|posts|reads?|coverage)
+            (?:\s+(?:in|from|on|about)\s+\S+(?:\s+\S+){{0,3}})?
+        |more\s+(?:in|from|on)\s+\S+(?:\s+\S+){{0,3}}|don'?t\s+miss(?:\s+(?:this|these))?|internal\s+links|elsewhere\s+on\s+\S+(?:\s+\S+){{0,3}}
         |you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy|be\s+interested\s+in)|recommended(?:\s+for\s+you)?
         |(?:what\s+to\s+)?read\s+next|popular\s+now|most\s+(?:read|popular|viewed|shared)(?:\s+(?:stories|articles|today))?
         |in\s+other\s+news|also\s+in\s+the\s+news)\s*[:»›>]?\s*$""",
