@@ -153,3 +153,62 @@ def test_sentences_a_line_of_similar_length_are_not_taken_for_a_wrapped_text():
     sentence = "The ministry confirmed the sale of the two frigates on Monday."
     lines = [sentence, sentence, "Prices rose", sentence, "Prices rose"]
     assert texts("\n".join(lines)) == lines
+
+
+COMMENTS = [
+    "It is about time the port paid its people properly, they keep the whole town running and nobody "
+    "thanks them for it until the shelves are empty. Good on them for holding out as long as they did.",
+    "Nine days of empty shelves was a small price for a fair deal, if you ask me, and the owners could "
+    "have settled in the first week if they had wanted to. They chose not to, and now they have lost.",
+    "The union will be back next year asking for more, mark my words on that one. Seven percent over two "
+    "years sounds like a lot until you look at what rents in the harbour towns have done since then.",
+]
+
+
+def story_with_thread(signatures: list[str], byline: str = "") -> tuple[list[str], str]:
+    """A scraped page: a story, then a readers' thread with no heading, each comment under its
+    signature (comments as long as the story's paragraphs, so that prose alone cannot tell them)."""
+    story = [byline, PARAGRAPH, SECOND] if byline else [PARAGRAPH, SECOND]
+    thread = [line for pair in zip(signatures, COMMENTS, strict=True) for line in pair]
+    return story, "\n".join([*story, *thread, "About us", "Contact"]) + "\n"
+
+
+def test_a_thread_of_comments_signed_with_their_dates_goes():
+    signatures = [f"{name} on March {day}, 2019 at 4:47 pm said:" for name, day in (("Ann", 3), ("Bo", 4), ("Cy", 5))]
+    story, text = story_with_thread(signatures)
+    result = clean_text(text)
+    assert list(result.paragraphs) == story
+    assert {b.reason for b in result.dropped if b.text in COMMENTS} == {"comment section"}
+
+
+def test_a_thread_scored_as_on_slashdot_goes():
+    signatures = ["(Score:5, Insightful)", "(Score:2)", "(Score:4, Funny)"]
+    story, text = story_with_thread(signatures)
+    assert list(clean_text(text).paragraphs) == story
+
+
+def test_the_storys_own_byline_does_not_open_the_thread():
+    """A byline of a kind no comment is signed with stands alone: the story under it stays."""
+    signatures = ["annie says:", "bo_k says:", "cy1982 says:"]
+    byline = "Posted by Jane Doe on November 19, 2019, 6:21 AM EST"
+    _, text = story_with_thread(signatures, byline)
+    result = clean_text(text)
+    assert PARAGRAPH in result.paragraphs and SECOND in result.paragraphs
+    assert not set(COMMENTS) & set(result.paragraphs)
+
+
+def test_a_story_quoting_people_on_lines_of_their_own_is_kept_whole():
+    quotes = ["The minister said:", "“We will not give in.”", "The union's leader said:", "“Nor will we.”"]
+    lines = [PARAGRAPH, *quotes, "Reply", SECOND, "Reply"]
+    result = clean_text("\n".join(lines) + "\n")
+    assert PARAGRAPH in result.paragraphs and SECOND in result.paragraphs
+    assert "“Nor will we.”" in result.paragraphs
+
+
+def test_a_text_that_is_a_thread_from_its_first_line_keeps_its_posts():
+    """A forum's page saved as text is its own content: no story lies above the thread."""
+    signatures = [f"{name} | 12 May 2019 | Reply" for name in ("ann", "bo", "cy")]
+    posts = [PARAGRAPH, SECOND, TOOL.format(name="pliers")]
+    lines = [line for pair in zip(signatures, posts, strict=True) for line in pair]
+    result = clean_text("\n".join(lines) + "\n")
+    assert set(posts) <= set(result.paragraphs)

@@ -216,6 +216,38 @@ RELATED_HEADING_MAX_WORDS = 8
 # How many dropped blocks (captions, credits, datelines) may sit between a headline and its story.
 HEADLINE_LOOKBACK = 4
 
+# Text dumps: a readers' comment thread saved with the story, known by its comments' signatures
+# (no markup says where it starts): a line scoring, signing or answering a comment, short.
+_SIGNING_VERBS = (
+    r"(?:writes|wrote|says|said|sagt|schreibt|schrieb|meint|dit|écrit|dice|escribi[óo]|diz|disse|pisze|napisa[łl]a?)"
+)
+COMMENT_SIGNATURE = re.compile(
+    rf"""^(?:(?P<score>\(score:\s*-?\d+(?:,\s*[a-z]+)?\))                    # "(Score:5, Insightful)"
+        |(?P<signed>by\s+\S.{{0,60}}?\s{_SIGNING_VERBS}\s*:                  # "by NAME (1234) writes:"
+            |\S.{{0,40}}?\s(?:on|am|le|el|em)\s.{{0,30}}\d.{{0,30}}\s{_SIGNING_VERBS}\s*:?  # "NAME on DATE said:"
+            |\S.{{0,40}}?\d.{{0,40}}\s{_SIGNING_VERBS}\s*:                   # "NAME 12.03.2019 14:05 schrieb:"
+            |{_COMMENT_AUTHOR})                                              # "Birgit sagt:"
+        |(?P<posted>posted\s+by\s*:?\s+\S.{{0,60}}?\s(?:at|on|\||·|-)\s.{{0,40}}\d.{{0,20}})  # "Posted by: NAME, DATE"
+        |(?P<pipes>[^|]{{2,60}}\|[^|]{{0,40}}\d[^|]{{0,40}}\|\s*(?:reply|permalink|report|quote))  # "NAME|DATE|Reply"
+        |(?P<numbered>.{{0,60}}\(\#\d+\))                                    # "on July 24, @10:34AM (#40749375)"
+        |(?P<action>reply|reply\s*↓|reply\s+to\s+this\b.{{0,30}}|flag\s+as\s+inappropriate
+            |report\s+(?:abuse|comment|this(?:\s+comment)?)|permalink|\d+\s+(?:points?|likes?|upvotes?|votes?)|(?:up|down)vote|antworten|r[ée]pondre|responder|odpowiedz)
+    )\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+COMMENT_SIGNATURE_MAX_WORDS = 16
+# A thread is a run of signatures, each at most THREAD_MAX_GAP blocks below the one before (a
+# comment's body lies between), opening at the first of a kind (the alternative's group above)
+# signed this many times in the run: every comment is signed alike, while a story's own byline
+# ("Posted by NAME on DATE") or a quote's "the minister said:" stands alone.
+THREAD_MIN_SIGNATURES = 3
+THREAD_MAX_GAP = 20
+# A thread opens a story's page only below this many words of prose; a text that is a thread
+# from its first lines (a forum's saved page) is its own content.
+THREAD_STORY_ABOVE_WORDS = 30
+# Short lines just above the first signature belong to its comment (its subject, the heading).
+THREAD_LEAD_LINES = 2
+
 
 # HTML pages: what an element's tag and its class or id words say about it, and how the story's
 # container is found.

@@ -7,6 +7,7 @@ with the most prose (Finn's Body Text Extraction), and its headline the short li
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from searcher.clean import rules as bp
 from searcher.clean.blocks import Block
@@ -122,6 +123,68 @@ def _main_stretch(values: list[int], reasons: list[str | None], first: int, end:
     while high + 1 < len(parts) and prose[high + 1] >= bp.PART_SHARE * prose[main]:
         high += 1
     return parts[low][0], parts[high][1]
+
+
+COMMENT_THREAD = "comment section"  # the reason the block model knows comments by
+
+
+def drop_comment_threads(blocks: list[Block], reasons: list[str | None]) -> None:
+    """Drops a readers' comment thread below a story: from the first of a run of comment
+    signatures signed alike ("(Score:5, Insightful)", "NAME on DATE said:", "Reply") to the end of
+    the last comment. A text dump has no markup to say where comments start, and readers' words
+    read as prose; only signatures repeated over short stretches tell them from a story that quotes."""
+    signed = [(i, kind) for i, block in enumerate(blocks) if (kind := comment_signature(block.text))]
+    for run in _signature_runs(signed):
+        start = _thread_start(blocks, reasons, run)
+        if start is None or _prose_words(blocks[:start], reasons[:start]) < bp.THREAD_STORY_ABOVE_WORDS:
+            continue  # no kind of signature repeats, or the text is a thread from its first lines
+        end = run[-1][0] + 1
+        while end < len(blocks) and reasons[end] is None:
+            end += 1  # the last comment's body, up to the page's next furniture
+        for i in range(start, end):
+            reasons[i] = reasons[i] or COMMENT_THREAD
+
+
+def comment_signature(text: str) -> str | None:
+    """The kind of line it is when it scores, signs or answers a comment ("score" for "(Score:2)",
+    "signed" for "by NAME writes:", "action" for "Reply"), else None."""
+    if text.count(" ") >= bp.COMMENT_SIGNATURE_MAX_WORDS:
+        return None
+    match = bp.COMMENT_SIGNATURE.match(text)
+    return match.lastgroup if match else None
+
+
+def _signature_runs(signed: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    """The signatures grouped where each lies close below the one before, the runs long enough."""
+    runs: list[list[tuple[int, str]]] = []
+    for i, kind in signed:
+        if runs and i - runs[-1][-1][0] <= bp.THREAD_MAX_GAP:
+            runs[-1].append((i, kind))
+        else:
+            runs.append([(i, kind)])
+    return [run for run in runs if len(run) >= bp.THREAD_MIN_SIGNATURES]
+
+
+def _thread_start(blocks: list[Block], reasons: list[str | None], run: list[tuple[int, str]]) -> int | None:
+    """Where the thread opens: the first signature of a kind the run repeats, with the first
+    comment's subject and the thread's heading ("12 Comments"), short lines just above, taken in."""
+    kinds = Counter(kind for _, kind in run)
+    first = next((i for i, kind in run if kinds[kind] >= bp.THREAD_MIN_SIGNATURES), None)
+    if first is None:
+        return None
+    start = first
+    while start > 0 and first - start < bp.THREAD_LEAD_LINES:
+        above = blocks[start - 1]
+        if bp.SENTENCE_CLOSE.search(above.text) or story_value(above) > 0:
+            break
+        start -= 1
+    if start > 0 and bp.COMMENT_SECTION_START.match(blocks[start - 1].text):
+        start -= 1
+    return start
+
+
+def _prose_words(blocks: list[Block], reasons: list[str | None]) -> int:
+    return sum(max(story_value(b), 0) for b, r in zip(blocks, reasons, strict=True) if r is None)
 
 
 def headline_above(blocks: list[Block], reasons: list[str | None], start: int) -> int | None:
