@@ -6,6 +6,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -212,3 +213,69 @@ def test_a_text_that_is_a_thread_from_its_first_line_keeps_its_posts():
     lines = [line for pair in zip(signatures, posts, strict=True) for line in pair]
     result = clean_text("\n".join(lines) + "\n")
     assert set(posts) <= set(result.paragraphs)
+
+
+def test_pointers_to_other_articles_in_the_sets_languages_go():
+    """A page marks these by their links, which its text no longer shows."""
+    pointers = [
+        "Lea también: Impiden ingreso a Nicaragua a reportero estadounidense",
+        "Lesen Sie auch: Die Energiewende braucht mehr Netze",
+        "À lire aussi : La grève des dockers est terminée",
+    ]
+    lines = [PARAGRAPH, pointers[0], SECOND, pointers[1], PARAGRAPH.replace("Tuesday", "Monday"), pointers[2]]
+    result = clean_text("\n".join(lines) + "\n")
+    assert not set(pointers) & set(result.paragraphs)
+    assert PARAGRAPH in result.paragraphs and SECOND in result.paragraphs
+
+
+def test_a_sentence_starting_with_a_pointers_word_stays():
+    sentence = "Lesen Sie auch den Bericht der Kommission, der am Dienstag erschienen ist und die Häfen nennt."
+    result = clean_text("\n".join([PARAGRAPH, sentence, SECOND]) + "\n")
+    assert sentence in result.paragraphs
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "Share this:",
+        "* Facebook",
+        "* WhatsApp",
+        "Gefällt mir:",
+        "Schlagwörter:",
+        "Kommentar verfassen",
+        "This entry was posted in News and tagged ports, strikes. Bookmark the permalink.",
+    ],
+)
+def test_share_like_and_tag_lines_go_with_or_without_a_text_browsers_bullet(furniture: str):
+    """Between two paragraphs of the story, where the crop alone keeps them."""
+    result = clean_text("\n".join([PARAGRAPH, furniture, SECOND, SECOND.replace("4,000", "5,000")]) + "\n")
+    assert furniture not in result.paragraphs
+    assert PARAGRAPH in result.paragraphs and SECOND in result.paragraphs
+
+
+def test_a_related_list_goes_with_its_heading_title_cased_headlines_included():
+    """Title-cased headlines ending in a question mark read as sentences, but not as prose."""
+    related = ["Ähnliche Beiträge", "Do Big Storms Hurt the Economy?", "Thirteen American Cities Going Broke"]
+    result = clean_text("\n".join([PARAGRAPH, SECOND, *related]) + "\n")
+    assert list(result.paragraphs) == [PARAGRAPH, SECOND]
+    assert {b.reason for b in result.dropped if b.text in related} == {"related link"}
+
+
+def test_teasers_below_a_related_heading_do_not_join_the_story():
+    teasers = [
+        "In a recently resurfaced interview, the actor speaks about the film and what he learned from playing it.",
+        "Illinois became the last state to pass a law permitting residents to carry concealed firearms on Tuesday.",
+    ]
+    furniture = ["Share this with friends", "Twitter", "Facebook", "Reddit", "Pinterest", "Related Stories"]
+    lines = [PARAGRAPH, SECOND, *furniture, "Illinois Allows Concealed Carry", teasers[0], "Clare Kim", teasers[1]]
+    result = clean_text("\n".join(lines) + "\n")
+    assert PARAGRAPH in result.paragraphs
+    assert not set(teasers) & set(result.paragraphs)
+
+
+def test_title_case_is_told_from_prose():
+    from searcher.clean.text import is_title_cased
+
+    assert is_title_cased("Do Big Storms Hurt the Economy?")
+    assert not is_title_cased("Die Bundesregierung hat am Dienstag beschlossen, dass die Steuern steigen.")
+    assert not is_title_cased("The ministry confirmed the sale on Monday.")

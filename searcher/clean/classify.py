@@ -14,7 +14,7 @@ from searcher.clean.judge import PageSignals, judge
 
 if TYPE_CHECKING:
     from searcher.clean.html import Outside
-from searcher.clean.text import OUTSIDE, crop_to_story, drop_comment_threads, headline_above, is_headline, story_value
+from searcher.clean.text import OUTSIDE, crop_to_story, drop_text_furniture, headline_above, is_headline, story_value
 from searcher.models import CleanedDocument, DroppedBlock, SourceDocument
 
 FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(?:\s+[A-Z\"“‘']|\s*$)")
@@ -128,7 +128,7 @@ def rule_verdicts(blocks: list[Block], title: str, page_like: bool, thread: bool
         _drop_comment_section(blocks, reasons)
     _drop_related_sections(blocks, reasons)
     if page_like:
-        drop_comment_threads(blocks, reasons)
+        drop_text_furniture(blocks, reasons)
         start = crop_to_story(blocks, reasons)
         headline = headline_above(blocks, reasons, start) if not title else None
         if headline is not None:
