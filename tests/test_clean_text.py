@@ -279,3 +279,11 @@ def test_title_case_is_told_from_prose():
     assert is_title_cased("Do Big Storms Hurt the Economy?")
     assert not is_title_cased("Die Bundesregierung hat am Dienstag beschlossen, dass die Steuern steigen.")
     assert not is_title_cased("The ministry confirmed the sale on Monday.")
+
+
+def test_a_comment_count_among_a_pages_statistics_does_not_open_a_comment_section():
+    """A dump keeps "Comments:" and its count a line each, as it would a section's heading."""
+    statistics = ["Words:", "67379", "Comments:", "1664", "Kudos:", "7142"]
+    story = [PARAGRAPH, SECOND, TOOL.format(name="pliers"), TOOL.format(name="wire cutters")]
+    result = clean_text("\n".join([*story[:3], *statistics, story[3]]) + "\n")
+    assert story[3] in result.paragraphs

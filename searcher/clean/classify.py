@@ -14,7 +14,15 @@ from searcher.clean.judge import PageSignals, judge
 
 if TYPE_CHECKING:
     from searcher.clean.html import Outside
-from searcher.clean.text import OUTSIDE, crop_to_story, drop_text_furniture, headline_above, is_headline, story_value
+from searcher.clean.text import (
+    OUTSIDE,
+    crop_to_story,
+    drop_text_furniture,
+    headline_above,
+    is_headline,
+    labels_a_count,
+    story_value,
+)
 from searcher.models import CleanedDocument, DroppedBlock, SourceDocument
 
 FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(?:\s+[A-Z\"“‘']|\s*$)")
@@ -125,7 +133,7 @@ def rule_verdicts(blocks: list[Block], title: str, page_like: bool, thread: bool
     reasons = [drop_reason(block) for block in blocks]
     if not thread:
         _drop_comment_runs(blocks, reasons)
-        _drop_comment_section(blocks, reasons)
+        _drop_comment_section(blocks, reasons, page_like)
     _drop_related_sections(blocks, reasons)
     if page_like:
         drop_text_furniture(blocks, reasons)
@@ -240,15 +248,17 @@ def _drop_comment_runs(blocks: list[Block], reasons: list[str | None]) -> None:
         start = end + 1
 
 
-def _drop_comment_section(blocks: list[Block], reasons: list[str | None]) -> None:
+def _drop_comment_section(blocks: list[Block], reasons: list[str | None], page_like: bool = False) -> None:
     """Everything after a comment section's heading ("12 Comments", "Leave a Reply") or its first
     comment's signature ("Birgit sagt:" above the comment's date) goes, once a story's worth of
-    prose lies above it: below are readers' comments, not the story."""
+    prose lies above it: below are readers' comments, not the story. In a text dump, "Comments:"
+    over a line of its count is a statistic's label (text.py labels_a_count), not a heading."""
     prose = [story_value(block) if reason is None else 0 for block, reason in zip(blocks, reasons, strict=True)]
     total = sum(max(value, 0) for value in prose)
     above = 0
     for i in range(len(blocks)):
-        if _opens_comments(blocks, reasons, i) and above >= min(bp.STORY_WORDS_ABOVE_COMMENTS, total / 2):
+        opens = _opens_comments(blocks, reasons, i) and not (page_like and labels_a_count(blocks, i))
+        if opens and above >= min(bp.STORY_WORDS_ABOVE_COMMENTS, total / 2):
             for j in range(i, len(blocks)):
                 reasons[j] = reasons[j] or "comment section"
             return

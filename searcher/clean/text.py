@@ -264,6 +264,15 @@ def _prose_words(blocks: list[Block], reasons: list[str | None]) -> int:
     return sum(max(story_value(b), 0) for b, r in zip(blocks, reasons, strict=True) if r is None)
 
 
+COUNT = re.compile(r"\d[\d.,  ]*")
+
+
+def labels_a_count(blocks: list[Block], i: int) -> bool:
+    """A label whose value is the next line, a number alone: "Comments:" over "1664", among a
+    page's statistics (a text dump keeps them a line each, as it does a heading)."""
+    return blocks[i].text.endswith(":") and i + 1 < len(blocks) and bool(COUNT.fullmatch(blocks[i + 1].text))
+
+
 def headline_above(blocks: list[Block], reasons: list[str | None], start: int) -> int | None:
     """The headline just above the story, past any caption, credit or dateline between them."""
     for i in range(start - 1, max(start - 1 - bp.HEADLINE_LOOKBACK, -1), -1):
