@@ -287,3 +287,18 @@ def test_a_comment_count_among_a_pages_statistics_does_not_open_a_comment_sectio
     story = [PARAGRAPH, SECOND, TOOL.format(name="pliers"), TOOL.format(name="wire cutters")]
     result = clean_text("\n".join([*story[:3], *statistics, story[3]]) + "\n")
     assert story[3] in result.paragraphs
+
+
+FRAGMENTS = [
+    "(Score:5, Insightful)", "by Ann (1234) writes:", "Bo on March 3, 2019 at 4:47 pm said:", "Reply", "12 points",
+    "Posted by: Cy at 5:23 PM", "ann | 12 May 2019 | Reply", "Comments:", "1664", "Ähnliche Beiträge", "* Facebook",
+    "Lea también: Otra noticia", "Do Big Storms Hurt the Economy?", "Foto: Ann", "|", "»", "", PARAGRAPH, SECOND,
+]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=40))
+def test_lines_of_signatures_and_furniture_in_any_order_are_cleaned_without_raising(lines: list[str]):
+    result = clean_text("\n".join(lines))
+    kept_or_dropped = {*result.paragraphs, *(block.text for block in result.dropped), result.title}
+    assert all(normalize(line) in kept_or_dropped for line in lines if normalize(line))
