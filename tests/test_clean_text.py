@@ -6,6 +6,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -153,3 +154,152 @@ def test_sentences_a_line_of_similar_length_are_not_taken_for_a_wrapped_text():
     sentence = "The ministry confirmed the sale of the two frigates on Monday."
     lines = [sentence, sentence, "Prices rose", sentence, "Prices rose"]
     assert texts("\n".join(lines)) == lines
+
+
+COMMENTS = [
+    "It is about time the port paid its people properly, they keep the whole town running and nobody "
+    "thanks them for it until the shelves are empty. Good on them for holding out as long as they did.",
+    "Nine days of empty shelves was a small price for a fair deal, if you ask me, and the owners could "
+    "have settled in the first week if they had wanted to. They chose not to, and now they have lost.",
+    "The union will be back next year asking for more, mark my words on that one. Seven percent over two "
+    "years sounds like a lot until you look at what rents in the harbour towns have done since then.",
+]
+
+
+def story_with_thread(signatures: list[str], byline: str = "") -> tuple[list[str], str]:
+    """A scraped page: a story, then a readers' thread with no heading, each comment under its
+    signature (comments as long as the story's paragraphs, so that prose alone cannot tell them)."""
+    story = [byline, PARAGRAPH, SECOND] if byline else [PARAGRAPH, SECOND]
+    thread = [line for pair in zip(signatures, COMMENTS, strict=True) for line in pair]
+    return story, "\n".join([*story, *thread, "About us", "Contact"]) + "\n"
+
+
+def test_a_thread_of_comments_signed_with_their_dates_goes():
+    signatures = [f"{name} on March {day}, 2019 at 4:47 pm said:" for name, day in (("Ann", 3), ("Bo", 4), ("Cy", 5))]
+    story, text = story_with_thread(signatures)
+    result = clean_text(text)
+    assert list(result.paragraphs) == story
+    assert {b.reason for b in result.dropped if b.text in COMMENTS} == {"comment section"}
+
+
+def test_a_thread_scored_as_on_slashdot_goes():
+    signatures = ["(Score:5, Insightful)", "(Score:2)", "(Score:4, Funny)"]
+    story, text = story_with_thread(signatures)
+    assert list(clean_text(text).paragraphs) == story
+
+
+def test_the_storys_own_byline_does_not_open_the_thread():
+    """A byline of a kind no comment is signed with stands alone: the story under it stays."""
+    signatures = ["annie says:", "bo_k says:", "cy1982 says:"]
+    byline = "Posted by Jane Doe on November 19, 2019, 6:21 AM EST"
+    _, text = story_with_thread(signatures, byline)
+    result = clean_text(text)
+    assert PARAGRAPH in result.paragraphs and SECOND in result.paragraphs
+    assert not set(COMMENTS) & set(result.paragraphs)
+
+
+def test_a_story_quoting_people_on_lines_of_their_own_is_kept_whole():
+    quotes = ["The minister said:", "“We will not give in.”", "The union's leader said:", "“Nor will we.”"]
+    lines = [PARAGRAPH, *quotes, "Reply", SECOND, "Reply"]
+    result = clean_text("\n".join(lines) + "\n")
+    assert PARAGRAPH in result.paragraphs and SECOND in result.paragraphs
+    assert "“Nor will we.”" in result.paragraphs
+
+
+def test_a_text_that_is_a_thread_from_its_first_line_keeps_its_posts():
+    """A forum's page saved as text is its own content: no story lies above the thread."""
+    signatures = [f"{name} | 12 May 2019 | Reply" for name in ("ann", "bo", "cy")]
+    posts = [PARAGRAPH, SECOND, TOOL.format(name="pliers")]
+    lines = [line for pair in zip(signatures, posts, strict=True) for line in pair]
+    result = clean_text("\n".join(lines) + "\n")
+    assert set(posts) <= set(result.paragraphs)
+
+
+def test_pointers_to_other_articles_in_the_sets_languages_go():
+    """A page marks these by their links, which its text no longer shows."""
+    pointers = [
+        "Lea también: Impiden ingreso a Nicaragua a reportero estadounidense",
+        "Lesen Sie auch: Die Energiewende braucht mehr Netze",
+        "À lire aussi : La grève des dockers est terminée",
+    ]
+    lines = [PARAGRAPH, pointers[0], SECOND, pointers[1], PARAGRAPH.replace("Tuesday", "Monday"), pointers[2]]
+    result = clean_text("\n".join(lines) + "\n")
+    assert not set(pointers) & set(result.paragraphs)
+    assert PARAGRAPH in result.paragraphs and SECOND in result.paragraphs
+
+
+def test_a_sentence_starting_with_a_pointers_word_stays():
+    sentence = "Lesen Sie auch den Bericht der Kommission, der am Dienstag erschienen ist und die Häfen nennt."
+    result = clean_text("\n".join([PARAGRAPH, sentence, SECOND]) + "\n")
+    assert sentence in result.paragraphs
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "Share this:",
+        "* Facebook",
+        "* WhatsApp",
+        "Gefällt mir:",
+        "Schlagwörter:",
+        "Kommentar verfassen",
+        "This entry was posted in News and tagged ports, strikes. Bookmark the permalink.",
+    ],
+)
+def test_share_like_and_tag_lines_go_with_or_without_a_text_browsers_bullet(furniture: str):
+    """Between two paragraphs of the story, where the crop alone keeps them."""
+    result = clean_text("\n".join([PARAGRAPH, furniture, SECOND, SECOND.replace("4,000", "5,000")]) + "\n")
+    assert furniture not in result.paragraphs
+    assert PARAGRAPH in result.paragraphs and SECOND in result.paragraphs
+
+
+def test_a_related_list_goes_with_its_heading_title_cased_headlines_included():
+    """Title-cased headlines ending in a question mark read as sentences, but not as prose."""
+    related = ["Ähnliche Beiträge", "Do Big Storms Hurt the Economy?", "Thirteen American Cities Going Broke"]
+    result = clean_text("\n".join([PARAGRAPH, SECOND, *related]) + "\n")
+    assert list(result.paragraphs) == [PARAGRAPH, SECOND]
+    assert {b.reason for b in result.dropped if b.text in related} == {"related link"}
+
+
+def test_teasers_below_a_related_heading_do_not_join_the_story():
+    teasers = [
+        "In a recently resurfaced interview, the actor speaks about the film and what he learned from playing it.",
+        "Illinois became the last state to pass a law permitting residents to carry concealed firearms on Tuesday.",
+    ]
+    furniture = ["Share this with friends", "Twitter", "Facebook", "Reddit", "Pinterest", "Related Stories"]
+    lines = [PARAGRAPH, SECOND, *furniture, "Illinois Allows Concealed Carry", teasers[0], "Clare Kim", teasers[1]]
+    result = clean_text("\n".join(lines) + "\n")
+    assert PARAGRAPH in result.paragraphs
+    assert not set(teasers) & set(result.paragraphs)
+
+
+def test_title_case_is_told_from_prose():
+    from searcher.clean.text import is_title_cased
+
+    assert is_title_cased("Do Big Storms Hurt the Economy?")
+    assert not is_title_cased("Die Bundesregierung hat am Dienstag beschlossen, dass die Steuern steigen.")
+    assert not is_title_cased("The ministry confirmed the sale on Monday.")
+
+
+def test_a_comment_count_among_a_pages_statistics_does_not_open_a_comment_section():
+    """A dump keeps "Comments:" and its count a line each, as it would a section's heading."""
+    statistics = ["Words:", "67379", "Comments:", "1664", "Kudos:", "7142"]
+    story = [PARAGRAPH, SECOND, TOOL.format(name="pliers"), TOOL.format(name="wire cutters")]
+    result = clean_text("\n".join([*story[:3], *statistics, story[3]]) + "\n")
+    assert story[3] in result.paragraphs
+
+
+FRAGMENTS = [
+    "(Score:5, Insightful)", "by Ann (1234) writes:", "Bo on March 3, 2019 at 4:47 pm said:", "Reply", "12 points",
+    "Posted by: Cy at 5:23 PM", "ann | 12 May 2019 | Reply", "Comments:", "1664", "Ähnliche Beiträge", "* Facebook",
+    "Lea también: Otra noticia", "Do Big Storms Hurt the Economy?", "Foto: Ann", "|", "»", "", PARAGRAPH, SECOND,
+]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=40))
+def test_lines_of_signatures_and_furniture_in_any_order_are_cleaned_without_raising(lines: list[str]):
+    """Nothing is lost: each line is kept, dropped with a reason, or (a paragraph it was joined into) the title."""
+    result = clean_text("\n".join(lines))
+    everything = "\n".join([result.title, *result.paragraphs, *(block.text for block in result.dropped)])
+    assert all(normalize(line) in everything for line in lines)

@@ -15,7 +15,15 @@ from searcher.clean.judge import HEADING_TAGS, PageSignals, judge
 
 if TYPE_CHECKING:
     from searcher.clean.html import Outside
-from searcher.clean.text import OUTSIDE, crop_to_story, headline_above, is_headline, story_value
+from searcher.clean.text import (
+    OUTSIDE,
+    crop_to_story,
+    drop_text_furniture,
+    headline_above,
+    is_headline,
+    labels_a_count,
+    story_value,
+)
 from searcher.models import CleanedDocument, DroppedBlock, SourceDocument
 
 RELATED = "related link"
@@ -128,9 +136,10 @@ def rule_verdicts(blocks: list[Block], title: str, page_like: bool, thread: bool
     if not thread:
         _drop_comment_runs(blocks, reasons)
         _drop_signed_comments(blocks, reasons)
-        _drop_comment_section(blocks, reasons)
+        _drop_comment_section(blocks, reasons, page_like)
     _drop_related_sections(blocks, reasons)
     if page_like:
+        drop_text_furniture(blocks, reasons)
         start = crop_to_story(blocks, reasons)
         headline = headline_above(blocks, reasons, start) if not title else None
         if headline is not None:
@@ -278,16 +287,19 @@ def _reads_as_comment(blocks: list[Block], reasons: list[str | None], first: int
     return words <= bp.SIGNED_COMMENT_MAX_WORDS and not headed
 
 
-def _drop_comment_section(blocks: list[Block], reasons: list[str | None]) -> None:
+def _drop_comment_section(blocks: list[Block], reasons: list[str | None], page_like: bool = False) -> None:
     """Everything after a comment section's heading ("12 Comments", "Leave a Reply") or its first
     comment's signature ("Birgit sagt:" above the comment's date) goes, once a story's worth of
     prose lies above it: below are readers' comments, not the story. A section opened by a count
-    ("4 comments" under a post on a blog's front page) ends at the next post's headline."""
+    ("4 comments" under a post on a blog's front page) ends at the next post's headline. In a text
+    dump, "Comments:" over a line of its count is a statistic's label (text.py labels_a_count), not
+    a heading."""
     prose = [story_value(block) if reason is None else 0 for block, reason in zip(blocks, reasons, strict=True)]
     total = sum(max(value, 0) for value in prose)
     above, i = 0, 0
     while i < len(blocks):
-        if _opens_comments(blocks, reasons, i) and above >= min(bp.STORY_WORDS_ABOVE_COMMENTS, total / 2):
+        opens = _opens_comments(blocks, reasons, i) and not (page_like and labels_a_count(blocks, i))
+        if opens and above >= min(bp.STORY_WORDS_ABOVE_COMMENTS, total / 2):
             end = _next_post(blocks, reasons, i) if _is_comment_count(blocks[i].text) else len(blocks)
             for j in range(i, end):
                 reasons[j] = reasons[j] or "comment section"

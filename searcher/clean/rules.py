@@ -300,6 +300,83 @@ RELATED_HEADING_MAX_WORDS = 8
 # How many dropped blocks (captions, credits, datelines) may sit between a headline and its story.
 HEADLINE_LOOKBACK = 4
 
+# Text dumps: a readers' comment thread saved with the story, known by its comments' signatures
+# (no markup says where it starts): a line scoring, signing or answering a comment, short.
+_SIGNING_VERBS = (
+    r"(?:writes|wrote|says|said|sagt|schreibt|schrieb|meint|dit|écrit|dice|escribi[óo]|diz|disse|pisze|napisa[łl]a?)"
+)
+COMMENT_SIGNATURE = re.compile(
+    rf"""^(?:(?P<score>\(score:\s*-?\d+(?:,\s*[a-z]+)?\))                    # "(Score:5, Insightful)"
+        |(?P<signed>by\s+\S.{{0,60}}?\s{_SIGNING_VERBS}\s*:                  # "by NAME (1234) writes:"
+            |\S.{{0,40}}?\s(?:on|am|le|el|em)\s.{{0,30}}\d.{{0,30}}\s{_SIGNING_VERBS}\s*:?  # "NAME on DATE said:"
+            |\S.{{0,40}}?\d.{{0,40}}\s{_SIGNING_VERBS}\s*:                   # "NAME 12.03.2019 14:05 schrieb:"
+            |{_COMMENT_AUTHOR})                                              # "Birgit sagt:"
+        |(?P<posted>posted\s+by\s*:?\s+\S.{{0,60}}?\s(?:at|on|\||·|-)\s.{{0,40}}\d.{{0,20}})  # "Posted by: NAME, DATE"
+        |(?P<pipes>[^|]{{2,60}}\|[^|]{{0,40}}\d[^|]{{0,40}}\|\s*(?:reply|permalink|report|quote))  # "NAME|DATE|Reply"
+        |(?P<numbered>.{{0,60}}\(\#\d+\))                                    # "on July 24, @10:34AM (#40749375)"
+        |(?P<action>reply|reply\s*↓|reply\s+to\s+this\b.{{0,30}}|flag\s+as\s+inappropriate
+            |report\s+(?:abuse|comment|this(?:\s+comment)?)|permalink|\d+\s+(?:points?|likes?|upvotes?|votes?)|(?:up|down)vote|antworten|r[ée]pondre|responder|odpowiedz)
+    )\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+COMMENT_SIGNATURE_MAX_WORDS = 16
+# A thread is a run of signatures, each at most THREAD_MAX_GAP blocks below the one before (a
+# comment's body lies between), opening at the first of a kind (the alternative's group above)
+# signed this many times in the run: every comment is signed alike, while a story's own byline
+# ("Posted by NAME on DATE") or a quote's "the minister said:" stands alone.
+THREAD_MIN_SIGNATURES = 3
+THREAD_MAX_GAP = 20
+# A thread opens a story's page only below this many words of prose; a text that is a thread
+# from its first lines (a forum's saved page) is its own content.
+THREAD_STORY_ABOVE_WORDS = 30
+# Short lines just above the first signature belong to its comment (its subject, the heading).
+THREAD_LEAD_LINES = 2
+
+# Text dumps: furniture an HTML page marks by its links, which a text dump no longer shows, in the
+# languages of the extraction sets (English, German, Spanish, French, Portuguese, Italian, Dutch,
+# Polish). A pointer to another article, its headline after the marker: "Lea también: ...".
+TEXT_RELATED_MARKER = re.compile(
+    r"""^(?:lea|lee|mire|mira|vea|ver|lesen\s+sie|leia|veja|lire|à\s+lire|voir|leggi|vedi|lees|zie|czytaj|zobacz)
+        (?:\s+(?:también|además|más|auch|mehr|hier|também|mais|aussi|également|anche|ook|meer|też|także|więcej))?
+        \s*[:»›|]\s*\S""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# The heading of a list of other articles' headlines, which go with it.
+TEXT_RELATED_HEADING = re.compile(
+    r"""^(?:ähnliche\s+(?:beiträge|artikel)|verwandte\s+(?:artikel|beiträge|themen)|das\s+könnte\s+(?:dich|sie)\s+auch\s+interessieren
+        |weitere\s+(?:artikel|beiträge|nachrichten|meldungen|news)|mehr\s+zum\s+thema|auch\s+interessant|empfohlene?\s+artikel
+        |art[íi]culos\s+relacionados|noticias\s+relacionadas|(?:también\s+)?te\s+puede\s+interesar|m[áa]s\s+noticias|lo\s+m[áa]s\s+(?:le[íi]do|visto)
+        |articles?\s+(?:similaires|connexes|li[ée]s)|sur\s+le\s+m[êe]me\s+sujet|à\s+lire\s+(?:aussi|également)|lire\s+aussi
+        |articoli\s+correlati|potrebbe\s+interessarti|leggi\s+anche|artigos\s+relacionados|not[íi]cias\s+relacionadas
+        |veja\s+também|leia\s+também|gerelateerde\s+artikelen|lees\s+ook|podobne\s+artykuły|zobacz\s+(?:też|także)|czytaj\s+(?:też|także)
+        |temas\s+relacionados|empfehlungen\s+aus\s+der\s+redaktion|mehr\s+zum\s+thema(?:\s+\S+){0,4}|lesen\s+sie\s+(?:auch|mehr)
+        |related\s+posts|similar\s+posts|more\s+posts|you\s+might\s+also\s+like|previous\s+post|next\s+post)\s*[:.…]*\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# A line of share, like, tag and comment-prompt furniture.
+TEXT_FURNITURE = re.compile(
+    r"""^(?:share\s+this(?:\s+(?:article|story|post))?|(?:diesen\s+(?:artikel|beitrag)\s+)?teilen(?:\s+mit)?|compartir|comparte
+        |partager|condividi|compartilh[ae]|delen|udostępnij|facebook|twitter|pinterest|reddit|whatsapp|linkedin|telegram|tumblr
+        |xing|flipboard|like\s+this|gefällt\s+mir|(?:\d+|%d)?\s*bloggern?\s+gefällt\s+das|like\s+loading|gefällt\s+mir\s+wird\s+geladen
+        |pinnen|pin\s+it|drucken|imprimir|imprimer|stampa|view\s+comments|kommentar\s+verfassen|kommentare?\s+anzeigen
+        |ver\s+comentarios|voir\s+les\s+commentaires|markiert\s+mit|schlagw[öo]rter|kategorien?|tags?|etiquetas|categor[íi]as?
+        |tagged\s+with|older\s+posts?|newer\s+posts?|vorheriger\s+beitrag|nächster\s+beitrag|entrada\s+anterior|siguiente\s+entrada
+        |empfohlener\s+redaktioneller\s+inhalt|kommentar\s+hinzufügen|kommentieren\s+sie|zurück(?:\s+zur\s+übersicht)?
+        |(?:fanden\s+sie\s+diesen\s+artikel|war\s+dieser\s+artikel|was\s+this\s+(?:article|page))\s+(?:nützlich|hilfreich|helpful)\?
+        )\s*[:.…]*\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# A photo's credit in the sets' languages: "Foto: Christof Stache", "Imagen: EFE" (CREDIT_MAX_WORDS at most).
+TEXT_CREDIT_LINE = re.compile(
+    r"^(?:foto|fotos|bild|bilder|fotograf[íi]a|imagen|photo|crédito|crédit)\s*:\s*\S", re.IGNORECASE
+)
+# A blog entry's closing line: "This entry was posted in News and tagged ports. Bookmark the permalink."
+ENTRY_META = re.compile(
+    r"^(?:this\s+entry\s+was\s+posted\s+(?:in|on)|dieser\s+(?:eintrag|beitrag)\s+wurde\s+.{0,60}?veröffentlicht"
+    r"|cette\s+entrée\s+a\s+été\s+publiée|esta\s+entrada\s+(?:fue|se)\s+publicó?|questo\s+articolo\s+è\s+stato\s+pubblicato)\b",
+    re.IGNORECASE,
+)
+
 
 # HTML pages: what an element's tag and its class or id words say about it, and how the story's
 # container is found.

@@ -7,6 +7,7 @@ with the most prose (Finn's Body Text Extraction), and its headline the short li
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from searcher.clean import rules as bp
 from searcher.clean.blocks import Block
@@ -46,7 +47,7 @@ def crop_to_story(blocks: list[Block], reasons: list[str | None]) -> int:
     _, first, end = best
     if end == 0:
         return 0
-    first, end = _main_stretch(values, reasons, first, end)
+    first, end = _main_stretch(blocks, values, reasons, first, end)
     while end < len(blocks) and reasons[end] is None and is_list_line(blocks[end].text):
         end += 1  # a list or table closing the story (results, dates, figures) is part of it
     while first > 0 and reasons[first - 1] is None and is_list_line(blocks[first - 1].text):
@@ -97,11 +98,15 @@ def _runs_on(block: Block, reason: str | None) -> bool:
     )
 
 
-def _main_stretch(values: list[int], reasons: list[str | None], first: int, end: int) -> tuple[int, int]:
+def _main_stretch(
+    blocks: list[Block], values: list[int], reasons: list[str | None], first: int, end: int
+) -> tuple[int, int]:
     """The story's part of the stretch: split where GAP_LINES lines in a row are not prose and the
     rules dropped one of them (a caption, share links, a dateline), or where LONG_GAP_LINES are not,
-    the part with the most prose, joined by the parts beside it holding a good share as much."""
-    parts, start, i = [], first, first
+    the part with the most prose, joined by the parts beside it holding a good share as much; never
+    by a part below a split holding a related-articles heading ("Related Stories"): the prose under
+    it is other articles' teasers."""
+    parts, walls, start, i = [], set(), first, first
     while i < end:
         if values[i] >= 0 and reasons[i] is None:
             i += 1
@@ -110,18 +115,162 @@ def _main_stretch(values: list[int], reasons: list[str | None], first: int, end:
         while i < end and (values[i] < 0 or reasons[i] is not None):
             i += 1
         ruled = any(reasons[j] is not None for j in range(gap, i))
+        related = any(reasons[j] == RELATED and _heads_related(blocks[j].text) for j in range(gap, i))
         if i - gap >= LONG_GAP_LINES or (i - gap >= bp.GAP_LINES and ruled):
             parts.append((start, gap))
             start = i
+            if related:
+                walls.add(len(parts))  # the part starting here does not join the one above
     parts.append((start, end))
     prose = [sum(max(values[i], 0) for i in range(a, b) if reasons[i] is None) for a, b in parts]
     main = max(range(len(parts)), key=prose.__getitem__)
     low = high = main
     while low > 0 and prose[low - 1] >= bp.PART_SHARE * prose[main]:
         low -= 1
-    while high + 1 < len(parts) and prose[high + 1] >= bp.PART_SHARE * prose[main]:
+    while high + 1 < len(parts) and high + 1 not in walls and prose[high + 1] >= bp.PART_SHARE * prose[main]:
         high += 1
     return parts[low][0], parts[high][1]
+
+
+BULLET = re.compile(r"^(?:[*•·▪|-]\s+)+|(?:\s+\|)+$")  # a bullet, or the pipes between links in a row
+# A title-cased line has this many capitalised words of TITLE_WORD's length at least, and this share.
+TITLE_WORD = re.compile(r"[^\W\d_]{4,}")
+TITLE_CASE_MIN_WORDS = 3
+TITLE_CASE_SHARE = 0.8
+RELATED = "related link"
+FURNITURE = "share/navigation furniture"
+
+
+def drop_text_furniture(blocks: list[Block], reasons: list[str | None]) -> None:
+    """What a page marks as furniture by its links, which its text no longer shows: pointers to
+    other articles ("Lea también: ..."), lists of them under their heading ("Ähnliche Beiträge"),
+    share, like and tag lines, a blog entry's closing meta line; then readers' comment threads."""
+    for i, block in enumerate(blocks):
+        if reasons[i] is None:
+            reasons[i] = text_furniture(block.text)
+    _drop_related_lists(blocks, reasons)
+    drop_comment_threads(blocks, reasons)
+
+
+def text_furniture(text: str) -> str | None:
+    """Why a line of a text dump is furniture no rule for HTML needs to know, or None (a text
+    browser's "* " before a list item, as before each share link, or a "|" between the links of
+    a row, is not part of the line)."""
+    text = BULLET.sub("", text)
+    words = text.count(" ") + 1
+    if words <= bp.FURNITURE_MAX_WORDS and bp.TEXT_FURNITURE.match(text):
+        return FURNITURE
+    if words <= bp.CREDIT_MAX_WORDS and bp.TEXT_CREDIT_LINE.match(text) and not bp.SENTENCE_END.search(text):
+        return "photo credit"
+    if bp.TEXT_RELATED_MARKER.match(text) and not bp.SENTENCE_CLOSE.search(text):
+        return RELATED
+    if words <= bp.RELATED_HEADING_MAX_WORDS and bp.TEXT_RELATED_HEADING.match(text):
+        return RELATED
+    if words <= bp.SITE_NOTICE_MAX_WORDS and bp.ENTRY_META.match(text):
+        return FURNITURE
+    return None
+
+
+def _drop_related_lists(blocks: list[Block], reasons: list[str | None]) -> None:
+    """Below each related-articles heading, the headlines it lists (short lines not closed like a
+    sentence), up to the next prose."""
+    for i, block in enumerate(blocks):
+        if reasons[i] != RELATED or not _heads_related(block.text):
+            continue
+        j = i + 1
+        while j < len(blocks) and (reasons[j] is not None or _lists_a_headline(blocks[j])):
+            reasons[j] = reasons[j] or RELATED
+            j += 1
+
+
+def _heads_related(text: str) -> bool:
+    return text.count(" ") < bp.RELATED_HEADING_MAX_WORDS and bool(
+        bp.TEXT_RELATED_HEADING.match(text) or bp.RELATED_SECTION.match(text)
+    )
+
+
+def _lists_a_headline(block: Block) -> bool:
+    """Another article's headline: short, and not closed like a sentence or in title case."""
+    return block.text.count(" ") < bp.HEADLINE_MAX_WORDS and (story_value(block) < 0 or is_title_cased(block.text))
+
+
+def is_title_cased(text: str) -> bool:
+    """Capitalised Like A Headline ("Do Big Storms Hurt the Economy?"): nearly every longer word
+    starts in capitals, which no sentence of prose does (German capitalises its nouns, not all)."""
+    long = [word for word in TITLE_WORD.findall(text) if word.lower() not in bp.STOPWORDS]
+    capitals = sum(word[0].isupper() for word in long)
+    return capitals >= TITLE_CASE_MIN_WORDS and capitals >= TITLE_CASE_SHARE * len(long)
+
+
+COMMENT_THREAD = "comment section"  # the reason the block model knows comments by
+
+
+def drop_comment_threads(blocks: list[Block], reasons: list[str | None]) -> None:
+    """Drops a readers' comment thread below a story: from the first of a run of comment
+    signatures signed alike ("(Score:5, Insightful)", "NAME on DATE said:", "Reply") to the end of
+    the last comment. A text dump has no markup to say where comments start, and readers' words
+    read as prose; only signatures repeated over short stretches tell them from a story that quotes."""
+    signed = [(i, kind) for i, block in enumerate(blocks) if (kind := comment_signature(block.text))]
+    for run in _signature_runs(signed):
+        start = _thread_start(blocks, reasons, run)
+        if start is None or _prose_words(blocks[:start], reasons[:start]) < bp.THREAD_STORY_ABOVE_WORDS:
+            continue  # no kind of signature repeats, or the text is a thread from its first lines
+        end = run[-1][0] + 1
+        while end < len(blocks) and reasons[end] is None:
+            end += 1  # the last comment's body, up to the page's next furniture
+        for i in range(start, end):
+            reasons[i] = reasons[i] or COMMENT_THREAD
+
+
+def comment_signature(text: str) -> str | None:
+    """The kind of line it is when it scores, signs or answers a comment ("score" for "(Score:2)",
+    "signed" for "by NAME writes:", "action" for "Reply"), else None."""
+    if text.count(" ") >= bp.COMMENT_SIGNATURE_MAX_WORDS:
+        return None
+    match = bp.COMMENT_SIGNATURE.match(text)
+    return match.lastgroup if match else None
+
+
+def _signature_runs(signed: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    """The signatures grouped where each lies close below the one before, the runs long enough."""
+    runs: list[list[tuple[int, str]]] = []
+    for i, kind in signed:
+        if runs and i - runs[-1][-1][0] <= bp.THREAD_MAX_GAP:
+            runs[-1].append((i, kind))
+        else:
+            runs.append([(i, kind)])
+    return [run for run in runs if len(run) >= bp.THREAD_MIN_SIGNATURES]
+
+
+def _thread_start(blocks: list[Block], reasons: list[str | None], run: list[tuple[int, str]]) -> int | None:
+    """Where the thread opens: the first signature of a kind the run repeats, with the first
+    comment's subject and the thread's heading ("12 Comments"), short lines just above, taken in."""
+    kinds = Counter(kind for _, kind in run)
+    first = next((i for i, kind in run if kinds[kind] >= bp.THREAD_MIN_SIGNATURES), None)
+    if first is None:
+        return None
+    start = first
+    while start > 0 and first - start < bp.THREAD_LEAD_LINES:
+        above = blocks[start - 1]
+        if bp.SENTENCE_CLOSE.search(above.text) or story_value(above) > 0:
+            break
+        start -= 1
+    if start > 0 and bp.COMMENT_SECTION_START.match(blocks[start - 1].text):
+        start -= 1
+    return start
+
+
+def _prose_words(blocks: list[Block], reasons: list[str | None]) -> int:
+    return sum(max(story_value(b), 0) for b, r in zip(blocks, reasons, strict=True) if r is None)
+
+
+COUNT = re.compile(r"\d[\d.,  ]*")
+
+
+def labels_a_count(blocks: list[Block], i: int) -> bool:
+    """A label whose value is the next line, a number alone: "Comments:" over "1664", among a
+    page's statistics (a text dump keeps them a line each, as it does a heading)."""
+    return blocks[i].text.endswith(":") and i + 1 < len(blocks) and bool(COUNT.fullmatch(blocks[i + 1].text))
 
 
 def headline_above(blocks: list[Block], reasons: list[str | None], start: int) -> int | None:
