@@ -305,7 +305,7 @@ HEADLINE_LOOKBACK = 4
 _SIGNING_VERBS = (
     r"(?:writes|wrote|says|said|sagt|schreibt|schrieb|meint|dit|écrit|dice|escribi[óo]|diz|disse|pisze|napisa[łl]a?)"
 )
-COMMENT_SIGNATURE = re.compile(
+TEXT_COMMENT_SIGNATURE = re.compile(
     rf"""^(?:(?P<score>\(score:\s*-?\d+(?:,\s*[a-z]+)?\))                    # "(Score:5, Insightful)"
         |(?P<signed>by\s+\S.{{0,60}}?\s{_SIGNING_VERBS}\s*:                  # "by NAME (1234) writes:"
             |\S.{{0,40}}?\s(?:on|am|le|el|em)\s.{{0,30}}\d.{{0,30}}\s{_SIGNING_VERBS}\s*:?  # "NAME on DATE said:"
@@ -319,7 +319,7 @@ COMMENT_SIGNATURE = re.compile(
     )\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
-COMMENT_SIGNATURE_MAX_WORDS = 16
+TEXT_COMMENT_SIGNATURE_MAX_WORDS = 16
 # A thread is a run of signatures, each at most THREAD_MAX_GAP blocks below the one before (a
 # comment's body lies between), opening at the first of a kind (the alternative's group above)
 # signed this many times in the run: every comment is signed alike, while a story's own byline

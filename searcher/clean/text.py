@@ -225,9 +225,9 @@ def drop_comment_threads(blocks: list[Block], reasons: list[str | None]) -> None
 def comment_signature(text: str) -> str | None:
     """The kind of line it is when it scores, signs or answers a comment ("score" for "(Score:2)",
     "signed" for "by NAME writes:", "action" for "Reply"), else None."""
-    if text.count(" ") >= bp.COMMENT_SIGNATURE_MAX_WORDS:
+    if text.count(" ") >= bp.TEXT_COMMENT_SIGNATURE_MAX_WORDS:
         return None
-    match = bp.COMMENT_SIGNATURE.match(text)
+    match = bp.TEXT_COMMENT_SIGNATURE.match(text)
     return match.lastgroup if match else None
 
 
