@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -151,7 +152,7 @@ def _own_features(block: Block) -> list:
         float(bool(bp.SENTENCE_CLOSE.search(text))),
         sum(t in bp.STOPWORDS for t in tokens) / n,
         len(PUNCTUATION.findall(text)) / n,
-        sum(any(c.isdigit() for c in t) for t in tokens) / n,
+        sum(not t.isalpha() and any(c.isdigit() for c in t) for t in tokens) / n,  # letters are no digits
         sum(w[:1].isupper() for w in text.split()) / n,
         float(story_value(block) > 0),
         tokens,
@@ -189,8 +190,38 @@ def story_probability(model: dict, row: list[float]) -> float:
     if model["kind"] == "logistic":
         score = model["bias"] + sum(w * x for w, x in zip(model["weights"], row, strict=True))
     else:
-        score = model["base"] + model["rate"] * sum(_tree_value(tree, row) for tree in model["trees"])
+        score = model["base"] + model["rate"] * _trees_sum(model)(row)
     return 1.0 / (1.0 + math.exp(-max(min(score, 50.0), -50.0)))
+
+
+def _trees_sum(model: dict) -> Callable[[list[float]], float]:
+    """The sum of the model's trees' values for a row, as one compiled function, made once per
+    model (kept in it beside the trees it was made from)."""
+    made = model.get("_trees_sum")
+    if made is None or made[0] is not model["trees"]:
+        made = model["_trees_sum"] = (model["trees"], _compiled_trees(model["trees"]))
+    return made[1]
+
+
+def _compiled_trees(trees: list[list[list[float]]]) -> Callable[[list[float]], float]:
+    """The trees as one Python expression, each a nested conditional, summed in order as
+    sum() sums the walked values (so every score is the same to the last bit): walking them node
+    by node took a seventh of the cleaner's time on modern pages. A tree holding a number Python
+    cannot write as a literal (an infinite threshold) is walked."""
+    numbers = [value for tree in trees for node in tree for value in node]
+    if not all(math.isfinite(value) for value in numbers):
+        return lambda row: sum(_tree_value(tree, row) for tree in trees)
+    expressions = ", ".join(_tree_expression(tree, 0) for tree in trees)
+    code = compile(f"lambda row: sum(({expressions},))", MODEL_FILE.name, "eval")
+    return eval(code, {"__builtins__": {"sum": sum}})  # noqa: S307 - code made above from numbers alone
+
+
+def _tree_expression(tree: list[list[float]], at: int) -> str:
+    feature, threshold, left, right, value = tree[at]
+    if feature < 0:
+        return repr(float(value))
+    below, above = _tree_expression(tree, int(left)), _tree_expression(tree, int(right))
+    return f"({below} if row[{int(feature)}] <= {float(threshold)!r} else {above})"
 
 
 def _tree_value(tree: list[list[float]], row: list[float]) -> float:
