@@ -284,7 +284,10 @@ if LXMLTreeBuilder is not None:
                 return
             if self.space:
                 self._settle_space(tag)
-            if nsmap or len(self.nsmaps) > 1 or tag[0] == "{" or any(k[0] == "{" for k in attrib):
+            # A namespaced name starts with "{"; a brace anywhere in an attribute's name takes bs4's
+            # way too, which reads any other name as this builder does (one join is cheaper than a
+            # look at each name).
+            if nsmap or len(self.nsmaps) > 1 or tag[0] == "{" or "{" in "".join(attrib):
                 super().start(tag, attrib, nsmap or {})
             else:
                 self._open(tag, attrib)
@@ -298,21 +301,30 @@ if LXMLTreeBuilder is not None:
             if len(self.nsmaps) > 1 or tag[0] == "{":
                 super().end(tag)
                 return
-            self._end_data()
             soup = self.soup
-            current = soup.currentTag
-            if current.name == tag and current.prefix is None and len(soup.tagStack) > 1:
-                soup.popTag()  # what handle_endtag comes to when the element closed is the open one
-            else:
+            if soup.current_data:
+                self._end_data()
+            current, stack = soup.currentTag, soup.tagStack
+            if current.name != tag or current.prefix is not None or len(stack) < 2:
                 soup.handle_endtag(tag, None)
+                return
+            # What handle_endtag comes to when the element closed is the open one (bs4's popTag).
+            stack.pop()
+            soup.open_tag_counter[tag] -= 1
+            if soup.preserve_whitespace_tag_stack and current == soup.preserve_whitespace_tag_stack[-1]:
+                soup.preserve_whitespace_tag_stack.pop()
+            if soup.string_container_stack and current == soup.string_container_stack[-1]:
+                soup.string_container_stack.pop()
+            soup.currentTag = stack[-1]
 
         def _open(self, name: str, attrib: dict) -> None:
             """What bs4's handle_starttag and Tag() do for an element of no namespace, without
             their generality (a quarter of the cleaner's time on modern pages went there): the
             same attributes, links to its neighbours and parser state, each element's constant
             fields copied from one made for its name."""
-            self._end_data()
             soup = self.soup
+            if soup.current_data:
+                self._end_data()
             parent, previous = soup.currentTag, soup._most_recent_element
             tag = Tag.__new__(Tag)
             fields = self.tag_fields.get(name) or self._tag_fields(name)
@@ -332,7 +344,15 @@ if LXMLTreeBuilder is not None:
             if name == "meta":
                 self.set_up_substitutions(tag)  # a declared charset, as bs4 marks it
             soup._most_recent_element = tag
-            soup.pushTag(tag)
+            # bs4's pushTag: the parent is never None, the soup itself at least
+            parent.contents.append(tag)
+            soup.tagStack.append(tag)
+            soup.currentTag = tag
+            soup.open_tag_counter[name] += 1
+            if name in self.preserve_whitespace_tags:
+                soup.preserve_whitespace_tag_stack.append(tag)
+            if name in self.string_containers:
+                soup.string_container_stack.append(tag)
 
         def _tag_fields(self, name: str) -> dict:
             """The fields bs4's Tag() gives every element of this name, whatever its content."""
@@ -486,28 +506,34 @@ class Survey:
         return normalize(self.metas.get((attribute, name.lower()), "")) or None
 
 
+# What survey() reads of an element with no attributes at all: its text, by its name alone.
+SURVEYED_BARE = frozenset({"h1", "title"})
+
+
 def survey(soup: BeautifulSoup) -> Survey:
     """One walk over every element: each lookup by bs4's find() would walk the whole page again."""
     found = Survey()
     for tag in soup.descendants:
         if not isinstance(tag, Tag):
             continue
-        name = tag.name
+        name, attrs = tag.name, tag.attrs
         if not found.has_article and _article_like(tag):
             found.has_article = True
-        if not found.thread_type and tag.attrs and "itemtype" in tag.attrs:
-            found.thread_type = bool(bp.THREAD_ITEMTYPE.search(str(tag.attrs["itemtype"])))
+        if not found.thread_type and attrs and "itemtype" in attrs:
+            found.thread_type = bool(bp.THREAD_ITEMTYPE.search(str(attrs["itemtype"])))
         if name in INVISIBLE_SET:
             found.invisible.append(tag)
-            if _is_json_ld(name, tag.attrs):
+            if _is_json_ld(name, attrs):
                 found.json_ld.append(tag.string or "")
         if name == "meta":
-            content = tag.get("content")
+            content = attrs.get("content")
             for attribute in ("property", "name", "itemprop"):
-                key = tag.get(attribute)
+                key = attrs.get(attribute)
                 if isinstance(key, str) and isinstance(content, str):
                     found.metas.setdefault((attribute, key.lower()), content)
-        elif tag.get("itemprop") == "datePublished":
+        elif not attrs and name not in SURVEYED_BARE:
+            continue  # an element without attributes is read below only for these names
+        elif attrs.get("itemprop") == "datePublished":
             stated = tag.get("datetime") or tag.get("content") or tag.get_text(" ")
             if isinstance(stated, str) and stated.strip():
                 found.published.append(normalize(stated))
@@ -548,6 +574,8 @@ def strip_site_name(title: str, site_name: str | None) -> str:
 
 def _marked_as_date(tag: Tag) -> bool:
     """An element whose class or id says it holds the page's date ("post-date", "entry-date")."""
+    if not tag.attrs or not (tag.attrs.get("class") or tag.attrs.get("id")):
+        return False  # most elements: no marks to read
     marks = " ".join(v if isinstance(v, str) else " ".join(v) for v in (tag.get("class"), tag.get("id")) if v)
     return bool(marks) and bool(bp.DATE_CLASS.search(marks)) and not bp.MODIFIED_META.search(marks)
 
@@ -656,8 +684,10 @@ def content_root(soup: BeautifulSoup, thread: bool = False) -> Tag:
             if isinstance(ancestor, Tag) and ancestor.name != "[document]":
                 scores[id(ancestor)] = scores.get(id(ancestor), 0.0) + weight * length
                 elements[id(ancestor)] = ancestor
-        for ancestor in [holder, *holder.parents]:
+        ancestor = holder
+        while ancestor is not None:  # the holder and each of its ancestors
             totals[id(ancestor)] = totals.get(id(ancestor), 0) + length
+            ancestor = ancestor.parent
     body = soup.body or soup
     if not scores:
         return body
@@ -765,10 +795,11 @@ def _paragraphs(soup: BeautifulSoup, thread: bool = False) -> list[tuple[Tag, in
     lengths: dict[int, int] = {}
     linked: dict[int, int] = {}
     holders: dict[int, Tag] = {}
+    ancestors: dict[int, tuple[Tag, bool]] = {}
     for text in soup.descendants:
         if not isinstance(text, NavigableString) or isinstance(text, SKIPPED_STRINGS) or not text.strip():
             continue
-        holder, in_link = _block_ancestor(text, soup)
+        holder, in_link = _block_ancestor(text, soup, ancestors)
         size = len(text.strip())
         lengths[id(holder)] = lengths.get(id(holder), 0) + size
         linked[id(holder)] = linked.get(id(holder), 0) + (size if in_link else 0)
@@ -858,6 +889,7 @@ def _blocks(root: Tag, root_in_article: bool = False, stand_in: Tag | None = Non
     parts: list[str] = []
     link_chars = 0
     known: dict[int, bool] = {}
+    ancestors: dict[int, tuple[Tag, bool]] = {}
 
     def flush() -> None:
         text = normalize("".join(parts))  # inline pieces as rendered: "m<sup>3</sup>" is "m3"
@@ -880,7 +912,7 @@ def _blocks(root: Tag, root_in_article: bool = False, stand_in: Tag | None = Non
             continue
         if not isinstance(node, NavigableString) or isinstance(node, SKIPPED_STRINGS):
             continue
-        block, in_link = _block_ancestor(node, root)
+        block, in_link = _block_ancestor(node, root, ancestors)
         if block is not current:
             flush()
             current, parts, link_chars = block, [], 0
@@ -910,10 +942,18 @@ def _inside_article(element: Tag, root: Tag, known: dict[int, bool]) -> bool:
     return verdict
 
 
-def _block_ancestor(node: NavigableString, root: Tag) -> tuple[Tag, bool]:
+def _block_ancestor(node: NavigableString, root: Tag, known: dict[int, tuple[Tag, bool]]) -> tuple[Tag, bool]:
+    """The block element holding a string (root, if none below it does), and whether a link
+    holds it; the same for every string of one parent, so `known` keeps it by parent for a walk
+    that leaves the tree as it is."""
+    start = node.parent
+    found = known.get(id(start))
+    if found is not None:
+        return found
     in_link = False
-    parent = node.parent
+    parent = start
     while parent is not None and parent is not root and parent.name not in BLOCK_TAGS:
         in_link = in_link or parent.name == "a"
         parent = parent.parent
-    return (parent if parent is not None else root), in_link
+    found = known[id(start)] = (parent if parent is not None else root), in_link
+    return found
