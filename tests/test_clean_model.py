@@ -108,8 +108,6 @@ def test_the_compiled_trees_score_every_golden_block_as_walking_them_does():
         parsed = html_blocks(page.read_text(encoding="utf-8"))
         rows += block_features(parsed.blocks, [None] * len(parsed.blocks), parsed.signals, False)
     assert len(rows) > 100
-    walked = [
-        model["base"] + model["rate"] * sum(_tree_value(tree, row) for tree in model["trees"]) for row in rows
-    ]
+    walked = [model["base"] + model["rate"] * sum(_tree_value(tree, row) for tree in model["trees"]) for row in rows]
     compiled = [model["base"] + model["rate"] * judge._trees_sum(model)(row) for row in rows]
     assert compiled == walked

@@ -105,7 +105,7 @@ def block_features(
         tokens = own[i][-1]
         low, high = max(0, i - NEIGHBOURHOOD), min(len(blocks), i + NEIGHBOURHOOD + 1)
         around = sum(words[low:high]) or 1
-        declared = sum(t in signals.declared_words for t in tokens) / len(tokens) if tokens else 0.0
+        declared = sum(map(signals.declared_words.__contains__, tokens)) / len(tokens) if tokens else 0.0
         rows.append(
             [
                 float(kept[i]),
@@ -145,15 +145,15 @@ def block_features(
 def _own_features(block: Block) -> list:
     """Word count, then the block's text shape, then its lowercased words (for the page signals)."""
     text = block.text
-    tokens = [t.lower() for t in WORD.findall(text)]
+    tokens = list(map(str.lower, WORD.findall(text)))
     n = len(tokens) or 1
     return [
         len(tokens),
         float(bool(bp.SENTENCE_CLOSE.search(text))),
-        sum(t in bp.STOPWORDS for t in tokens) / n,
+        sum(map(bp.STOPWORDS.__contains__, tokens)) / n,
         len(PUNCTUATION.findall(text)) / n,
         sum(not t.isalpha() and any(c.isdigit() for c in t) for t in tokens) / n,  # letters are no digits
-        sum(w[:1].isupper() for w in text.split()) / n,
+        sum(map(str.isupper, "".join([w[0] for w in text.split()]))) / n,  # words starting in capitals
         float(story_value(block) > 0),
         tokens,
     ]
