@@ -4,6 +4,7 @@ bs4's own calls would build from the same parser events."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,24 @@ def test_the_lean_builder_builds_the_tree_bs4_builds(name: str, page: str):
     built = BeautifulSoup(page, builder=_BS4Built(multi_valued_attributes=None))
     assert _differences(lean, built) == []
     assert lean.decode() == built.decode()
+
+
+def test_every_date_class_word_holds_one_the_survey_looks_for_first():
+    """survey() rules out an element's ASCII class and id before searching rules.DATE_CLASS when
+    none of DATE_CLASS_WORDS is in them: a word added to the pattern needs one of them too."""
+    from searcher.clean import rules
+
+    groups = re.findall(r"\(\?:([^()]*)\)", rules.DATE_CLASS.pattern)
+    words = max((group.split("|") for group in groups), key=len)
+    assert len(words) > 3
+    assert [w for w in words if not any(part in w.lower() for part in html.DATE_CLASS_WORDS)] == []
+
+
+@pytest.mark.parametrize(
+    ("marks", "dated"),
+    [("post-date", True), ("entry-DATE meta", True), ("posted-on", True), ("tımestamp", True), ("dated", False),
+     ("updated-date", False), ("nav menu", False)],
+)  # fmt: skip
+def test_date_classes_are_read_as_the_pattern_reads_them(marks: str, dated: bool):
+    tag = BeautifulSoup(f'<span class="{marks}">May 1, 2024</span>', "html.parser").span
+    assert html._marked_as_date(tag) is dated

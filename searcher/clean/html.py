@@ -330,7 +330,7 @@ if LXMLTreeBuilder is not None:
             fields = self.tag_fields.get(name) or self._tag_fields(name)
             tag.__dict__.update(fields)
             tag._namespaces = self.active_namespace_prefixes[-1]
-            tag.attrs = dict(attrib)
+            tag.attrs = dict(attrib) if attrib else {}  # lxml's empty mapping copies slowly, in Python
             tag.contents = []
             if name in self.string_containers:
                 tag.interesting_string_types = {self.string_containers[name]}
@@ -572,11 +572,17 @@ def strip_site_name(title: str, site_name: str | None) -> str:
     return title
 
 
+# Every word rules.DATE_CLASS matches holds one of these (case aside).
+DATE_CLASS_WORDS = ("date", "published", "posted-on", "timestamp")
+
+
 def _marked_as_date(tag: Tag) -> bool:
     """An element whose class or id says it holds the page's date ("post-date", "entry-date")."""
     if not tag.attrs or not (tag.attrs.get("class") or tag.attrs.get("id")):
         return False  # most elements: no marks to read
     marks = " ".join(v if isinstance(v, str) else " ".join(v) for v in (tag.get("class"), tag.get("id")) if v)
+    if marks.isascii() and not any(word in marks.lower() for word in DATE_CLASS_WORDS):
+        return False  # DATE_CLASS cannot match (beyond ASCII, a case-blind "ı" matches "i")
     return bool(marks) and bool(bp.DATE_CLASS.search(marks)) and not bp.MODIFIED_META.search(marks)
 
 

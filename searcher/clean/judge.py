@@ -145,14 +145,16 @@ def block_features(
 def _own_features(block: Block) -> list:
     """Word count, then the block's text shape, then its lowercased words (for the page signals)."""
     text = block.text
-    tokens = list(map(str.lower, WORD.findall(text)))
+    # Lowercasing first finds the same words in ASCII text (elsewhere it may not: "İ" lowercases
+    # into two characters, the second no letter), and is faster.
+    tokens = WORD.findall(text.lower()) if text.isascii() else list(map(str.lower, WORD.findall(text)))
     n = len(tokens) or 1
     return [
         len(tokens),
         float(bool(bp.SENTENCE_CLOSE.search(text))),
         sum(map(bp.STOPWORDS.__contains__, tokens)) / n,
         len(PUNCTUATION.findall(text)) / n,
-        sum(not t.isalpha() and any(c.isdigit() for c in t) for t in tokens) / n,  # letters are no digits
+        sum(any(c.isdigit() for c in t) for t in tokens if not t.isalpha()) / n,  # letters are no digits
         sum(map(str.isupper, "".join([w[0] for w in text.split()]))) / n,  # words starting in capitals
         float(story_value(block) > 0),
         tokens,
