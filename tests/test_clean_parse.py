@@ -96,5 +96,6 @@ def test_every_date_class_word_holds_one_the_survey_looks_for_first():
      ("updated-date", False), ("nav menu", False)],
 )  # fmt: skip
 def test_date_classes_are_read_as_the_pattern_reads_them(marks: str, dated: bool):
-    tag = BeautifulSoup(f'<span class="{marks}">May 1, 2024</span>', "html.parser").span
-    assert html._marked_as_date(tag) is dated
+    page = f'<p><span class="{marks}">May 1, 2024</span><b id="{marks}">1</b><i class="x" id="{marks}">2</i></p>'
+    for soup in (html.parse(page), BeautifulSoup(page, "html.parser")):  # class as one string, and as words
+        assert [html._marked_as_date(tag) for tag in soup.find_all(["span", "b", "i"])] == [dated] * 3

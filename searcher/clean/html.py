@@ -380,10 +380,11 @@ if LXMLTreeBuilder is not None:
             if data.isspace():
                 self.space += data
                 return
+            pieces = self.soup.current_data  # what bs4's handle_data appends to
             if self.space:
-                self.soup.handle_data(self.space)
+                pieces.append(self.space)
                 self.space = ""
-            self.soup.handle_data(data)
+            pieces.append(data)
 
         def comment(self, text: str) -> None:
             self._end_data()
@@ -403,9 +404,14 @@ if LXMLTreeBuilder is not None:
             container = NavigableString
             if soup.string_container_stack:  # a JSON-LD <script>'s text is a Script
                 container = self.string_containers.get(soup.string_container_stack[-1].name, container)
-            string = container(text)
             parent, previous = soup.currentTag, soup._most_recent_element
+            if container is NavigableString:  # its __new__, without setup()'s links, set here anyway
+                string = str.__new__(NavigableString, text)
+                string.hidden = False
+            else:
+                string = container(text)
             string.parent, string.previous_element = parent, previous
+            string.next_element = string.next_sibling = None
             if previous is not None:
                 previous.next_element = string
             sibling = parent.contents[-1] if parent.contents else None
@@ -578,10 +584,17 @@ DATE_CLASS_WORDS = ("date", "published", "posted-on", "timestamp")
 
 def _marked_as_date(tag: Tag) -> bool:
     """An element whose class or id says it holds the page's date ("post-date", "entry-date")."""
-    if not tag.attrs or not (tag.attrs.get("class") or tag.attrs.get("id")):
+    attrs = tag.attrs
+    if not attrs:
+        return False
+    given, named = attrs.get("class"), attrs.get("id")
+    if not (given or named):
         return False  # most elements: no marks to read
-    marks = " ".join(v if isinstance(v, str) else " ".join(v) for v in (tag.get("class"), tag.get("id")) if v)
-    if marks.isascii() and not any(word in marks.lower() for word in DATE_CLASS_WORDS):
+    if isinstance(given, str | None) and isinstance(named, str | None):  # as parse() leaves them
+        marks = f"{given} {named}" if given and named else given or named
+    else:  # a class split into words, as other parsers give it
+        marks = " ".join(v if isinstance(v, str) else " ".join(v) for v in (given, named) if v)
+    if marks.isascii() and not any(map(marks.lower().__contains__, DATE_CLASS_WORDS)):
         return False  # DATE_CLASS cannot match (beyond ASCII, a case-blind "ı" matches "i")
     return bool(marks) and bool(bp.DATE_CLASS.search(marks)) and not bp.MODIFIED_META.search(marks)
 
@@ -632,7 +645,7 @@ def _remove_furniture(root: Tag, thread: bool = False) -> list[DroppedBlock]:
                 dropped.append(DroppedBlock(text, reason))
             tag.extract()  # unlinked, not destroyed: bs4's decompose() walks the whole subtree
         else:
-            stack.extend(child for child in reversed(tag.contents) if isinstance(child, Tag))
+            stack.extend([child for child in reversed(tag.contents) if isinstance(child, Tag)])
     return dropped
 
 
