@@ -282,12 +282,14 @@ if LXMLTreeBuilder is not None:
                     self._end_data()  # the text before it stays a string of its own
                 self.hidden_depth += 1
                 return
-            if self.space:
-                self._settle_space(tag)
+            if self.space:  # whitespace before a block element's tag is dropped; before an inline one, kept
+                if tag not in BLOCK_TAGS:
+                    self.soup.current_data.append(self.space)
+                self.space = ""
             # A namespaced name starts with "{"; a brace anywhere in an attribute's name takes bs4's
             # way too, which reads any other name as this builder does (one join is cheaper than a
             # look at each name).
-            if nsmap or len(self.nsmaps) > 1 or tag[0] == "{" or "{" in "".join(attrib):
+            if nsmap or len(self.nsmaps) > 1 or tag[0] == "{" or (attrib and "{" in "".join(attrib)):
                 super().start(tag, attrib, nsmap or {})
             else:
                 self._open(tag, attrib)
@@ -296,8 +298,10 @@ if LXMLTreeBuilder is not None:
             if self.hidden_depth:
                 self.hidden_depth -= 1
                 return
-            if self.space:
-                self._settle_space(tag)
+            if self.space:  # as in start()
+                if tag not in BLOCK_TAGS:
+                    self.soup.current_data.append(self.space)
+                self.space = ""
             if len(self.nsmaps) > 1 or tag[0] == "{":
                 super().end(tag)
                 return
@@ -397,9 +401,10 @@ if LXMLTreeBuilder is not None:
             pieces = soup.current_data
             if not pieces:
                 return
-            text = "".join(pieces)
+            text = pieces[0] if len(pieces) == 1 else "".join(pieces)
             soup.current_data = []
-            if not soup.preserve_whitespace_tag_stack and not text.strip(soup.ASCII_SPACES):
+            spaces = soup.ASCII_SPACES  # whitespace alone starts with one (a look at one character first)
+            if not soup.preserve_whitespace_tag_stack and text[:1] in spaces and not text.strip(spaces):
                 text = "\n" if "\n" in text else " "  # bs4's one character for whitespace alone
             container = NavigableString
             if soup.string_container_stack:  # a JSON-LD <script>'s text is a Script
@@ -420,12 +425,6 @@ if LXMLTreeBuilder is not None:
                 sibling.next_sibling = string
             soup._most_recent_element = string
             parent.contents.append(string)
-
-        def _settle_space(self, tag: str) -> None:
-            """Whitespace before a block element's tag is dropped; before an inline one, kept."""
-            if tag not in BLOCK_TAGS:
-                self.soup.handle_data(self.space)
-            self.space = ""
 
 
 def _is_json_ld(tag: str, attrib: dict) -> bool:
