@@ -94,3 +94,20 @@ def test_a_story_half_outside_the_chosen_container_is_taken_back():
 
 def result_model(mode: str) -> dict:
     return judge.shipped_model()[mode]
+
+
+def test_the_compiled_trees_score_every_golden_block_as_walking_them_does():
+    """The trees are compiled into one expression for speed: every belief must stay the same to
+    the last bit, or a block near a threshold would change sides."""
+    from searcher.clean.html import html_blocks
+    from searcher.clean.judge import _tree_value, block_features
+
+    model = result_model("html")
+    rows = []
+    for page in sorted((REPO / "tests" / "golden").glob("*.html")):
+        parsed = html_blocks(page.read_text(encoding="utf-8"))
+        rows += block_features(parsed.blocks, [None] * len(parsed.blocks), parsed.signals, False)
+    assert len(rows) > 100
+    walked = [model["base"] + model["rate"] * sum(_tree_value(tree, row) for tree in model["trees"]) for row in rows]
+    compiled = [model["base"] + model["rate"] * judge._trees_sum(model)(row) for row in rows]
+    assert compiled == walked
