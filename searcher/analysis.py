@@ -208,7 +208,8 @@ _STEMMERS = threading.local()
 def stem_word(word: str) -> str:
     """Snowball's English stem (PyStemmer, in C): Whoosh's own Porter stemmer is not Porter's
     algorithm ("planned" became "plann", "automated" "automat" but "automation" "autom", so one
-    missed the other); Snowball's is the reference, and OpenSearch's porter2 filter is the same.
+    missed the other); Snowball's is the reference, and OpenSearch's porter2 filter is the same
+    (Snowball 2's English: pyproject.toml keeps PyStemmer below 3).
     A number's plural ("S-400s", "F-35s", "1990s") loses its s, which Snowball keeps where no vowel
     comes before it."""
     if len(word) > 1 and word[-1] == "s" and word[-2].isdecimal():
