@@ -8,9 +8,11 @@ Model numbers are the reason this is not Whoosh's StemmingAnalyzer: news writes 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from functools import cache, lru_cache
 
+import Stemmer
 from whoosh.analysis import (
     STOP_WORDS,
     CharsetFilter,
@@ -21,7 +23,6 @@ from whoosh.analysis import (
     Token,
     Tokenizer,
 )
-from whoosh.lang.porter import stem as porter_stem
 from whoosh.support.charset import accent_map
 
 # A model number written with a space, "S 400" or "F 35": one capital (not the words "A" and "I")
@@ -122,12 +123,13 @@ class PossessiveFilter(Filter):
 
 @cache
 def news_analyzer():  # noqa: ANN201 - Whoosh composes analyzers dynamically
-    """The analyzer for title and body: tokens, case and accent folding, stopwords, Porter stems.
+    """The analyzer for title and body: tokens, case and accent folding, stopwords, Snowball's
+    English stems (Porter's second algorithm).
 
     One shared instance, so the stemmer's cache stays warm across documents and queries.
     """
     folding = PossessiveFilter() | LowercaseFilter() | CharsetFilter(accent_map)
-    return NewsTokenizer() | folding | StopFilter() | StemFilter()
+    return NewsTokenizer() | folding | StopFilter() | StemFilter(stemfn=stem_word)
 
 
 def find_terms(text: str, stems: set[str]) -> list[tuple[int, int]]:
@@ -135,10 +137,10 @@ def find_terms(text: str, stems: set[str]) -> list[tuple[int, int]]:
 
     Fast on long texts: each distinct word group is analyzed once, and only its words starting like
     one of the stems are stemmed at all (stopwords need no check: they are never query terms).
-    Porter stemming rewrites only a word's ending, so all but the last letter of a stem begin the
-    word it came from.
+    Snowball's English stemmer rewrites only a word's ending, so all but the last letter of a stem
+    begin the word it came from (save its few exceptions, IRREGULAR_PREFIXES).
     """
-    prefixes = frozenset(stem[: max(1, min(3, len(stem) - 1))] for stem in stems)
+    prefixes = frozenset(prefix for stem in stems for prefix in _prefixes(stem))
     lengths = sorted({len(p) for p in prefixes})
     starts_like_a_stem = _prefix_pattern(prefixes).match
     known: dict[str, list[tuple[int, int]]] = {}
@@ -168,6 +170,12 @@ def _prefix_pattern(prefixes: frozenset[str]) -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, sorted(prefixes))) or "(?!)", re.IGNORECASE)
 
 
+def _prefixes(stem: str) -> tuple[str, ...]:
+    """How a word stemming to `stem` may begin, as far as find_terms looks (three letters at most)."""
+    prefix = stem[: max(1, min(3, len(stem) - 1))]
+    return (prefix, *IRREGULAR_PREFIXES.get(stem, ()))
+
+
 def _starts_like(word: str, prefixes: frozenset[str], lengths: list[int]) -> bool:
     head = word[:3]
     head = head.lower() if head.isascii() and "'" not in head else fold(word)[:3]
@@ -189,9 +197,28 @@ def fold(word: str) -> str:
 
 # StopFilter's defaults: its word list, and tokens shorter than this are dropped too.
 STOP_MIN_SIZE = 2
-# The Porter stemmer StemFilter uses by default, with a cache of the same size.
-stem_word = lru_cache(maxsize=50000)(porter_stem)
+# Stems beginning otherwise than the words they come from: Snowball's English exceptions "dying",
+# "lying", "tying" (to "die", "lie", "tie").
+IRREGULAR_PREFIXES = {"die": ("dy",), "lie": ("ly",), "tie": ("ty",)}
+# One Snowball stemmer a thread (PyStemmer's objects are not thread-safe).
+_STEMMERS = threading.local()
+
+
+@lru_cache(maxsize=50000)
+def stem_word(word: str) -> str:
+    """Snowball's English stem (PyStemmer, in C): Whoosh's own Porter stemmer is not Porter's
+    algorithm ("planned" became "plann", "automated" "automat" but "automation" "autom", so one
+    missed the other); Snowball's is the reference, and OpenSearch's porter2 filter is the same
+    (Snowball 2's English: pyproject.toml keeps PyStemmer below 3).
+    A number's plural ("S-400s", "F-35s", "1990s") loses its s, which Snowball keeps where no vowel
+    comes before it."""
+    if len(word) > 1 and word[-1] == "s" and word[-2].isdecimal():
+        return word[:-1]
+    stemmer = getattr(_STEMMERS, "english", None)
+    if stemmer is None:
+        stemmer = _STEMMERS.english = Stemmer.Stemmer("english")
+    return stemmer.stemWord(word)
 
 
 # Bump when the analyzer's output changes: an index built with another version must be rebuilt.
-ANALYZER_VERSION = 2
+ANALYZER_VERSION = 3  # 3: Snowball's English stemmer in place of Whoosh's Porter

@@ -30,6 +30,19 @@ def test_stemming_joins_word_forms():
     assert tokens("assassinate") == tokens("assassination")
 
 
+def test_word_forms_whooshs_porter_stemmer_kept_apart_share_a_stem():
+    """Snowball's English stemmer: "automated" finds "automation", "planned" finds "plan"."""
+    assert tokens("automated") == tokens("automation") == tokens("automate")
+    assert tokens("planned") == tokens("plans") == tokens("planning")
+    assert tokens("investigated") == tokens("investigation")
+    assert tokens("activated") == tokens("activation")
+
+
+def test_a_numbers_plural_finds_the_number():
+    assert tokens("S-400s F-35s 1990s") == tokens("S-400 F-35 1990")
+    assert tokens("gas species") == ["gas", "speci"]  # a word's final s is the stemmer's to judge
+
+
 def test_accents_are_folded():
     assert tokens("Café Erdoğan") == tokens("cafe erdogan")
 

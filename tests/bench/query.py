@@ -85,6 +85,14 @@ def searcher_runner(index: Path):  # noqa: ANN201
     return lambda query: search(index, query, SearchOptions(limit=10, copy_ids=3))
 
 
+def plain_whoosh(work: Path, copies: int) -> Path:
+    """The plain Whoosh index index.py built: its multi-process variant's, else its single one's
+    (the same index; `--variants whoosh-single` builds only that one)."""
+    multi = work / f"whoosh-multi-{copies}"
+    single = work / f"whoosh-single-{copies}"
+    return multi if multi.exists() or not single.exists() else single
+
+
 def whoosh_runner(index_dir: Path):  # noqa: ANN201
     """The ceiling: Whoosh's default parser and BM25F, top 10 ids, nothing else."""
     from whoosh import index as whoosh_index
@@ -294,7 +302,7 @@ def main() -> None:
             continue
         variants = {
             "searcher": searcher_runner(ours),
-            "whoosh (plain)": whoosh_runner(args.work / f"whoosh-multi-{copies}"),
+            "whoosh (plain)": whoosh_runner(plain_whoosh(args.work, copies)),
             "sqlite fts5": fts_runner(args.work / f"fts5-{copies}.db"),
         }
         numbers = {name: percentiles(times) for name, times in time_engines(queries, variants, args.rounds).items()}

@@ -14,6 +14,15 @@ proximity on the RERANK_DEPTH best; ranking.py) on top:
   one (an interpolation of the two rankings, word by word, before the bonuses). The engine ships
   one of these (engine/whoosh/bm25f.py): today().
 
+Then families around today's setting, each a small grid with today's value in it, so leaving one
+collection out may keep it: BM25+'s lower bound on the BM25F part (Lv and Zhai's delta, a word's
+presence worth delta x idf whatever the document's length), an idf exponent (rare words weigh more
+against common ones in long queries), the query-term saturation K3 (infinite: a word said n times
+counts n times, as bm25s and Lucene do), the bonuses' weights (coordination, proximity), and the
+stemmer (Whoosh's Porter, which searcher used before Snowball's, as a second model). A family
+counts only if its held-out mean rises by MIN_GAIN and no collection falls by more than
+FALL_TOLERANCE.
+
 Leave-one-collection-out: for each collection, the setting with the best mean nDCG@10 on the other
 five is chosen and scored on it; the held-out scores are what a setting chosen this way would give
 on a collection it was never tuned on. Baseline in the same run: the engine's own search of every
@@ -21,6 +30,7 @@ query (tests/bench/relevance.py's runs), beside the model of today's setting, so
 model and the engine shows. Needs numpy (installed with bm25s, in the bench extra).
 
     python tests/bench/rankmodel.py [--data ../shared/data/ir-collection] [--only cranfield,med]
+        [--families bm25+,idf-power,query-tf,bonuses,stemmer]
 """
 
 from __future__ import annotations
@@ -48,6 +58,18 @@ FIELDS = ("title", "body")
 PER_FIELD_GRID = {"k1": (0.9, 1.2, 2.0), "b": (0.5, 0.75, 0.9), "title_weight": (1.0, 1.5, 2.0, 3.0)}
 BM25F_GRID = {"k1": (1.2, 2.0, 2.5, 3.0), "b": (0.75,), "title_b": (0.3, 0.5, 0.75), "title_weight": (1.0, 2.0, 3.0)}
 MIXED_GRID = {"k1": (2.0, 2.5), "b": (0.75,), "title_b": (0.3, 0.5), "title_weight": (2.0, 3.0), "mix": (0.3, 0.5, 0.7)}
+# Families varied around today's setting (each grid holds today's value too).
+AROUND_TODAY = {
+    "bm25+": {"delta": (0.25, 0.5, 1.0)},
+    "idf-power": {"idf_power": (1.25, 1.5, 2.0)},
+    "query-tf": {"query_k3": (0.5, 3.0, math.inf)},
+    "bonuses": {"coordination": (0.0, 0.5, 1.0, 1.5), "near_boost": (0.0, 0.3, 0.6)},
+}
+FAMILIES = ("per-field", "bm25f", "mixed", *AROUND_TODAY, "stemmer")
+# A family counts when its held-out mean nDCG@10 rises by at least MIN_GAIN (less is a query or two
+# of the 735) and no collection falls by more than FALL_TOLERANCE.
+MIN_GAIN = 0.002
+FALL_TOLERANCE = 0.005
 
 
 class Setting(NamedTuple):
@@ -57,11 +79,22 @@ class Setting(NamedTuple):
     title_b: float
     title_weight: float
     mix: float = 1.0  # the BM25F score's share in "mixed"
+    delta: float = 0.0  # BM25+'s lower bound, on the BM25F part
+    idf_power: float = 1.0
+    query_k3: float = 1.0  # ranking.QUERY_TF_K3; math.inf: linear
+    coordination: float = 1.0  # ranking.COORDINATION
+    near_boost: float = 0.3  # ranking.NEAR_BOOST
+    stemmer: str = "snowball"  # or "porter": Whoosh's, as searcher stemmed before
 
     def label(self) -> str:
         title_b = f" title B {self.title_b}" if self.family != "per-field" else ""
         mix = f" mix {self.mix}" if self.family == "mixed" else ""
-        return f"{self.family} K1 {self.k1} B {self.b}{title_b} title x{self.title_weight}{mix}"
+        extra = "".join(
+            f" {name} {getattr(self, name)}"
+            for name in ("delta", "idf_power", "query_k3", "coordination", "near_boost", "stemmer")
+            if getattr(self, name) != Setting._field_defaults[name]
+        )
+        return f"{self.family} K1 {self.k1} B {self.b}{title_b} title x{self.title_weight}{mix}{extra}"
 
 
 def per_field_part() -> Setting:
@@ -75,17 +108,55 @@ def per_field_part() -> Setting:
 
 def today() -> Setting:
     """The engine's setting of a plain word's score (bm25f.py), read from its constants."""
-    from searcher.engine.whoosh import bm25f
+    from searcher.engine.whoosh import bm25f, ranking
 
     return Setting("mixed", bm25f.BM25F_K1, bm25f.BM25F_B["body"], bm25f.BM25F_B["title"],
-                   bm25f.BM25F_WEIGHT["title"], bm25f.BM25F_MIX)  # fmt: skip
+                   bm25f.BM25F_WEIGHT["title"], bm25f.BM25F_MIX, query_k3=ranking.QUERY_TF_K3,
+                   coordination=ranking.COORDINATION, near_boost=ranking.NEAR_BOOST)  # fmt: skip
 
 
-def settings() -> list[Setting]:
-    per_field = [Setting("per-field", k1, b, b, w) for k1, b, w in itertools.product(*PER_FIELD_GRID.values())]
-    bm25f = [Setting("bm25f", *values) for values in itertools.product(*BM25F_GRID.values())]
-    mixed = [Setting("mixed", *values) for values in itertools.product(*MIXED_GRID.values())]
-    return list(dict.fromkeys([today(), per_field_part(), *per_field, *bm25f, *mixed]))
+def settings(families: tuple[str, ...] = FAMILIES) -> list[Setting]:
+    """Every setting of the families asked for, today's first."""
+    found = [today()]
+    if "per-field" in families:
+        found += [
+            per_field_part(),
+            *(Setting("per-field", k1, b, b, w) for k1, b, w in itertools.product(*PER_FIELD_GRID.values())),
+        ]
+    if "bm25f" in families:
+        found += [Setting("bm25f", *values) for values in itertools.product(*BM25F_GRID.values())]
+    if "mixed" in families:
+        found += [Setting("mixed", *values) for values in itertools.product(*MIXED_GRID.values())]
+    for family, grid in AROUND_TODAY.items():
+        if family in families:
+            found += [
+                today()._replace(**dict(zip(grid, values, strict=True))) for values in itertools.product(*grid.values())
+            ]
+    if "stemmer" in families:
+        found.append(today()._replace(stemmer="porter"))
+    return list(dict.fromkeys(found))
+
+
+def family_of(s: Setting) -> str:
+    """The family a setting belongs to: today's own is in every family."""
+    if s.stemmer != "snowball":
+        return "stemmer"
+    for family, grid in AROUND_TODAY.items():
+        if any(getattr(s, name) != getattr(today(), name) for name in grid):
+            return family
+    return s.family
+
+
+def porter_analyzer():  # noqa: ANN201 - a whoosh analyzer
+    """searcher's analyzer as it was with Whoosh's Porter stemmer (the "stemmer" family's other side)."""
+    from whoosh.analysis import CharsetFilter, LowercaseFilter, StemFilter, StopFilter
+    from whoosh.lang.porter import stem
+    from whoosh.support.charset import accent_map
+
+    from searcher.analysis import NewsTokenizer, PossessiveFilter
+
+    folding = PossessiveFilter() | LowercaseFilter() | CharsetFilter(accent_map)
+    return NewsTokenizer() | folding | StopFilter() | StemFilter(stemfn=stem)
 
 
 class Terms(NamedTuple):
@@ -100,7 +171,7 @@ class Model:
     """A collection's documents as the engine indexed them, as postings, and its queries as the
     engine parses them (stems with how often each is said, and the stems that earn bonuses)."""
 
-    def __init__(self, collection: Collection, index: Path) -> None:
+    def __init__(self, collection: Collection, index: Path, analyzer=None) -> None:  # noqa: ANN001 - whoosh's
         from whoosh.util.numeric import byte_to_length, length_to_byte
 
         from searcher.analysis import news_analyzer
@@ -109,7 +180,7 @@ class Model:
 
         close_engines()
         stored = {fields["id"]: fields for fields in open_searcher(index).all_stored_fields()}
-        analyzer = news_analyzer()
+        analyzer = analyzer or news_analyzer()
         self.collection = collection
         self.ids = [d["id"] for d in collection.documents]
         self.count = len(self.ids)
@@ -138,7 +209,7 @@ class Model:
         self.average = {f: lengths[f].mean() for f in FIELDS}  # Whoosh: exact total over documents
         # Whoosh stores each length in a byte (lossy above a few words) and scores with that.
         self.lengths = {f: np.array([byte_to_length(length_to_byte(int(n))) for n in lengths[f]]) for f in FIELDS}
-        self.queries = {qid: _parsed(text) for qid, text in collection.queries.items()}
+        self.queries = {qid: _parsed(text, analyzer) for qid, text in collection.queries.items()}
 
     def idf(self, frequency: int) -> float:
         return math.log(1 + (self.count - frequency + 0.5) / (frequency + 0.5))  # ranking.NewsBM25F
@@ -154,7 +225,7 @@ class Model:
             return {}
         if s.family == "mixed":
             combined = self.word_scores(stem, s._replace(family="bm25f"))["any"]
-            by_field = self.word_scores(stem, per_field_part())
+            by_field = self.word_scores(stem, per_field_part()._replace(idf_power=s.idf_power))
             return {"any": s.mix * combined + (1 - s.mix) * sum(by_field.values())}
         weight = {"title": s.title_weight, "body": 1.0}
         if s.family == "per-field":
@@ -162,15 +233,17 @@ class Model:
             for field, terms in found.items():
                 freqs, scores = terms.freqs * weight[field], np.zeros(self.count)
                 norm = self.norm(field, terms.docs, s.b)
-                scores[terms.docs] = self.idf(len(terms.docs)) * freqs * (s.k1 + 1) / (freqs + s.k1 * norm)
+                idf = self.idf(len(terms.docs)) ** s.idf_power
+                scores[terms.docs] = idf * freqs * (s.k1 + 1) / (freqs + s.k1 * norm)
                 by_field[field] = scores
             return by_field
         b = {"title": s.title_b, "body": s.b}
-        combined = np.zeros(self.count)
+        combined, present = np.zeros(self.count), np.zeros(self.count)
         for field, terms in found.items():
             combined[terms.docs] += weight[field] * terms.freqs / self.norm(field, terms.docs, b[field])
-        frequency = max(len(terms.docs) for terms in found.values())
-        return {"any": self.idf(frequency) * combined * (s.k1 + 1) / (s.k1 + combined)}
+            present[terms.docs] = 1.0
+        idf = self.idf(max(len(terms.docs) for terms in found.values())) ** s.idf_power
+        return {"any": idf * (combined * (s.k1 + 1) / (s.k1 + combined) + s.delta * present)}
 
     def ranking(self, qid: str, s: Setting) -> list[str]:
         """The query's ranked ids, BM25 then the bonuses on the best RERANK_DEPTH, as the engine does."""
@@ -182,16 +255,18 @@ class Model:
             by_field = self.word_scores(stem, s)
             if by_field:
                 per_word[stem] = by_field
-                total += ranking.query_term_weight(count) * sum(by_field.values())
+                total += _query_weight(count, s.query_k3) * sum(by_field.values())
         matched = np.nonzero(total)[0]
         order = matched[np.lexsort((matched, -total[matched]))]
         if ranking.earns_bonuses(stems):
             head = order[: ranking.RERANK_DEPTH]
-            rescored = total[head] + self._bonuses(head, stems, per_word)
+            rescored = total[head] + self._bonuses(head, stems, per_word, s)
             order = np.concatenate([head[np.lexsort((head, -rescored))], order[ranking.RERANK_DEPTH :]])
         return [self.ids[i] for i in order[: DEPTH + 1]]
 
-    def _bonuses(self, head: np.ndarray, stems: list[str], per_word: dict[str, dict[str, np.ndarray]]) -> np.ndarray:
+    def _bonuses(
+        self, head: np.ndarray, stems: list[str], per_word: dict[str, dict[str, np.ndarray]], s: Setting
+    ) -> np.ndarray:
         """ranking.bonuses: coordination over the words' scores, proximity for short queries."""
         from searcher.engine.whoosh import ranking
 
@@ -203,18 +278,19 @@ class Model:
                 held += scores
                 words += scores > 0
         if n <= ranking.MAX_PAIR_WORDS:
-            extra = np.where(words >= 2, held * ranking.COORDINATION * (words - 1) / (n - 1), 0.0)
+            extra = np.where(words >= 2, held * s.coordination * (words - 1) / (n - 1), 0.0)
         else:
-            extra = np.where(words == n, held * ranking.COORDINATION, 0.0)
-        if ranking.NEAR_BOOST and n <= ranking.MAX_NEAR_WORDS:
+            extra = np.where(words == n, held * s.coordination, 0.0)
+        if s.near_boost and n <= ranking.MAX_NEAR_WORDS:
             for i, docnum in enumerate(head):
                 for first, second in itertools.pairwise(stems):
-                    extra[i] += self._proximity(docnum, per_word, first, second)
+                    extra[i] += s.near_boost * self._proximity(docnum, per_word, first, second)
         return extra
 
     def _proximity(self, docnum: int, per_word: dict, first_stem: str, second_stem: str) -> float:
-        """NEAR_BOOST times both words' scores for each field where they occur in this order within
-        NEAR_SLOP positions (per field as the engine does; once, over the combined score, for BM25F)."""
+        """Both words' scores for each field where they occur in this order within NEAR_SLOP
+        positions (per field as the engine does; once, over the combined score, for BM25F), to be
+        multiplied by NEAR_BOOST."""
         from searcher.engine.whoosh import ranking
 
         first, second, bonus = per_word.get(first_stem, {}), per_word.get(second_stem, {}), 0.0
@@ -224,9 +300,9 @@ class Model:
             if not any(p + gap in following for p in before for gap in range(1, ranking.NEAR_SLOP + 1)):
                 continue
             if "any" in first and "any" in second:
-                return ranking.NEAR_BOOST * (first["any"][docnum] + second["any"][docnum])
+                return first["any"][docnum] + second["any"][docnum]
             if field in first and field in second:
-                bonus += ranking.NEAR_BOOST * (first[field][docnum] + second[field][docnum])
+                bonus += first[field][docnum] + second[field][docnum]
         return bonus
 
     def _positions(self, field: str, stem: str, docnum: int) -> tuple[int, ...]:
@@ -241,8 +317,14 @@ class Model:
         return evaluate(without_excluded(runs, self.collection.exclude), self.collection.qrels)
 
 
-def _parsed(text: str) -> tuple[Counter, list[str]]:
-    """A query as the engine reads it: each plain word's stems with its count, and the bonus stems."""
+def _query_weight(count: int, k3: float) -> float:
+    """ranking.query_term_weight with this K3 (infinite: the count itself)."""
+    return count if math.isinf(k3) else (k3 + 1) * count / (k3 + count)
+
+
+def _parsed(text: str, analyzer) -> tuple[Counter, list[str]]:  # noqa: ANN001 - a whoosh analyzer
+    """A query as the engine reads it: each plain word's stems with its count, and the bonus stems
+    (by `analyzer`; the engine's own stems when it is the engine's)."""
     from searcher.analysis import news_analyzer
     from searcher.engine import query as q
     from searcher.errors import QueryError
@@ -259,9 +341,11 @@ def _parsed(text: str) -> tuple[Counter, list[str]]:
         if isinstance(node, q.All | q.Any):
             pending.extend(node.clauses)
         elif isinstance(node, q.Word):
-            for token in news_analyzer()(node.text, mode="query"):
+            for token in analyzer(node.text, mode="query"):
                 counts[token.text] += node.count
-    return counts, list(parsed.stems)
+    if analyzer is news_analyzer() or not parsed.stems:
+        return counts, list(parsed.stems)
+    return counts, list(dict.fromkeys(token.text for token in analyzer(text, mode="query")))
 
 
 def leave_one_out(found: dict[Setting, dict[str, dict[str, float]]], names: list[str]) -> dict[str, tuple]:
@@ -274,12 +358,25 @@ def leave_one_out(found: dict[Setting, dict[str, dict[str, float]]], names: list
     return held
 
 
+def verdict(held: dict[str, tuple], baseline: dict[str, dict[str, float]], names: list[str]) -> str:
+    """What leaving one collection out says of a family against today's setting: kept when every
+    fold chose today's; counts when the held-out mean nDCG@10 rises by MIN_GAIN with no collection
+    falling by more than FALL_TOLERANCE."""
+    if all(held[n][0] == today() for n in names):
+        return "today's kept"
+    gain = sum(held[n][1]["ndcg@10"] - baseline[n]["ndcg@10"] for n in names) / len(names)
+    falls = any(held[n][1]["ndcg@10"] < baseline[n]["ndcg@10"] - FALL_TOLERANCE for n in names)
+    return "counts" if gain >= MIN_GAIN and not falls else "does not count"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=Path("../shared/data/ir-collection"))
     parser.add_argument("--only", help="Comma-separated collection names (default: all present).")
+    parser.add_argument("--families", default=",".join(FAMILIES), help=f"Comma-separated, of: {', '.join(FAMILIES)}.")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
+    families = tuple(f for f in FAMILIES if f in set(args.families.split(",")))
     collections = all_collections(args.data)
     if args.only:
         collections = [c for c in collections if c.name in set(args.only.split(","))]
@@ -288,42 +385,55 @@ def main() -> None:
         return
     work = Path(tempfile.mkdtemp(prefix="searcher-rankmodel-"))
     names = [c.name for c in collections]
-    grid = settings()
+    grid = settings(families)
     found: dict[Setting, dict[str, dict[str, float]]] = {s: {} for s in grid}
     engine = {}
     for collection in collections:
         index = searcher_index(collection, work)
         runs = searcher_runs(index, collection.queries)
         engine[collection.name] = evaluate(without_excluded(runs, collection.exclude), collection.qrels)
-        model = Model(collection, index)
+        models = {"snowball": Model(collection, index)}
+        if "stemmer" in families:
+            models["porter"] = Model(collection, index, porter_analyzer())
         for s in grid:
-            found[s][collection.name] = model.scores(s)
+            found[s][collection.name] = models[s.stemmer].scores(s)
         print(f"  {collection.name}: {len(grid)} settings", file=sys.stderr)
 
     def cells(scores: dict[str, float]) -> list[str]:
         return [f"{scores['ndcg@10']:.3f} / {scores['map']:.3f}"]
 
+    def mean(scores: dict[str, dict[str, float]]) -> str:
+        return f"{sum(scores[n]['ndcg@10'] for n in names) / len(names):.3f}"
+
+    baseline = found[today()]
     rows = [
-        ["engine (searcher search)", *(c for n in names for c in cells(engine[n]))],
-        [f"model of today's setting ({today().label()})", *(c for n in names for c in cells(found[today()][n]))],
+        ["engine (searcher search)", *(c for n in names for c in cells(engine[n])), mean(engine)],
+        [
+            f"model of today's setting ({today().label()})",
+            *(c for n in names for c in cells(baseline[n])),
+            mean(baseline),
+        ],
     ]
     outcome: dict[str, dict] = {}
-    for family in ("per-field", "bm25f", "mixed"):
-        family_found = {s: r for s, r in found.items() if s.family == family}
+    for family in families:
+        family_found = {s: r for s, r in found.items() if s == today() or family_of(s) == family}
         held = leave_one_out(family_found, names)
-        rows.append([f"{family}: leave-one-collection-out", *(c for n in names for c in cells(held[n][1]))])
+        said = verdict(held, baseline, names)
+        held_scores = {n: held[n][1] for n in names}
+        label = f"{family}: leave-one-collection-out ({said})"
+        rows.append([label, *(c for n in names for c in cells(held_scores[n])), mean(held_scores)])
         best = max(family_found, key=lambda s: sum(family_found[s][n]["ndcg@10"] for n in names))
-        rows.append([f"{family}: best on all ({best.label()})", *(c for n in names for c in cells(found[best][n]))])
+        if len(family_found) == 2:  # one alternative: show it, whichever wins
+            best = next(s for s in family_found if s != today())
+            title = f"{family}: the other ({best.label()})"
+        else:
+            title = f"{family}: best on all ({best.label()})"
+        rows.append([title, *(c for n in names for c in cells(found[best][n])), mean(found[best])])
         outcome[family] = {"held_out": {n: {"chosen": held[n][0].label(), **held[n][1]} for n in names},
-                           "best_on_all": best.label()}  # fmt: skip
+                           "best_on_all": best.label(), "verdict": said}  # fmt: skip
         print(f"{family}, chosen on the other collections:")
         for n in names:
             print(f"  {n}: {held[n][0].label()}")
-    for row, source in zip(rows, [engine, found[today()]], strict=False):
-        row.append(f"{sum(source[n]['ndcg@10'] for n in names) / len(names):.3f}")
-    for row in rows[2:]:
-        means = [float(cell.split(" / ")[0]) for cell in row[1:]]
-        row.append(f"{sum(means) / len(means):.3f}")
     print(table(["nDCG@10 / MAP", *names, "mean nDCG@10"], rows))
     result = {"engine": engine, "today": today().label(), "families": outcome,
               "grid": {s.label(): r for s, r in found.items()}}  # fmt: skip

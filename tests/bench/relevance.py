@@ -17,12 +17,15 @@ message.
     python tests/bench/relevance.py [--data ../shared/data/ir-collection] [--only cranfield,med]
         [--steps] [--grid]
 
---steps adds what each of searcher's ranking features does; --grid a BM25F K1 x B grid.
+--steps adds what each of searcher's ranking features does; --grid a BM25F K1 x B grid;
+--expand-grid RM3's settings (feedback documents, terms, the original query's weight) for
+`--expand`, each chosen by leaving one collection out, against the unexpanded search.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import re
 import sqlite3
@@ -44,6 +47,8 @@ FIRST_PAGE = 10
 GRID_K1 = (0.9, 1.2, 1.6, 2.0)
 GRID_B = (0.3, 0.5, 0.75, 0.9)
 SHOWN = ("ndcg@10", "map", "p@10", "recall@100")
+# RM3's grid for --expand-grid: feedback documents, expansion terms, the original query's weight.
+EXPAND_GRID = {"FEEDBACK_DOCS": (5, 10), "FEEDBACK_TERMS": (10, 20), "ORIGINAL_WEIGHT": (0.6, 0.8)}
 WORD = re.compile(r"\w+")
 
 
@@ -258,8 +263,8 @@ PEERS = {
 EXPANSION_PEERS = {"lucene BM25+RM3 (anserini defaults)": lucene_rm3_runs}
 
 
-def measure(collection: Collection, work: Path, steps: bool) -> dict[str, dict[str, float]]:
-    """Every system's scores on one collection."""
+def measure(collection: Collection, work: Path, steps: bool, peers: bool = True) -> dict[str, dict[str, float]]:
+    """Every system's scores on one collection (searcher's alone without `peers`)."""
     from searcher.engine.whoosh import ranking
 
     def scored(runs: dict | None, depth: int = DEPTH) -> dict[str, float] | None:
@@ -268,7 +273,7 @@ def measure(collection: Collection, work: Path, steps: bool) -> dict[str, dict[s
         return evaluate(without_excluded(runs, collection.exclude, depth), collection.qrels)
 
     results: dict[str, dict[str, float] | None] = {}
-    for name, runner in {**PEERS, **EXPANSION_PEERS}.items():
+    for name, runner in {**PEERS, **EXPANSION_PEERS}.items() if peers else ():
         started = time.perf_counter()
         results[name] = scored(runner(collection))
         if results[name] is None:
@@ -336,12 +341,56 @@ def grid(collection: Collection, work: Path) -> dict[str, dict[str, float]]:
     return found
 
 
+def expand_grid(collection: Collection, work: Path) -> dict[str, dict[str, float]]:
+    """searcher --expand's scores for every RM3 setting of EXPAND_GRID on one collection."""
+    from searcher.engine.whoosh import ranking
+
+    index = work / collection.name / "index"
+    original = {name: getattr(ranking, name) for name in EXPAND_GRID}
+    found = {}
+    for values in itertools.product(*EXPAND_GRID.values()):
+        setting = dict(zip(EXPAND_GRID, values, strict=True))
+        for name, value in setting.items():
+            setattr(ranking, name, value)
+        runs = searcher_runs(index, collection.queries, expand=True)
+        found[expand_label(setting)] = evaluate(without_excluded(runs, collection.exclude), collection.qrels)
+    for name, value in original.items():
+        setattr(ranking, name, value)
+    return found
+
+
+def expand_label(setting: dict[str, float]) -> str:
+    return f"docs {setting['FEEDBACK_DOCS']} terms {setting['FEEDBACK_TERMS']} weight {setting['ORIGINAL_WEIGHT']}"
+
+
+def expand_table(grids: dict[str, dict[str, dict[str, float]]], plain: dict[str, dict[str, float]]) -> str:
+    """Leave-one-collection-out over RM3's settings: each collection's held-out --expand scores
+    beside the unexpanded search's, and how many collections expansion helps."""
+    from searcher.engine.whoosh import ranking
+
+    names = list(grids)
+    shipped = expand_label({name: getattr(ranking, name) for name in EXPAND_GRID})
+    rows, helped = [], 0
+    for name in names:
+        others = [n for n in names if n != name]
+        chosen = max(grids[name], key=lambda label: (sum(grids[n][label]["ndcg@10"] for n in others), label == shipped))
+        held, base = grids[name][chosen], plain[name]
+        helped += held["ndcg@10"] > base["ndcg@10"]
+        rows.append(
+            [name, chosen, *(f"{r['ndcg@10']:.3f} / {r['map']:.3f}" for r in (held, base, grids[name][shipped]))]
+        )
+    heading = f"--expand (RM3) left one collection out: helps on {helped} of {len(names)} (shipped: {shipped})"
+    return heading + "\n" + table(["collection", "chosen on the others", "held out", "no expansion", "shipped"], rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=Path("../shared/data/ir-collection"))
     parser.add_argument("--only", help="Comma-separated collection names (default: all present).")
     parser.add_argument("--steps", action="store_true", help="Also each ranking feature's effect.")
     parser.add_argument("--grid", action="store_true", help="Also a BM25F K1 x B grid.")
+    parser.add_argument("--expand-grid", action="store_true", help="Also RM3's settings, left one collection out.")
+    parser.add_argument("--no-peers", action="store_true", help="searcher alone (with --expand-grid, --grid).")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     collections = all_collections(args.data)
@@ -352,16 +401,21 @@ def main() -> None:
         print(f"skipped: no IR collection under {args.data}")
         return
     work = Path(tempfile.mkdtemp(prefix="searcher-relevance-"))
-    every, grids = {}, {}
+    every, grids, expansions = {}, {}, {}
     for collection in collections:
-        every[collection.name] = measure(collection, work, args.steps)
+        every[collection.name] = measure(collection, work, args.steps, peers=not args.no_peers)
         print(collection_table(collection, every[collection.name]) + "\n")
         if args.grid:
             grids[collection.name] = grid(collection, work)
+        if args.expand_grid:
+            expansions[collection.name] = expand_grid(collection, work)
     text, means = mean_table(every)
     print(text)
+    if expansions:
+        print("\n" + expand_table(expansions, {name: every[name]["searcher"] for name in expansions}))
     result = {"depth": DEPTH, "collections": every, "mean": means,
-              "conventions": {c.name: c.convention for c in collections}, "bm25f_grid": grids}  # fmt: skip
+              "conventions": {c.name: c.convention for c in collections}, "bm25f_grid": grids,
+              "expand_grid": expansions}  # fmt: skip
     print(f"wrote {write_json('relevance', result, args.json)}")
 
 

@@ -7,7 +7,7 @@ indexes the same terms Whoosh does (tests/test_opensearch_engine.py compares the
   and spaces, through a `condition` filter whose painless script tests for the letter and digit;
 - other hyphenated groups split into their words (word_delimiter_graph, apostrophes kept as letters);
 - a possessive 's and inner apostrophes dropped, lowercase, accent folding, Whoosh's stopwords and
-  its minimum token length of 2, Porter stems.
+  its minimum token length of 2, Snowball's English stems (porter2).
 
 A plain word is scored as the Whoosh engine scores it (engine/whoosh/bm25f.py): BM25F_MIX times
 Robertson's BM25F over title and body plus the rest times the per-field BM25 sum below. BM25F's
@@ -28,8 +28,8 @@ from whoosh.analysis import STOP_WORDS
 from searcher.analysis import ANALYZER_VERSION
 
 # Bump when the settings or mapping change: an index built with another version must be rebuilt.
-MAPPING_VERSION = 4  # 2: site and folders; 3: the title's doubled term frequencies and BM25 parameters;
-# 4: the bm25f subfields of title and body
+MAPPING_VERSION = 5  # 2: site and folders; 3: the title's doubled term frequencies and BM25 parameters;
+# 4: the bm25f subfields of title and body; 5: Snowball's English stemmer (porter2)
 # BM25's saturation and length normalisation, as the Whoosh engine's (engine/whoosh/searching.py).
 BM25_K1, BM25_B = 1.2, 0.75
 # The Whoosh engine's title field boost: each title word counts this many times.
@@ -56,6 +56,8 @@ MODEL_NUMBER_SCRIPT = (
     " return letter && digit;"
 )
 
+# The stemming filters, last before the title's doubling.
+STEMMING = ["number_plurals", "news_stemmer"]
 # The analyzer up to stopwords and stemming: the words as written, split and folded as searcher's own.
 SURFACE_FILTERS = ["model_numbers_whole", "split_compounds", "drop_possessive", "drop_apostrophes", "lowercase",
                    "asciifolding"]  # fmt: skip
@@ -86,17 +88,21 @@ ANALYSIS = {
         # (OpenSearch has no keyword_repeat filter: two capture groups of the whole term, each emitted.)
         "count_twice": {"type": "pattern_capture", "patterns": ["((.+))"], "preserve_original": False},
         "news_min_length": {"type": "length", "min": 2},
+        # Snowball's English stemmer (Lucene's "porter2"), after a number's plural loses its s
+        # ("S-400s", "1990s"), as analysis.stem_word.
+        "number_plurals": {"type": "pattern_replace", "pattern": "(?<=\\p{Nd})s$", "replacement": ""},
+        "news_stemmer": {"type": "stemmer", "language": "porter2"},
     },
     "analyzer": {
         "news": {
             "type": "custom",
             "tokenizer": "news_words",
-            "filter": [*SURFACE_FILTERS, "news_stopwords", "news_min_length", "porter_stem"],
+            "filter": [*SURFACE_FILTERS, "news_stopwords", "news_min_length", *STEMMING],
         },
         "news_title": {
             "type": "custom",
             "tokenizer": "news_words",
-            "filter": [*SURFACE_FILTERS, "news_stopwords", "news_min_length", "porter_stem", "count_twice"],
+            "filter": [*SURFACE_FILTERS, "news_stopwords", "news_min_length", *STEMMING, "count_twice"],
         },
         # The words as written (folded, not stemmed), for did-you-mean's phrase suggester.
         "news_surface": {"type": "custom", "tokenizer": "news_words", "filter": SURFACE_FILTERS},
