@@ -26,7 +26,6 @@ from searcher.clean.text import (
 )
 from searcher.models import CleanedDocument, DroppedBlock, SourceDocument
 
-RELATED = "related link"
 FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(?:\s+[A-Z\"“‘']|\s*$)")
 
 
@@ -174,7 +173,7 @@ def drop_reason(block: Block) -> str | None:
     if words <= bp.CREDIT_MAX_WORDS and bp.CREDIT_LINE.match(text) and not bp.SENTENCE_END.search(text):
         return "photo credit"
     if is_related_link(text):
-        return RELATED
+        return bp.RELATED_REASON
     if is_link_spam(text):
         return "link spam"
     if is_comment_widget(text, words):
@@ -271,7 +270,7 @@ def _drop_signed_comments(blocks: list[Block], reasons: list[str | None]) -> Non
             continue
         if len(run) >= bp.MIN_SIGNED_COMMENTS:
             for j in range(run[0][0], run[-1][1] + 1):
-                reasons[j] = reasons[j] or "comment section"
+                reasons[j] = reasons[j] or bp.COMMENT_REASON
         run = []
 
 
@@ -302,7 +301,7 @@ def _drop_comment_section(blocks: list[Block], reasons: list[str | None], page_l
         if opens and above >= min(bp.STORY_WORDS_ABOVE_COMMENTS, total / 2):
             end = _next_post(blocks, reasons, i) if _is_comment_count(blocks[i].text) else len(blocks)
             for j in range(i, end):
-                reasons[j] = reasons[j] or "comment section"
+                reasons[j] = reasons[j] or bp.COMMENT_REASON
             i = end
             continue
         above += max(prose[i], 0)
@@ -341,13 +340,13 @@ def _drop_related_sections(blocks: list[Block], reasons: list[str | None]) -> No
     needed = min(bp.STORY_WORDS_ABOVE_COMMENTS, sum(max(value, 0) for value in prose) / 2)
     above, i = 0, 0
     while i < len(blocks):
-        if reasons[i] in (None, RELATED) and above >= needed and _heads_related(blocks[i].text):
+        if reasons[i] in (None, bp.RELATED_REASON) and above >= needed and _heads_related(blocks[i].text):
             end = i + 1
             while end < len(blocks) and (reasons[end] is not None or _reads_as_headline(blocks[end].text)):
                 end += 1
             if any(reasons[j] is None for j in range(i + 1, end)):
                 for j in range(i, end):
-                    reasons[j] = reasons[j] or RELATED
+                    reasons[j] = reasons[j] or bp.RELATED_REASON
                 i = end
                 continue
         above += max(prose[i], 0)

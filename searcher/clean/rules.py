@@ -429,7 +429,9 @@ COMMENT_CLASS = re.compile(
 )
 # Cookie and privacy notices: never a story's container, however much they say.
 NOTICE_CLASS = re.compile(r"cookie|consent|gdpr|privacy", re.I)
+# The reasons a dropped block gives that rules of both modes set and the block model reads (judge.py).
 COMMENT_REASON = "comment section"
+RELATED_REASON = "related link"
 ALWAYS_FURNITURE_CLASS = [
     (COMMENT_CLASS, COMMENT_REASON),
     (

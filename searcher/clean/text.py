@@ -115,7 +115,7 @@ def _main_stretch(
         while i < end and (values[i] < 0 or reasons[i] is not None):
             i += 1
         ruled = any(reasons[j] is not None for j in range(gap, i))
-        related = any(reasons[j] == RELATED and _heads_related(blocks[j].text) for j in range(gap, i))
+        related = any(reasons[j] == bp.RELATED_REASON and _heads_related(blocks[j].text) for j in range(gap, i))
         if i - gap >= LONG_GAP_LINES or (i - gap >= bp.GAP_LINES and ruled):
             parts.append((start, gap))
             start = i
@@ -137,7 +137,6 @@ BULLET = re.compile(r"^(?:[*•·▪|-]\s+)+|(?:\s+\|)+$")  # a bullet, or the p
 TITLE_WORD = re.compile(r"[^\W\d_]{4,}")
 TITLE_CASE_MIN_WORDS = 3
 TITLE_CASE_SHARE = 0.8
-RELATED = "related link"
 FURNITURE = "share/navigation furniture"
 
 
@@ -163,9 +162,9 @@ def text_furniture(text: str) -> str | None:
     if words <= bp.CREDIT_MAX_WORDS and bp.TEXT_CREDIT_LINE.match(text) and not bp.SENTENCE_END.search(text):
         return "photo credit"
     if bp.TEXT_RELATED_MARKER.match(text) and not bp.SENTENCE_CLOSE.search(text):
-        return RELATED
+        return bp.RELATED_REASON
     if words <= bp.RELATED_HEADING_MAX_WORDS and bp.TEXT_RELATED_HEADING.match(text):
-        return RELATED
+        return bp.RELATED_REASON
     if words <= bp.SITE_NOTICE_MAX_WORDS and bp.ENTRY_META.match(text):
         return FURNITURE
     return None
@@ -175,11 +174,11 @@ def _drop_related_lists(blocks: list[Block], reasons: list[str | None]) -> None:
     """Below each related-articles heading, the headlines it lists (short lines not closed like a
     sentence), up to the next prose."""
     for i, block in enumerate(blocks):
-        if reasons[i] != RELATED or not _heads_related(block.text):
+        if reasons[i] != bp.RELATED_REASON or not _heads_related(block.text):
             continue
         j = i + 1
         while j < len(blocks) and (reasons[j] is not None or _lists_a_headline(blocks[j])):
-            reasons[j] = reasons[j] or RELATED
+            reasons[j] = reasons[j] or bp.RELATED_REASON
             j += 1
 
 
@@ -202,9 +201,6 @@ def is_title_cased(text: str) -> bool:
     return capitals >= TITLE_CASE_MIN_WORDS and capitals >= TITLE_CASE_SHARE * len(long)
 
 
-COMMENT_THREAD = "comment section"  # the reason the block model knows comments by
-
-
 def drop_comment_threads(blocks: list[Block], reasons: list[str | None]) -> None:
     """Drops a readers' comment thread below a story: from the first of a run of comment
     signatures signed alike ("(Score:5, Insightful)", "NAME on DATE said:", "Reply") to the end of
@@ -219,7 +215,7 @@ def drop_comment_threads(blocks: list[Block], reasons: list[str | None]) -> None
         while end < len(blocks) and reasons[end] is None:
             end += 1  # the last comment's body, up to the page's next furniture
         for i in range(start, end):
-            reasons[i] = reasons[i] or COMMENT_THREAD
+            reasons[i] = reasons[i] or bp.COMMENT_REASON
 
 
 def comment_signature(text: str) -> str | None:
