@@ -244,6 +244,9 @@ def test_a_sentence_starting_with_a_pointers_word_stays():
         "Schlagwörter:",
         "Kommentar verfassen",
         "This entry was posted in News and tagged ports, strikes. Bookmark the permalink.",
+        "* Artikel teilen",
+        "Rezept drucken",
+        "Partager cet article",
     ],
 )
 def test_share_like_and_tag_lines_go_with_or_without_a_text_browsers_bullet(furniture: str):
@@ -256,6 +259,15 @@ def test_share_like_and_tag_lines_go_with_or_without_a_text_browsers_bullet(furn
 def test_a_related_list_goes_with_its_heading_title_cased_headlines_included():
     """Title-cased headlines ending in a question mark read as sentences, but not as prose."""
     related = ["Ähnliche Beiträge", "Do Big Storms Hurt the Economy?", "Thirteen American Cities Going Broke"]
+    result = clean_text("\n".join([PARAGRAPH, SECOND, *related]) + "\n")
+    assert list(result.paragraphs) == [PARAGRAPH, SECOND]
+    assert {b.reason for b in result.dropped if b.text in related} == {"related link"}
+
+
+@pytest.mark.parametrize("heading", ["Siehe auch", "Leia mais:", "Lees ook", "Vous aimerez aussi"])
+def test_the_related_markers_html_knows_head_a_list_in_text_too(heading: str):
+    """The languages' tables in rules.py, which the HTML rules read, say so for a text as well."""
+    related = [heading, "Do Big Storms Hurt the Economy?", "Thirteen American Cities Going Broke"]
     result = clean_text("\n".join([PARAGRAPH, SECOND, *related]) + "\n")
     assert list(result.paragraphs) == [PARAGRAPH, SECOND]
     assert {b.reason for b in result.dropped if b.text in related} == {"related link"}

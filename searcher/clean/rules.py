@@ -332,40 +332,36 @@ THREAD_STORY_ABOVE_WORDS = 30
 # Short lines just above the first signature belong to its comment (its subject, the heading).
 THREAD_LEAD_LINES = 2
 
-# Text dumps: furniture an HTML page marks by its links, which a text dump no longer shows, in the
-# languages of the extraction sets (English, German, Spanish, French, Portuguese, Italian, Dutch,
-# Polish). A pointer to another article, its headline after the marker: "Lea también: ...".
-TEXT_RELATED_MARKER = re.compile(
-    r"""^(?:lea|lee|mire|mira|vea|ver|lesen\s+sie|leia|veja|lire|à\s+lire|voir|leggi|vedi|lees|zie|czytaj|zobacz)
-        (?:\s+(?:también|además|más|auch|mehr|hier|também|mais|aussi|également|anche|ook|meer|też|także|więcej))?
-        \s*[:»›|]\s*\S""",
-    re.IGNORECASE | re.VERBOSE,
-)
-# The heading of a list of other articles' headlines, which go with it.
+# Text dumps: furniture an HTML page marks by its links, which a text dump no longer shows. The
+# languages' related-link markers and share lines are the tables above (RELATED_MARKERS_BY_LANGUAGE,
+# SHARE_FURNITURE_BY_LANGUAGE), read here as they are; what follows adds only the shapes a text
+# needs beside them. A pointer to another article, its headline after the marker: "Lea también: ...",
+# or a bare verb of reading, perhaps with "also" ("Lesen Sie: ...", "Zie ook: ...").
+_READ_VERB = r"(?:lea|lee|mire|mira|vea|ver|lesen\s+sie|leia|veja|lire|à\s+lire|voir|leggi|vedi|lees|zie|czytaj|zobacz)"
+_ALSO = r"(?:también|además|más|auch|mehr|hier|também|mais|aussi|également|anche|ook|meer|też|także|więcej)"
+TEXT_RELATED_MARKER = re.compile(rf"^(?:{_RELATED_ELSEWHERE}|{_READ_VERB}(?:\s+{_ALSO})?)\s*[:»›|]\s*\S", re.IGNORECASE)
+# The heading of a list of other articles' headlines, which go with it: the tables' markers as a
+# line of their own, and these, which no HTML rule needs (there the list's links say it).
+_TEXT_RELATED_HEADINGS = r"""weitere\s+news|empfohlene?\s+artikel|empfehlungen\s+aus\s+der\s+redaktion
+        |mehr\s+zum\s+thema(?:\s+\S+){0,4}
+        |art[íi]culos\s+relacionados|m[áa]s\s+noticias|lo\s+m[áa]s\s+(?:le[íi]do|visto)|temas\s+relacionados
+        |articles?\s+(?:connexes|li[ée]s)|not[íi]cias\s+relacionadas
+        |related\s+posts|similar\s+posts|more\s+posts|you\s+might\s+also\s+like|previous\s+post|next\s+post"""
 TEXT_RELATED_HEADING = re.compile(
-    r"""^(?:ähnliche\s+(?:beiträge|artikel)|verwandte\s+(?:artikel|beiträge|themen)|das\s+könnte\s+(?:dich|sie)\s+auch\s+interessieren
-        |weitere\s+(?:artikel|beiträge|nachrichten|meldungen|news)|mehr\s+zum\s+thema|auch\s+interessant|empfohlene?\s+artikel
-        |art[íi]culos\s+relacionados|noticias\s+relacionadas|(?:también\s+)?te\s+puede\s+interesar|m[áa]s\s+noticias|lo\s+m[áa]s\s+(?:le[íi]do|visto)
-        |articles?\s+(?:similaires|connexes|li[ée]s)|sur\s+le\s+m[êe]me\s+sujet|à\s+lire\s+(?:aussi|également)|lire\s+aussi
-        |articoli\s+correlati|potrebbe\s+interessarti|leggi\s+anche|artigos\s+relacionados|not[íi]cias\s+relacionadas
-        |veja\s+também|leia\s+também|gerelateerde\s+artikelen|lees\s+ook|podobne\s+artykuły|zobacz\s+(?:też|także)|czytaj\s+(?:też|także)
-        |temas\s+relacionados|empfehlungen\s+aus\s+der\s+redaktion|mehr\s+zum\s+thema(?:\s+\S+){0,4}|lesen\s+sie\s+(?:auch|mehr)
-        |related\s+posts|similar\s+posts|more\s+posts|you\s+might\s+also\s+like|previous\s+post|next\s+post)\s*[:.…]*\s*$""",
-    re.IGNORECASE | re.VERBOSE,
+    rf"^(?:{_RELATED_ELSEWHERE}|{_TEXT_RELATED_HEADINGS})\s*[:.…]*\s*$", re.IGNORECASE | re.VERBOSE
 )
-# A line of share, like, tag and comment-prompt furniture.
-TEXT_FURNITURE = re.compile(
-    r"""^(?:share\s+this(?:\s+(?:article|story|post))?|(?:diesen\s+(?:artikel|beitrag)\s+)?teilen(?:\s+mit)?|compartir|comparte
-        |partager|condividi|compartilh[ae]|delen|udostępnij|facebook|twitter|pinterest|reddit|whatsapp|linkedin|telegram|tumblr
+# A line of share, like, tag and comment-prompt furniture: the tables' share and print lines, and
+# the names of the networks, like buttons, tag and category labels, paging between posts.
+_TEXT_FURNITURE = r"""share\s+this(?:\s+(?:article|story|post))?|(?:diesen\s+(?:artikel|beitrag)\s+)?teilen(?:\s+mit)?
+        |comparte
+        |compartilhe|facebook|twitter|pinterest|reddit|whatsapp|linkedin|telegram|tumblr
         |xing|flipboard|like\s+this|gefällt\s+mir|(?:\d+|%d)?\s*bloggern?\s+gefällt\s+das|like\s+loading|gefällt\s+mir\s+wird\s+geladen
-        |pinnen|pin\s+it|drucken|imprimir|imprimer|stampa|view\s+comments|kommentar\s+verfassen|kommentare?\s+anzeigen
+        |pinnen|pin\s+it|view\s+comments|kommentar\s+verfassen|kommentare?\s+anzeigen
         |ver\s+comentarios|voir\s+les\s+commentaires|markiert\s+mit|schlagw[öo]rter|kategorien?|tags?|etiquetas|categor[íi]as?
         |tagged\s+with|older\s+posts?|newer\s+posts?|vorheriger\s+beitrag|nächster\s+beitrag|entrada\s+anterior|siguiente\s+entrada
         |empfohlener\s+redaktioneller\s+inhalt|kommentar\s+hinzufügen|kommentieren\s+sie|zurück(?:\s+zur\s+übersicht)?
-        |(?:fanden\s+sie\s+diesen\s+artikel|war\s+dieser\s+artikel|was\s+this\s+(?:article|page))\s+(?:nützlich|hilfreich|helpful)\?
-        )\s*[:.…]*\s*$""",
-    re.IGNORECASE | re.VERBOSE,
-)
+        |(?:fanden\s+sie\s+diesen\s+artikel|war\s+dieser\s+artikel|was\s+this\s+(?:article|page))\s+(?:nützlich|hilfreich|helpful)\?"""
+TEXT_FURNITURE = re.compile(rf"^(?:{_SHARE_ELSEWHERE}|{_TEXT_FURNITURE})\s*[?:.…]*\s*$", re.IGNORECASE | re.VERBOSE)
 # A photo's credit in the sets' languages: "Foto: Christof Stache", "Imagen: EFE" (CREDIT_MAX_WORDS at most).
 TEXT_CREDIT_LINE = re.compile(
     r"^(?:foto|fotos|bild|bilder|fotograf[íi]a|imagen|photo|crédito|crédit)\s*:\s*\S", re.IGNORECASE
