@@ -188,6 +188,37 @@ def test_a_thread_scored_as_on_slashdot_goes():
     assert list(clean_text(text).paragraphs) == story
 
 
+@pytest.mark.parametrize(
+    "signatures",
+    [
+        ["Aug 9, 2012 1:14 PM EDT reply", "Aug 9, 2012 1:15 PM EDT reply", "Aug 9, 2012 1:29 PM EDT | Reply"],
+        ["3 hours ago Reply", "5 hours ago Reply", "1 day ago Reply"],
+        ["Posted by: Ann at March 3, 2019 11:40 AM", "Bo | 4 March 2019", "Cy said on March 5, 2019"],
+    ],
+)
+def test_a_thread_signed_with_the_time_of_each_reply_or_as_html_signs_it_goes(signatures: list[str]):
+    """When each comment was posted, before its "Reply"; or the signatures the HTML rules know."""
+    story, text = story_with_thread(signatures)
+    assert list(clean_text(text).paragraphs) == story
+
+
+def test_the_first_comment_above_its_reply_goes_with_the_thread():
+    """A "Reply" closes each comment here: the first comment's author, date and words above the first
+    "Reply" are the thread's, however long (a long first comment was once kept as the story)."""
+    thread = []
+    for name, day, comment in zip(("Ann", "Bo", "Cy"), (3, 4, 5), COMMENTS, strict=True):
+        thread += [name, f"March {day}, 2019 at 9:39 pm", comment + " " + comment, "Reply"]
+    result = clean_text("\n".join(["Home", "News", PARAGRAPH, SECOND, *thread, "About us", "Contact"]) + "\n")
+    assert list(result.paragraphs) == [PARAGRAPH, SECOND]
+
+
+def test_a_timeline_of_dated_paragraphs_is_not_a_thread():
+    """A date on a line of its own signs nothing: a story's timeline keeps its entries."""
+    entries = [line for day, text in zip((3, 4, 5), COMMENTS, strict=True) for line in (f"March {day}, 2019", text)]
+    result = clean_text("\n".join([PARAGRAPH, SECOND, *entries]) + "\n")
+    assert set(COMMENTS) <= set(result.paragraphs)
+
+
 def test_the_storys_own_byline_does_not_open_the_thread():
     """A byline of a kind no comment is signed with stands alone: the story under it stays."""
     signatures = ["annie says:", "bo_k says:", "cy1982 says:"]

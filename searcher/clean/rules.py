@@ -266,14 +266,14 @@ _SIGNED_DATE = rf"""(?:(?:mon|tue|tues|wed|wednes|thu|thurs|fri|sat|satur|sun)(?
       |\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}})
     (?:[\s,]+(?:at\s+|@\s*|-\s+|–\s+)?\d{{1,2}}[:.]\d{{2}}(?:\s*[ap]\.?m\.?)?(?:\s+[a-z]{{2,4}})?)?"""
 _SIGNER = r"\S[^|•·]{0,50}?"
-COMMENT_SIGNATURE = re.compile(
-    rf"""^(?:(?:posted|written|submitted|comment(?:ed)?)\s+by:?\s+{_SIGNER}\s*(?:\bat\b|\bon\b|@|[|•·,–-])\s*{_SIGNED_DATE}
+# The signature itself, without its line's ends (text dumps' TEXT_COMMENT_SIGNATURE reads it too).
+_SIGNED = rf"""(?:(?:posted|written|submitted|comment(?:ed)?)\s+by:?\s+{_SIGNER}
+            \s*(?:\bat\b|\bon\b|@|[|•·,–-])\s*{_SIGNED_DATE}
         |{_SIGNER}\s*[|•·]\s*{_SIGNED_DATE}
         |{_SIGNER}\s+(?:said|says|wrote|commented|replied)\s+(?:on|at)\s+{_SIGNED_DATE}
         |{_SIGNER}\s+(?:on|at)\s+{_SIGNED_DATE}\s+(?:said|says|wrote|commented|replied))
-        \s*[:.]?\s*(?:[|•·]\s*\w+(?:\s+\w+)?\s*)?$""",
-    re.IGNORECASE | re.VERBOSE,
-)
+        \s*[:.]?\s*(?:[|•·]\s*\w+(?:\s+\w+)?\s*)?"""
+COMMENT_SIGNATURE = re.compile(rf"^{_SIGNED}$", re.IGNORECASE | re.VERBOSE)
 # A comment's signature is a short line; at least this many comments, each at most this long and
 # under no heading, make a thread (a blog's front page signs its posts too, but each has a headline).
 SIGNATURE_MAX_WORDS = 20
@@ -305,17 +305,21 @@ HEADLINE_LOOKBACK = 4
 _SIGNING_VERBS = (
     r"(?:writes|wrote|says|said|sagt|schreibt|schrieb|meint|dit|écrit|dice|escribi[óo]|diz|disse|pisze|napisa[łl]a?)"
 )
+# When a comment was posted, as its signature line gives it before "Reply": a date, or "3 hours ago".
+_POSTED_AT = rf"(?:{_SIGNED_DATE}|\d+\s+(?:minutes?|hours?|days?|weeks?|months?|years?)\s+ago)"
 TEXT_COMMENT_SIGNATURE = re.compile(
     rf"""^(?:(?P<score>\(score:\s*-?\d+(?:,\s*[a-z]+)?\))                    # "(Score:5, Insightful)"
         |(?P<signed>by\s+\S.{{0,60}}?\s{_SIGNING_VERBS}\s*:                  # "by NAME (1234) writes:"
             |\S.{{0,40}}?\s(?:on|am|le|el|em)\s.{{0,30}}\d.{{0,30}}\s{_SIGNING_VERBS}\s*:?  # "NAME on DATE said:"
             |\S.{{0,40}}?\d.{{0,40}}\s{_SIGNING_VERBS}\s*:                   # "NAME 12.03.2019 14:05 schrieb:"
             |{_COMMENT_AUTHOR})                                              # "Birgit sagt:"
-        |(?P<posted>posted\s+by\s*:?\s+\S.{{0,60}}?\s(?:at|on|\||·|-)\s.{{0,40}}\d.{{0,20}})  # "Posted by: NAME, DATE"
+        |(?P<posted>posted\s+by\s*:?\s+\S.{{0,60}}?\s(?:at|on|\||·|-)\s.{{0,40}}\d.{{0,20}}  # "Posted by: NAME, DATE"
+            |{_SIGNED})                                                      # the signatures HTML reads: "NAME | DATE"
         |(?P<pipes>[^|]{{2,60}}\|[^|]{{0,40}}\d[^|]{{0,40}}\|\s*(?:reply|permalink|report|quote))  # "NAME|DATE|Reply"
         |(?P<numbered>.{{0,60}}\(\#\d+\))                                    # "on July 24, @10:34AM (#40749375)"
-        |(?P<action>reply|reply\s*↓|reply\s+to\s+this\b.{{0,30}}|flag\s+as\s+inappropriate
-            |report\s+(?:abuse|comment|this(?:\s+comment)?)|permalink|\d+\s+(?:points?|likes?|upvotes?|votes?)|(?:up|down)vote|antworten|r[ée]pondre|responder|odpowiedz)
+        |(?P<action>(?:{_POSTED_AT}\s*(?:[|·•]\s*)?(?:up\s+)?)?                    # "Aug 9, 2012 1:14 PM EDT reply"
+            (?:reply|reply\s*↓|reply\s+to\s+this\b.{{0,30}}|flag\s+as\s+inappropriate
+            |report\s+(?:abuse|comment|this(?:\s+comment)?)|permalink|\d+\s+(?:points?|likes?|upvotes?|votes?)|(?:up|down)vote|antworten|r[ée]pondre|responder|odpowiedz))
     )\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -331,6 +335,9 @@ THREAD_MAX_GAP = 20
 THREAD_STORY_ABOVE_WORDS = 30
 # Short lines just above the first signature belong to its comment (its subject, the heading).
 THREAD_LEAD_LINES = 2
+# The kinds of signature that close a comment ("Reply", "Report abuse", "12 points" below its words):
+# the first comment's lines above its signature, as many as a comment commonly takes, are the thread's.
+SIGNED_BELOW_KINDS = frozenset({"action"})
 
 # Text dumps: furniture an HTML page marks by its links, which a text dump no longer shows. The
 # languages' related-link markers and share lines are the tables above (RELATED_MARKERS_BY_LANGUAGE,

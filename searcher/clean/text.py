@@ -6,8 +6,10 @@ with the most prose (Finn's Body Text Extraction), and its headline the short li
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
+from statistics import median_low
 
 from searcher.clean import rules as bp
 from searcher.clean.blocks import Block
@@ -245,7 +247,7 @@ def _thread_start(blocks: list[Block], reasons: list[str | None], run: list[tupl
     first = next((i for i, kind in run if kinds[kind] >= bp.THREAD_MIN_SIGNATURES), None)
     if first is None:
         return None
-    start = first
+    start = first - _signed_below(blocks, reasons, run, first) + 1
     while start > 0 and first - start < bp.THREAD_LEAD_LINES:
         above = blocks[start - 1]
         if bp.SENTENCE_CLOSE.search(above.text) or story_value(above) > 0:
@@ -254,6 +256,28 @@ def _thread_start(blocks: list[Block], reasons: list[str | None], run: list[tupl
     if start > 0 and bp.COMMENT_SECTION_START.match(blocks[start - 1].text):
         start -= 1
     return start
+
+
+def _signed_below(blocks: list[Block], reasons: list[str | None], run: list[tuple[int, str]], first: int) -> int:
+    """How many lines the first comment takes up to its signature when the signature closes each
+    comment ("Reply" under its words): as many as lie between one signature and the next, commonly
+    (its author, date and words), when they start as the second comment does (an author's name,
+    or prose); 1 when the signature opens each comment (the last comment's words follow the last
+    signature), or when the lines above start otherwise (the story's own "12 likes" under it)."""
+    kind = next(k for i, k in run if i == first)
+    places = [i for i, k in run if k == kind]
+    after = places[-1] + 1
+    if kind not in bp.SIGNED_BELOW_KINDS or (after < len(blocks) and _is_prose(blocks[after], reasons[after])):
+        return 1
+    lines = median_low([b - a for a, b in itertools.pairwise(places)])
+    top = first - lines + 1
+    if top < 0 or _is_prose(blocks[top], reasons[top]) != _is_prose(blocks[first + 1], reasons[first + 1]):
+        return 1
+    return lines
+
+
+def _is_prose(block: Block, reason: str | None) -> bool:
+    return reason is None and story_value(block) > 0
 
 
 def _prose_words(blocks: list[Block], reasons: list[str | None]) -> int:
