@@ -52,6 +52,15 @@ def test_a_sentence_split_over_lines_is_joined():
     ]
 
 
+def test_a_handle_below_a_comments_signature_does_not_continue_it():
+    """A lower-case line continues an unfinished one, but not a signature: the next comment's author."""
+    assert texts("Nov 3, 2025 8:14 AM reply\nby annaf on\nWill they keep the late boat?") == [
+        "Nov 3, 2025 8:14 AM reply",
+        "by annaf on",
+        "Will they keep the late boat?",
+    ]
+
+
 def test_a_line_starting_with_closing_punctuation_continues_the_one_above():
     assert texts("The minister, who spoke in Ankara\n, said talks would go on.") == [
         "The minister, who spoke in Ankara , said talks would go on."
@@ -138,6 +147,16 @@ def test_a_guide_whose_items_are_parted_by_short_lines_is_kept_whole():
     result = clean_text("Home\nTools\nGuides\n" + "\n".join(items) + "\nAbout us\nContact\nPrivacy policy\n")
     for name in names[1:]:
         assert TOOL.format(name=name) in result.paragraphs
+
+
+def test_a_storys_opening_above_a_chart_stays_with_the_rest_of_it():
+    """A chart's figures (or an inset box) a line each part a story's first paragraphs from the
+    rest, which says more: the opening is the same story, not a part the crop may leave."""
+    chart = ["Interest payments on the national debt", "$900", "billion", "600", "300", "0", "’17", "’18", "’19", "’20"]
+    rest = [TOOL.format(name=name) for name in ("pliers", "wire cutters", "a crimping tool", "a fish tape")]
+    lines = ["Home", "World", "Business", PARAGRAPH, SECOND, *chart, *rest, "About us", "Contact", "Privacy policy"]
+    result = clean_text("\n".join(lines) + "\n")
+    assert list(result.paragraphs) == [PARAGRAPH, SECOND, *chart, *rest]
 
 
 def test_a_run_of_furniture_the_rules_drop_still_ends_the_story():

@@ -205,8 +205,9 @@ SENTENCE_MIN_WORDS = 4
 SENTENCE_CLOSE = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*$")
 NON_PROSE_COST = 3
 NON_PROSE_WEIGHT = 2.5
-# A story's stretch is cut where this many lines in a row are not prose; a part beside the story's
-# main part stays when it holds this share of the main part's prose.
+# A story's stretch is cut where this many lines in a row are not prose; a part below the story's
+# main part stays when it holds this share of the main part's prose (below a story lie comments and
+# other articles' teasers, which read as prose). Every part above it stays (text.py _main_stretch).
 GAP_LINES = 6
 PART_SHARE = 0.5
 # A line this long cut short with "..." is a teaser of another article, not a story's hesitant quote.

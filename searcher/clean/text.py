@@ -105,9 +105,11 @@ def _main_stretch(
 ) -> tuple[int, int]:
     """The story's part of the stretch: split where GAP_LINES lines in a row are not prose and the
     rules dropped one of them (a caption, share links, a dateline), or where LONG_GAP_LINES are not,
-    the part with the most prose, joined by the parts beside it holding a good share as much; never
-    by a part below a split holding a related-articles heading ("Related Stories"): the prose under
-    it is other articles' teasers."""
+    the part with the most prose, joined by every part above it (a story's opening above a chart or
+    an inset box is often short; menus above a story are no prose, and the stretch never reaches
+    prose beyond them: leaving one extraction set out, every fold chose joining them all) and by
+    the parts below it holding a good share as much; never by a part below a split holding a
+    related-articles heading ("Related Stories"): the prose under it is other articles' teasers."""
     parts, walls, start, i = [], set(), first, first
     while i < end:
         if values[i] >= 0 and reasons[i] is None:
@@ -126,12 +128,10 @@ def _main_stretch(
     parts.append((start, end))
     prose = [sum(max(values[i], 0) for i in range(a, b) if reasons[i] is None) for a, b in parts]
     main = max(range(len(parts)), key=prose.__getitem__)
-    low = high = main
-    while low > 0 and prose[low - 1] >= bp.PART_SHARE * prose[main]:
-        low -= 1
+    high = main
     while high + 1 < len(parts) and high + 1 not in walls and prose[high + 1] >= bp.PART_SHARE * prose[main]:
         high += 1
-    return parts[low][0], parts[high][1]
+    return parts[0][0], parts[high][1]
 
 
 BULLET = re.compile(r"^(?:[*•·▪|-]\s+)+|(?:\s+\|)+$")  # a bullet, or the pipes between links in a row
