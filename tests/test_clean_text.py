@@ -52,6 +52,15 @@ def test_a_sentence_split_over_lines_is_joined():
     ]
 
 
+def test_a_handle_below_a_comments_signature_does_not_continue_it():
+    """A lower-case line continues an unfinished one, but not a signature: the next comment's author."""
+    assert texts("Nov 3, 2025 8:14 AM reply\nby annaf on\nWill they keep the late boat?") == [
+        "Nov 3, 2025 8:14 AM reply",
+        "by annaf on",
+        "Will they keep the late boat?",
+    ]
+
+
 def test_a_line_starting_with_closing_punctuation_continues_the_one_above():
     assert texts("The minister, who spoke in Ankara\n, said talks would go on.") == [
         "The minister, who spoke in Ankara , said talks would go on."
@@ -140,6 +149,16 @@ def test_a_guide_whose_items_are_parted_by_short_lines_is_kept_whole():
         assert TOOL.format(name=name) in result.paragraphs
 
 
+def test_a_storys_opening_above_a_chart_stays_with_the_rest_of_it():
+    """A chart's figures (or an inset box) a line each part a story's first paragraphs from the
+    rest, which says more: the opening is the same story, not a part the crop may leave."""
+    chart = ["Interest payments on the national debt", "$900", "billion", "600", "300", "0", "’17", "’18", "’19", "’20"]
+    rest = [TOOL.format(name=name) for name in ("pliers", "wire cutters", "a crimping tool", "a fish tape")]
+    lines = ["Home", "World", "Business", PARAGRAPH, SECOND, *chart, *rest, "About us", "Contact", "Privacy policy"]
+    result = clean_text("\n".join(lines) + "\n")
+    assert list(result.paragraphs) == [PARAGRAPH, SECOND, *chart, *rest]
+
+
 def test_a_run_of_furniture_the_rules_drop_still_ends_the_story():
     story = [TOOL.format(name=name) for name in ("pliers", "wire cutters", "a crimping tool", "a fish tape")]
     furniture = ["Share this article", "Facebook", "Twitter", "Email", "Print", "Most read"]
@@ -186,6 +205,37 @@ def test_a_thread_scored_as_on_slashdot_goes():
     signatures = ["(Score:5, Insightful)", "(Score:2)", "(Score:4, Funny)"]
     story, text = story_with_thread(signatures)
     assert list(clean_text(text).paragraphs) == story
+
+
+@pytest.mark.parametrize(
+    "signatures",
+    [
+        ["Aug 9, 2012 1:14 PM EDT reply", "Aug 9, 2012 1:15 PM EDT reply", "Aug 9, 2012 1:29 PM EDT | Reply"],
+        ["3 hours ago Reply", "5 hours ago Reply", "1 day ago Reply"],
+        ["Posted by: Ann at March 3, 2019 11:40 AM", "Bo | 4 March 2019", "Cy said on March 5, 2019"],
+    ],
+)
+def test_a_thread_signed_with_the_time_of_each_reply_or_as_html_signs_it_goes(signatures: list[str]):
+    """When each comment was posted, before its "Reply"; or the signatures the HTML rules know."""
+    story, text = story_with_thread(signatures)
+    assert list(clean_text(text).paragraphs) == story
+
+
+def test_the_first_comment_above_its_reply_goes_with_the_thread():
+    """A "Reply" closes each comment here: the first comment's author, date and words above the first
+    "Reply" are the thread's, however long (a long first comment was once kept as the story)."""
+    thread = []
+    for name, day, comment in zip(("Ann", "Bo", "Cy"), (3, 4, 5), COMMENTS, strict=True):
+        thread += [name, f"March {day}, 2019 at 9:39 pm", comment + " " + comment, "Reply"]
+    result = clean_text("\n".join(["Home", "News", PARAGRAPH, SECOND, *thread, "About us", "Contact"]) + "\n")
+    assert list(result.paragraphs) == [PARAGRAPH, SECOND]
+
+
+def test_a_timeline_of_dated_paragraphs_is_not_a_thread():
+    """A date on a line of its own signs nothing: a story's timeline keeps its entries."""
+    entries = [line for day, text in zip((3, 4, 5), COMMENTS, strict=True) for line in (f"March {day}, 2019", text)]
+    result = clean_text("\n".join([PARAGRAPH, SECOND, *entries]) + "\n")
+    assert set(COMMENTS) <= set(result.paragraphs)
 
 
 def test_the_storys_own_byline_does_not_open_the_thread():
@@ -244,6 +294,9 @@ def test_a_sentence_starting_with_a_pointers_word_stays():
         "Schlagwörter:",
         "Kommentar verfassen",
         "This entry was posted in News and tagged ports, strikes. Bookmark the permalink.",
+        "* Artikel teilen",
+        "Rezept drucken",
+        "Partager cet article",
     ],
 )
 def test_share_like_and_tag_lines_go_with_or_without_a_text_browsers_bullet(furniture: str):
@@ -256,6 +309,15 @@ def test_share_like_and_tag_lines_go_with_or_without_a_text_browsers_bullet(furn
 def test_a_related_list_goes_with_its_heading_title_cased_headlines_included():
     """Title-cased headlines ending in a question mark read as sentences, but not as prose."""
     related = ["Ähnliche Beiträge", "Do Big Storms Hurt the Economy?", "Thirteen American Cities Going Broke"]
+    result = clean_text("\n".join([PARAGRAPH, SECOND, *related]) + "\n")
+    assert list(result.paragraphs) == [PARAGRAPH, SECOND]
+    assert {b.reason for b in result.dropped if b.text in related} == {"related link"}
+
+
+@pytest.mark.parametrize("heading", ["Siehe auch", "Leia mais:", "Lees ook", "Vous aimerez aussi"])
+def test_the_related_markers_html_knows_head_a_list_in_text_too(heading: str):
+    """The languages' tables in rules.py, which the HTML rules read, say so for a text as well."""
+    related = [heading, "Do Big Storms Hurt the Economy?", "Thirteen American Cities Going Broke"]
     result = clean_text("\n".join([PARAGRAPH, SECOND, *related]) + "\n")
     assert list(result.paragraphs) == [PARAGRAPH, SECOND]
     assert {b.reason for b in result.dropped if b.text in related} == {"related link"}

@@ -6,6 +6,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from searcher.clean import rules as bp
+
 # C0 and C1 control characters except tab and newline: never story text, and unsafe on a terminal.
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -124,4 +126,6 @@ def _continues(above: str, line: str, column: int | None) -> bool:
         return True  # its first word did not fit on the line above: the text was wrapped there
     if ENDS_SENTENCE.search(above) or not CONTINUES.match(line):
         return False
+    if bp.TEXT_COMMENT_SIGNATURE.match(above):
+        return False  # a comment's signature ("Nov 3, 2025 8:14 AM reply") is whole: a handle may follow it
     return above.count(" ") + 1 >= FRAGMENT_MIN_WORDS or above.endswith(",")

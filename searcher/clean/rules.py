@@ -205,8 +205,9 @@ SENTENCE_MIN_WORDS = 4
 SENTENCE_CLOSE = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*$")
 NON_PROSE_COST = 3
 NON_PROSE_WEIGHT = 2.5
-# A story's stretch is cut where this many lines in a row are not prose; a part beside the story's
-# main part stays when it holds this share of the main part's prose.
+# A story's stretch is cut where this many lines in a row are not prose; a part below the story's
+# main part stays when it holds this share of the main part's prose (below a story lie comments and
+# other articles' teasers, which read as prose). Every part above it stays (text.py _main_stretch).
 GAP_LINES = 6
 PART_SHARE = 0.5
 # A line this long cut short with "..." is a teaser of another article, not a story's hesitant quote.
@@ -266,14 +267,14 @@ _SIGNED_DATE = rf"""(?:(?:mon|tue|tues|wed|wednes|thu|thurs|fri|sat|satur|sun)(?
       |\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}})
     (?:[\s,]+(?:at\s+|@\s*|-\s+|–\s+)?\d{{1,2}}[:.]\d{{2}}(?:\s*[ap]\.?m\.?)?(?:\s+[a-z]{{2,4}})?)?"""
 _SIGNER = r"\S[^|•·]{0,50}?"
-COMMENT_SIGNATURE = re.compile(
-    rf"""^(?:(?:posted|written|submitted|comment(?:ed)?)\s+by:?\s+{_SIGNER}\s*(?:\bat\b|\bon\b|@|[|•·,–-])\s*{_SIGNED_DATE}
+# The signature itself, without its line's ends (text dumps' TEXT_COMMENT_SIGNATURE reads it too).
+_SIGNED = rf"""(?:(?:posted|written|submitted|comment(?:ed)?)\s+by:?\s+{_SIGNER}
+            \s*(?:\bat\b|\bon\b|@|[|•·,–-])\s*{_SIGNED_DATE}
         |{_SIGNER}\s*[|•·]\s*{_SIGNED_DATE}
         |{_SIGNER}\s+(?:said|says|wrote|commented|replied)\s+(?:on|at)\s+{_SIGNED_DATE}
         |{_SIGNER}\s+(?:on|at)\s+{_SIGNED_DATE}\s+(?:said|says|wrote|commented|replied))
-        \s*[:.]?\s*(?:[|•·]\s*\w+(?:\s+\w+)?\s*)?$""",
-    re.IGNORECASE | re.VERBOSE,
-)
+        \s*[:.]?\s*(?:[|•·]\s*\w+(?:\s+\w+)?\s*)?"""
+COMMENT_SIGNATURE = re.compile(rf"^{_SIGNED}$", re.IGNORECASE | re.VERBOSE)
 # A comment's signature is a short line; at least this many comments, each at most this long and
 # under no heading, make a thread (a blog's front page signs its posts too, but each has a headline).
 SIGNATURE_MAX_WORDS = 20
@@ -305,17 +306,21 @@ HEADLINE_LOOKBACK = 4
 _SIGNING_VERBS = (
     r"(?:writes|wrote|says|said|sagt|schreibt|schrieb|meint|dit|écrit|dice|escribi[óo]|diz|disse|pisze|napisa[łl]a?)"
 )
+# When a comment was posted, as its signature line gives it before "Reply": a date, or "3 hours ago".
+_POSTED_AT = rf"(?:{_SIGNED_DATE}|\d+\s+(?:minutes?|hours?|days?|weeks?|months?|years?)\s+ago)"
 TEXT_COMMENT_SIGNATURE = re.compile(
     rf"""^(?:(?P<score>\(score:\s*-?\d+(?:,\s*[a-z]+)?\))                    # "(Score:5, Insightful)"
         |(?P<signed>by\s+\S.{{0,60}}?\s{_SIGNING_VERBS}\s*:                  # "by NAME (1234) writes:"
             |\S.{{0,40}}?\s(?:on|am|le|el|em)\s.{{0,30}}\d.{{0,30}}\s{_SIGNING_VERBS}\s*:?  # "NAME on DATE said:"
             |\S.{{0,40}}?\d.{{0,40}}\s{_SIGNING_VERBS}\s*:                   # "NAME 12.03.2019 14:05 schrieb:"
             |{_COMMENT_AUTHOR})                                              # "Birgit sagt:"
-        |(?P<posted>posted\s+by\s*:?\s+\S.{{0,60}}?\s(?:at|on|\||·|-)\s.{{0,40}}\d.{{0,20}})  # "Posted by: NAME, DATE"
+        |(?P<posted>posted\s+by\s*:?\s+\S.{{0,60}}?\s(?:at|on|\||·|-)\s.{{0,40}}\d.{{0,20}}  # "Posted by: NAME, DATE"
+            |{_SIGNED})                                                      # the signatures HTML reads: "NAME | DATE"
         |(?P<pipes>[^|]{{2,60}}\|[^|]{{0,40}}\d[^|]{{0,40}}\|\s*(?:reply|permalink|report|quote))  # "NAME|DATE|Reply"
         |(?P<numbered>.{{0,60}}\(\#\d+\))                                    # "on July 24, @10:34AM (#40749375)"
-        |(?P<action>reply|reply\s*↓|reply\s+to\s+this\b.{{0,30}}|flag\s+as\s+inappropriate
-            |report\s+(?:abuse|comment|this(?:\s+comment)?)|permalink|\d+\s+(?:points?|likes?|upvotes?|votes?)|(?:up|down)vote|antworten|r[ée]pondre|responder|odpowiedz)
+        |(?P<action>(?:{_POSTED_AT}\s*(?:[|·•]\s*)?(?:up\s+)?)?                    # "Aug 9, 2012 1:14 PM EDT reply"
+            (?:reply|reply\s*↓|reply\s+to\s+this\b.{{0,30}}|flag\s+as\s+inappropriate
+            |report\s+(?:abuse|comment|this(?:\s+comment)?)|permalink|\d+\s+(?:points?|likes?|upvotes?|votes?)|(?:up|down)vote|antworten|r[ée]pondre|responder|odpowiedz))
     )\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -331,41 +336,40 @@ THREAD_MAX_GAP = 20
 THREAD_STORY_ABOVE_WORDS = 30
 # Short lines just above the first signature belong to its comment (its subject, the heading).
 THREAD_LEAD_LINES = 2
+# The kinds of signature that close a comment ("Reply", "Report abuse", "12 points" below its words):
+# the first comment's lines above its signature, as many as a comment commonly takes, are the thread's.
+SIGNED_BELOW_KINDS = frozenset({"action"})
 
-# Text dumps: furniture an HTML page marks by its links, which a text dump no longer shows, in the
-# languages of the extraction sets (English, German, Spanish, French, Portuguese, Italian, Dutch,
-# Polish). A pointer to another article, its headline after the marker: "Lea también: ...".
-TEXT_RELATED_MARKER = re.compile(
-    r"""^(?:lea|lee|mire|mira|vea|ver|lesen\s+sie|leia|veja|lire|à\s+lire|voir|leggi|vedi|lees|zie|czytaj|zobacz)
-        (?:\s+(?:también|además|más|auch|mehr|hier|também|mais|aussi|également|anche|ook|meer|też|także|więcej))?
-        \s*[:»›|]\s*\S""",
-    re.IGNORECASE | re.VERBOSE,
-)
-# The heading of a list of other articles' headlines, which go with it.
+# Text dumps: furniture an HTML page marks by its links, which a text dump no longer shows. The
+# languages' related-link markers and share lines are the tables above (RELATED_MARKERS_BY_LANGUAGE,
+# SHARE_FURNITURE_BY_LANGUAGE), read here as they are; what follows adds only the shapes a text
+# needs beside them. A pointer to another article, its headline after the marker: "Lea también: ...",
+# or a bare verb of reading, perhaps with "also" ("Lesen Sie: ...", "Zie ook: ...").
+_READ_VERB = r"(?:lea|lee|mire|mira|vea|ver|lesen\s+sie|leia|veja|lire|à\s+lire|voir|leggi|vedi|lees|zie|czytaj|zobacz)"
+_ALSO = r"(?:también|además|más|auch|mehr|hier|também|mais|aussi|également|anche|ook|meer|też|także|więcej)"
+TEXT_RELATED_MARKER = re.compile(rf"^(?:{_RELATED_ELSEWHERE}|{_READ_VERB}(?:\s+{_ALSO})?)\s*[:»›|]\s*\S", re.IGNORECASE)
+# The heading of a list of other articles' headlines, which go with it: the tables' markers as a
+# line of their own, and these, which no HTML rule needs (there the list's links say it).
+_TEXT_RELATED_HEADINGS = r"""weitere\s+news|empfohlene?\s+artikel|empfehlungen\s+aus\s+der\s+redaktion
+        |mehr\s+zum\s+thema(?:\s+\S+){0,4}
+        |art[íi]culos\s+relacionados|m[áa]s\s+noticias|lo\s+m[áa]s\s+(?:le[íi]do|visto)|temas\s+relacionados
+        |articles?\s+(?:connexes|li[ée]s)|not[íi]cias\s+relacionadas
+        |related\s+posts|similar\s+posts|more\s+posts|you\s+might\s+also\s+like|previous\s+post|next\s+post"""
 TEXT_RELATED_HEADING = re.compile(
-    r"""^(?:ähnliche\s+(?:beiträge|artikel)|verwandte\s+(?:artikel|beiträge|themen)|das\s+könnte\s+(?:dich|sie)\s+auch\s+interessieren
-        |weitere\s+(?:artikel|beiträge|nachrichten|meldungen|news)|mehr\s+zum\s+thema|auch\s+interessant|empfohlene?\s+artikel
-        |art[íi]culos\s+relacionados|noticias\s+relacionadas|(?:también\s+)?te\s+puede\s+interesar|m[áa]s\s+noticias|lo\s+m[áa]s\s+(?:le[íi]do|visto)
-        |articles?\s+(?:similaires|connexes|li[ée]s)|sur\s+le\s+m[êe]me\s+sujet|à\s+lire\s+(?:aussi|également)|lire\s+aussi
-        |articoli\s+correlati|potrebbe\s+interessarti|leggi\s+anche|artigos\s+relacionados|not[íi]cias\s+relacionadas
-        |veja\s+também|leia\s+também|gerelateerde\s+artikelen|lees\s+ook|podobne\s+artykuły|zobacz\s+(?:też|także)|czytaj\s+(?:też|także)
-        |temas\s+relacionados|empfehlungen\s+aus\s+der\s+redaktion|mehr\s+zum\s+thema(?:\s+\S+){0,4}|lesen\s+sie\s+(?:auch|mehr)
-        |related\s+posts|similar\s+posts|more\s+posts|you\s+might\s+also\s+like|previous\s+post|next\s+post)\s*[:.…]*\s*$""",
-    re.IGNORECASE | re.VERBOSE,
+    rf"^(?:{_RELATED_ELSEWHERE}|{_TEXT_RELATED_HEADINGS})\s*[:.…]*\s*$", re.IGNORECASE | re.VERBOSE
 )
-# A line of share, like, tag and comment-prompt furniture.
-TEXT_FURNITURE = re.compile(
-    r"""^(?:share\s+this(?:\s+(?:article|story|post))?|(?:diesen\s+(?:artikel|beitrag)\s+)?teilen(?:\s+mit)?|compartir|comparte
-        |partager|condividi|compartilh[ae]|delen|udostępnij|facebook|twitter|pinterest|reddit|whatsapp|linkedin|telegram|tumblr
+# A line of share, like, tag and comment-prompt furniture: the tables' share and print lines, and
+# the names of the networks, like buttons, tag and category labels, paging between posts.
+_TEXT_FURNITURE = r"""share\s+this(?:\s+(?:article|story|post))?|(?:diesen\s+(?:artikel|beitrag)\s+)?teilen(?:\s+mit)?
+        |comparte
+        |compartilhe|facebook|twitter|pinterest|reddit|whatsapp|linkedin|telegram|tumblr
         |xing|flipboard|like\s+this|gefällt\s+mir|(?:\d+|%d)?\s*bloggern?\s+gefällt\s+das|like\s+loading|gefällt\s+mir\s+wird\s+geladen
-        |pinnen|pin\s+it|drucken|imprimir|imprimer|stampa|view\s+comments|kommentar\s+verfassen|kommentare?\s+anzeigen
+        |pinnen|pin\s+it|view\s+comments|kommentar\s+verfassen|kommentare?\s+anzeigen
         |ver\s+comentarios|voir\s+les\s+commentaires|markiert\s+mit|schlagw[öo]rter|kategorien?|tags?|etiquetas|categor[íi]as?
         |tagged\s+with|older\s+posts?|newer\s+posts?|vorheriger\s+beitrag|nächster\s+beitrag|entrada\s+anterior|siguiente\s+entrada
         |empfohlener\s+redaktioneller\s+inhalt|kommentar\s+hinzufügen|kommentieren\s+sie|zurück(?:\s+zur\s+übersicht)?
-        |(?:fanden\s+sie\s+diesen\s+artikel|war\s+dieser\s+artikel|was\s+this\s+(?:article|page))\s+(?:nützlich|hilfreich|helpful)\?
-        )\s*[:.…]*\s*$""",
-    re.IGNORECASE | re.VERBOSE,
-)
+        |(?:fanden\s+sie\s+diesen\s+artikel|war\s+dieser\s+artikel|was\s+this\s+(?:article|page))\s+(?:nützlich|hilfreich|helpful)\?"""
+TEXT_FURNITURE = re.compile(rf"^(?:{_SHARE_ELSEWHERE}|{_TEXT_FURNITURE})\s*[?:.…]*\s*$", re.IGNORECASE | re.VERBOSE)
 # A photo's credit in the sets' languages: "Foto: Christof Stache", "Imagen: EFE" (CREDIT_MAX_WORDS at most).
 TEXT_CREDIT_LINE = re.compile(
     r"^(?:foto|fotos|bild|bilder|fotograf[íi]a|imagen|photo|crédito|crédit)\s*:\s*\S", re.IGNORECASE

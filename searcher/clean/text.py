@@ -6,8 +6,10 @@ with the most prose (Finn's Body Text Extraction), and its headline the short li
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
+from statistics import median_low
 
 from searcher.clean import rules as bp
 from searcher.clean.blocks import Block
@@ -103,9 +105,11 @@ def _main_stretch(
 ) -> tuple[int, int]:
     """The story's part of the stretch: split where GAP_LINES lines in a row are not prose and the
     rules dropped one of them (a caption, share links, a dateline), or where LONG_GAP_LINES are not,
-    the part with the most prose, joined by the parts beside it holding a good share as much; never
-    by a part below a split holding a related-articles heading ("Related Stories"): the prose under
-    it is other articles' teasers."""
+    the part with the most prose, joined by every part above it (a story's opening above a chart or
+    an inset box is often short; menus above a story are no prose, and the stretch never reaches
+    prose beyond them: leaving one extraction set out, every fold chose joining them all) and by
+    the parts below it holding a good share as much; never by a part below a split holding a
+    related-articles heading ("Related Stories"): the prose under it is other articles' teasers."""
     parts, walls, start, i = [], set(), first, first
     while i < end:
         if values[i] >= 0 and reasons[i] is None:
@@ -124,12 +128,10 @@ def _main_stretch(
     parts.append((start, end))
     prose = [sum(max(values[i], 0) for i in range(a, b) if reasons[i] is None) for a, b in parts]
     main = max(range(len(parts)), key=prose.__getitem__)
-    low = high = main
-    while low > 0 and prose[low - 1] >= bp.PART_SHARE * prose[main]:
-        low -= 1
+    high = main
     while high + 1 < len(parts) and high + 1 not in walls and prose[high + 1] >= bp.PART_SHARE * prose[main]:
         high += 1
-    return parts[low][0], parts[high][1]
+    return parts[0][0], parts[high][1]
 
 
 BULLET = re.compile(r"^(?:[*•·▪|-]\s+)+|(?:\s+\|)+$")  # a bullet, or the pipes between links in a row
@@ -245,7 +247,7 @@ def _thread_start(blocks: list[Block], reasons: list[str | None], run: list[tupl
     first = next((i for i, kind in run if kinds[kind] >= bp.THREAD_MIN_SIGNATURES), None)
     if first is None:
         return None
-    start = first
+    start = first - _signed_below(blocks, reasons, run, first) + 1
     while start > 0 and first - start < bp.THREAD_LEAD_LINES:
         above = blocks[start - 1]
         if bp.SENTENCE_CLOSE.search(above.text) or story_value(above) > 0:
@@ -254,6 +256,28 @@ def _thread_start(blocks: list[Block], reasons: list[str | None], run: list[tupl
     if start > 0 and bp.COMMENT_SECTION_START.match(blocks[start - 1].text):
         start -= 1
     return start
+
+
+def _signed_below(blocks: list[Block], reasons: list[str | None], run: list[tuple[int, str]], first: int) -> int:
+    """How many lines the first comment takes up to its signature when the signature closes each
+    comment ("Reply" under its words): as many as lie between one signature and the next, commonly
+    (its author, date and words), when they start as the second comment does (an author's name,
+    or prose); 1 when the signature opens each comment (the last comment's words follow the last
+    signature), or when the lines above start otherwise (the story's own "12 likes" under it)."""
+    kind = next(k for i, k in run if i == first)
+    places = [i for i, k in run if k == kind]
+    after = places[-1] + 1
+    if kind not in bp.SIGNED_BELOW_KINDS or (after < len(blocks) and _is_prose(blocks[after], reasons[after])):
+        return 1
+    lines = median_low([b - a for a, b in itertools.pairwise(places)])
+    top = first - lines + 1
+    if top < 0 or _is_prose(blocks[top], reasons[top]) != _is_prose(blocks[first + 1], reasons[first + 1]):
+        return 1
+    return lines
+
+
+def _is_prose(block: Block, reason: str | None) -> bool:
+    return reason is None and story_value(block) > 0
 
 
 def _prose_words(blocks: list[Block], reasons: list[str | None]) -> int:
