@@ -393,3 +393,40 @@ def test_every_languages_share_and_print_lines_are_furniture(language: str):
 )
 def test_a_sentence_using_a_share_word_is_story(line: str):
     assert drop_reason(text_blocks(line)[0]) is None
+
+
+STORY_SENTENCE = "The council voted on Tuesday to build protected cycle lanes along the whole ring road. "
+
+
+def test_a_furniture_named_element_wrapping_the_page_is_looked_into_not_removed():
+    """A site header the parser left open over the page holds the story: its story stays, and the
+    furniture inside it (its menu) still goes."""
+    from searcher.clean.html import _remove_furniture, parse
+
+    story = "".join(f"<section><p>{STORY_SENTENCE * 3}</p></section>" for _ in range(6))
+    soup = parse(f'<body><header class="site-header" id="masthead"><nav>Home News Sport</nav>{story}</header></body>')
+    dropped = _remove_furniture(soup.body)
+    assert [block.text for block in dropped] == ["Home News Sport"]
+    assert soup.body.get_text(" ").count("cycle lanes") == 18
+
+
+def test_a_sidebar_beside_the_story_still_goes():
+    from searcher.clean.html import _remove_furniture, parse
+
+    story = f"<p>{STORY_SENTENCE * 12}</p>"
+    sidebar = f'<div class="sidebar">{"Most read: Lanes open in spring. " * 60}</div>'
+    soup = parse(f"<body><div>{story}</div>{sidebar}</body>")
+    assert [block.reason for block in _remove_furniture(soup.body)] == ["sidebar"]
+
+
+def test_a_page_the_parser_puts_inside_a_button_keeps_its_story():
+    """`<button><div><div></button>`: lxml's parser ignores the `</button>`, so the rest of the page
+    sits inside the button; a button of more than a label's words is read as the page."""
+    page = (
+        '<html><head><title>Garlic</title></head><body><button class="menu"><div><div></button>'
+        f"<main><h1>Garlic</h1>{''.join(f'<p>{STORY_SENTENCE}</p>' for _ in range(5))}</main>"
+        '<button class="top">Back to top</button></body></html>'
+    )
+    result = clean_text(page, kind="html")
+    assert result.body.count("cycle lanes") == 5
+    assert "Back to top" not in result.body

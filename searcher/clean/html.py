@@ -51,12 +51,14 @@ from searcher.clean.rules import (
     INVISIBLE_SKIPPED,
     LABEL_TAGS,
     LIST_ITEM_TAGS,
+    MAX_BUTTON_WORDS,
     MAX_ITEMS_LINK_SHARE,
     MAX_PARAGRAPH_LINK_SHARE,
     MIN_DECLARED_WORDS,
     MIN_LIST_ITEMS,
     MIN_NOSCRIPT_CHARS,
     MIN_PARAGRAPH_CHARS,
+    MIN_WRAPPER_CHARS,
     MODIFIED_META,
     NEVER_REMOVED,
     NO_STORY_CLASS,
@@ -68,6 +70,7 @@ from searcher.clean.rules import (
     SIBLING_SHARE,
     STORY_CHARS_ABOVE_COMMENTS,
     TITLE_SEPARATORS,
+    WRAPPER_SHARE,
 )
 from searcher.models import DroppedBlock
 
@@ -176,7 +179,9 @@ def _remove_invisible(soup: BeautifulSoup, invisible: list[Tag]) -> None:
     view for crawlers and browsers without scripts, as forum software serves its threads)."""
     fallbacks = [tag for tag in invisible if tag.name == "noscript" and not _inside_noscript(tag)]
     for tag in invisible:
-        if tag.name != "noscript":
+        if tag.name == "button" and _holds_page(tag):
+            tag.unwrap()
+        elif tag.name != "noscript":
             tag.extract()
     fallback_chars = sum(_text_chars(tag) for tag in fallbacks)
     read = fallback_chars >= MIN_NOSCRIPT_CHARS and fallback_chars > _text_chars(soup) - fallback_chars
@@ -185,6 +190,16 @@ def _remove_invisible(soup: BeautifulSoup, invisible: list[Tag]) -> None:
             tag.unwrap()
         else:
             tag.extract()
+
+
+def _holds_page(button: Tag) -> bool:
+    """Whether a <button> holds more than a label: the parser's misnesting put the page inside it."""
+    words = 0
+    for piece in button.stripped_strings:
+        words += len(piece.split())
+        if words > MAX_BUTTON_WORDS:
+            return True
+    return False
 
 
 def _inside_noscript(tag: Tag) -> bool:
@@ -633,17 +648,24 @@ def _json_ld_values(text: str, key: str) -> list[str]:
 
 def _remove_furniture(root: Tag, thread: bool = False) -> list[DroppedBlock]:
     """Removes furniture under root (never root itself), in page order, not looking inside what goes.
+    An element named like furniture that holds nearly all of root's text wraps the page (see
+    WRAPPER_SHARE): it is looked into instead.
     A comment section's heading wearing a comment class (`<h2 id="comments">Comments</h2>`) stays:
     the comments below it may wear none, and it is where the classifier's comment section opens."""
     dropped = []
+    root_chars: int | None = None  # counted when an element might wrap the page
     stack = [child for child in reversed(root.contents) if isinstance(child, Tag)]
     while stack:
         tag = stack.pop()
         reason = furniture_reason(tag, thread)
         if reason == COMMENT_REASON and _heads_comments(tag):
             continue  # left in place: the classifier's comment section opens at this heading
+        text = normalize(tag.get_text(" ")) if reason else ""
+        if reason != COMMENT_REASON and len(text) >= MIN_WRAPPER_CHARS:
+            root_chars = root_chars or len(normalize(root.get_text(" ")))
+            if len(text) >= WRAPPER_SHARE * root_chars:
+                reason = None  # it wraps the page: what is furniture inside it goes below
         if reason:
-            text = normalize(tag.get_text(" "))
             if text:
                 dropped.append(DroppedBlock(text, reason))
             tag.extract()  # unlinked, not destroyed: bs4's decompose() walks the whole subtree

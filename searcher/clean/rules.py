@@ -405,7 +405,13 @@ INVISIBLE_SET = set(INVISIBLE_TAGS)
 # no <body>) is content a browser shows, and is read as the body's.
 HEAD_ELEMENTS = frozenset({"title", "meta", "link", "script", "style", "base", "noscript", "template", "object"})
 # Of those, the ones lxml's builder need not build: the head holds the page's metadata.
-INVISIBLE_SKIPPED = INVISIBLE_SET - {"head", "noscript"}
+# A <button> is built all the same: lxml's parser (libxml2) ignores a `</button>` while an element
+# opened inside it is still open (`<button><div><div></button>`, where a browser closes all three),
+# so the rest of the page can end up inside the button.
+INVISIBLE_SKIPPED = INVISIBLE_SET - {"head", "noscript", "button"}
+# A button's label is a few words; a "button" holding more is a page the parser put inside one
+# (see above): its content is read as the page's, not removed.
+MAX_BUTTON_WORDS = 40
 # <noscript> is read in place of the page when it holds more text than the rest, and this much at
 # least: a page built by scripts (a forum's thread) keeps its text there; most pages keep a pixel.
 MIN_NOSCRIPT_CHARS = 200
@@ -471,6 +477,12 @@ FORUM_SOFTWARE = re.compile(
     r"(?:discourse|vbulletin|phpbb|xenforo|invision|mybb|simple\s+machines|smf|nodebb|flarum|vanilla)\b", re.I
 )
 NEVER_REMOVED = {"html", "body", "article", "main"}
+# An element named like furniture that holds this share of its container's text, and this much,
+# wraps the page rather than sits beside the story (a site header the parser left open over the
+# whole page, a page builder's "widget" box): it is looked into, not removed. Comment sections are
+# removed however much they hold.
+WRAPPER_SHARE = 0.8
+MIN_WRAPPER_CHARS = 1000
 ARTICLE_TAGS = frozenset({"article", "main"})  # elements that say they hold the page's story
 PARAGRAPH_TAGS = {"p", "pre", "blockquote", "li", "h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt", "td", "th"}
 # Climb from the best element to an ancestor holding this many times its paragraph text.
