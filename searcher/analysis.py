@@ -1,12 +1,14 @@
 """Text analysis shared by indexing and querying: one analyzer, so both sides agree on tokens.
 
 Model numbers are the reason this is not Whoosh's StemmingAnalyzer: news writes the same weapon as
-"S-400" and "S400", and both must become the single token ``s400``. Plain hyphenated words
-("de-escalation", "al-Assad") are split into their parts, as readers search for the parts.
+"S-400" and "S400", and both must become the single token ``s400``. Other hyphenated words
+("de-escalation", "al-Assad", "Rad53-dependent", "19-year-old") are split into their parts, as
+readers search for the parts: a hyphen joins only what a model number needs (joins_across).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from collections.abc import Iterator
@@ -38,10 +40,20 @@ APOSTROPHES = re.compile(r"['\u2019]")
 
 DIGIT = re.compile(r"\d")
 LETTER = re.compile(r"[^\W\d_]")
+# A number as a model number's second part: digits, maybe a plural or possessive s ("MiG-29s").
+NUMBER_PART = re.compile(r"\d+(?:['\u2019]?[sS])?")
 
 
-def _has_letter_and_digit(text: str) -> bool:
-    return DIGIT.search(text) is not None and LETTER.search(text) is not None
+def joins_across(before: str, after: str) -> bool:
+    """Whether a hyphen between these two parts of a word group is a model number's, dropped to
+    join them: a number after letters ("COVID-19", "MH-17", "IL-6"), or a single letter beside a
+    part holding a digit ("S-400", "F-35A", "3-D"). Any other hyphen splits ("Rad53-dependent",
+    "19-year-old", "1939-1945"), so each word is found by itself."""
+    if NUMBER_PART.fullmatch(after) and LETTER.search(before):
+        return True
+    if len(before) == 1 and LETTER.match(before) and DIGIT.search(after):
+        return True
+    return len(after) == 1 and LETTER.match(after) is not None and DIGIT.search(before) is not None
 
 
 def words(text: str) -> list[str]:
@@ -51,14 +63,23 @@ def words(text: str) -> list[str]:
 
 
 def _split_group(group: str, offset: int) -> Iterator[tuple[str, int, int]]:
-    """Yield (text, start, end) for one word group: model numbers whole, other compounds in parts."""
-    if not HYPHENS.search(group) or _has_letter_and_digit(group):
-        yield HYPHENS.sub("", group).replace(" ", ""), offset, offset + len(group)
+    """Yield (text, start, end) for one word group: its hyphenated parts, those a model number's
+    hyphen joins (joins_across) as one; a spaced model number ("S 400") whole."""
+    if not HYPHENS.search(group):
+        yield group.replace(" ", ""), offset, offset + len(group)
         return
-    start = 0
-    for part in HYPHENS.split(group):
-        yield part, offset + start, offset + start + len(part)
-        start += len(part) + 1
+    parts = HYPHENS.split(group)
+    start = end = 0
+    text = parts[0]
+    for before, after in itertools.pairwise(parts):
+        end += len(before)
+        if joins_across(before, after):
+            text += after
+        else:
+            yield text, offset + start, offset + end
+            text, start = after, end + 1
+        end += 1
+    yield text, offset + start, offset + len(group)
 
 
 class NewsTokenizer(Tokenizer):
@@ -221,4 +242,5 @@ def stem_word(word: str) -> str:
 
 
 # Bump when the analyzer's output changes: an index built with another version must be rebuilt.
-ANALYZER_VERSION = 3  # 3: Snowball's English stemmer in place of Whoosh's Porter
+ANALYZER_VERSION = 4  # 3: Snowball's English stemmer in place of Whoosh's Porter; 4: a hyphen joins
+# only a model number's parts (joins_across), not every group holding a digit

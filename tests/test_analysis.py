@@ -22,6 +22,36 @@ def test_number_ranges_stay_separate_numbers():
     assert tokens("1939-1945") == ["1939", "1945"]
 
 
+def test_a_word_holding_a_digit_is_split_from_the_word_it_is_hyphenated_to():
+    """A gene or protein name before a hyphen stays findable by itself ("Rad53", "p53")."""
+    text = "Checkpoint arrest was Rad53-dependent in yeast, and p53-deficient cells divided on."
+    assert {"rad53", "depend", "p53", "defici"} <= set(tokens(text))
+    assert tokens("Rad53-dependent") == tokens("Rad53 dependent")
+
+
+def test_a_model_number_inside_a_longer_compound_is_joined_and_the_words_kept_apart():
+    assert tokens("IL-6-mediated inflammation") == ["il6", "mediat", "inflamm"]
+    assert tokens("COVID-19-related deaths") == tokens("COVID-19 related deaths") == ["covid19", "relat", "death"]
+    assert tokens("anti-IL-6 antibodies") == ["anti", "il6", "antibodi"]
+
+
+def test_model_numbers_with_letters_after_the_digits_stay_one_token():
+    assert tokens("F-35A") == tokens("F35A") == ["f35a"]
+    assert tokens("MH-17") == tokens("MH17") == ["mh17"]
+    assert tokens("3-D printing") == ["3d", "print"]
+    assert tokens("two MiG-29s") == ["two", "mig29"]
+
+
+def test_an_age_or_a_count_is_not_glued_to_the_words_after_it():
+    assert tokens("a 19-year-old student") == ["19", "year", "old", "student"]
+
+
+def test_every_part_of_a_hyphenated_group_keeps_its_own_offsets():
+    text = "then IL-6-mediated Rad53-dependent"
+    spans = [text[t.startchar : t.endchar] for t in news_analyzer()(text, chars=True)]
+    assert spans == ["then", "IL-6", "mediated", "Rad53", "dependent"]
+
+
 def test_possessives_match_the_plain_word():
     assert tokens("Russia’s") == tokens("Russia's") == tokens("Russia")
 

@@ -223,3 +223,23 @@ def test_the_index_keeps_dropped_blocks_shortened(tmp_path: Path):
     article = get_article(tmp_path / "index", "page")
     assert [d.reason for d in article.dropped] == ["navigation", "repeats the title"]
     assert article.dropped[0].text.startswith("Section0 Section1") and len(article.dropped[0].text) == 160
+
+
+def test_an_index_of_the_previous_analyzer_asks_for_a_rebuild_and_finds_split_words_after(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """ANALYZER_VERSION 4 splits "Rad53-dependent": an index cut the old way is refused with the
+    rebuild hint, and the rebuilt one finds the gene by its name."""
+    from searcher.engine.whoosh import store
+
+    Path("seeds/yeast.txt").write_text(
+        "Checkpoint study\n\nThe arrest was Rad53-dependent in every strain we grew.\n", encoding="utf-8"
+    )
+    current = store.ANALYZER_VERSION
+    monkeypatch.setattr(store, "ANALYZER_VERSION", 3)
+    update_index(INDEX, [Path("seeds")])
+    monkeypatch.setattr(store, "ANALYZER_VERSION", current)
+    with pytest.raises(IndexOutdatedError, match="rebuild it with: searcher index --rebuild"):
+        search(INDEX, "Rad53")
+    update_index(INDEX, rebuild=True)
+    assert [hit.title for hit in search(INDEX, "Rad53").hits] == ["Checkpoint study"]

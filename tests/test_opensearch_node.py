@@ -9,6 +9,14 @@ import pytest
 
 pytestmark = pytest.mark.opensearch
 
+# Hyphens of every kind analysis.joins_across tells apart: model numbers joined, other words split.
+HYPHENATED_PROSE = (
+    "Rad53-dependent checkpoints and IL-6-mediated signals in p53-deficient cells; a 19-year-old "
+    "flew the F-35A, two MiG-29s and a T-shirt-clad MH-17 crew; 3-D scans of COVID-19-related cases, "
+    "anti-IL-6 drugs, the Boeing-737-800, mid-1990s S-400's, X-ray 1939-1945 and 2019-20 \u2010 "
+    "H1N1\u2011infected CD4\u2010positive T-cells"
+)
+
 
 def _get(url: str) -> dict:
     with urllib.request.urlopen(url, timeout=10) as response:
@@ -45,7 +53,8 @@ def test_the_cluster_analyzer_cuts_and_folds_words_as_searchers_own(opensearch_n
 
     unstemmed = NewsTokenizer() | PossessiveFilter() | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter()
     filters = [name for name in ANALYSIS["analyzer"]["news"]["filter"] if name not in STEMMING]
-    texts = ["S-400 and S400 and S 400, F-35s, COVID-19, Su-57", "Russia's O'Neil de-escalation al-Assad 2019-20 Café"]
+    texts = ["S-400 and S400 and S 400, F-35s, COVID-19, Su-57", "Russia's O'Neil de-escalation al-Assad 2019-20 Café",
+             HYPHENATED_PROSE]  # fmt: skip
     texts += [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
     _request(opensearch_node.url, "PUT", "/analyzer-check", index_body(1, 0, {}))
     try:
@@ -64,7 +73,8 @@ def test_the_cluster_analyzer_stems_as_searchers_own(opensearch_node) -> None:  
     from searcher.engine.opensearch.mapping import index_body
     from tests.conftest import SEEDS
 
-    texts = ["planned automated automation investigated dying generalizations", "S-400s, F-35s, 1990s, Russia's"]
+    texts = ["planned automated automation investigated dying generalizations", "S-400s, F-35s, 1990s, Russia's",
+             HYPHENATED_PROSE]  # fmt: skip
     texts += [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
     _request(opensearch_node.url, "PUT", "/stemmer-check", index_body(1, 0, {}))
     try:

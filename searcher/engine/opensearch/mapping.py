@@ -3,9 +3,11 @@
 The analyzer reproduces analysis.py's `news_analyzer` with OpenSearch's own parts, so the cluster
 indexes the same terms Whoosh does (tests/test_opensearch_engine.py compares them on the seeds):
 - a pattern tokenizer with analysis.py's word-group pattern, in Java's regex dialect;
-- model numbers ("S-400", "S 400", "COVID-19": a group with a letter and a digit) lose their hyphens
-  and spaces, through a `condition` filter whose painless script tests for the letter and digit;
-- other hyphenated groups split into their words (word_delimiter_graph, apostrophes kept as letters);
+- a model number's hyphens ("S-400", "COVID-19", "F-35A": analysis.joins_across) and a spaced model
+  number's space ("S 400") dropped by a `pattern_replace` whose lookarounds read the parts beside
+  each hyphen (a part longer than PART_LOOKBEHIND characters is read by its last ones only);
+- the other hyphens split the group into its words (word_delimiter_graph, apostrophes kept as
+  letters): "Rad53-dependent" is `rad53` and `depend`;
 - a possessive 's and inner apostrophes dropped, lowercase, accent folding, Whoosh's stopwords and
   its minimum token length of 2, Snowball's English stems (porter2).
 
@@ -28,8 +30,9 @@ from whoosh.analysis import STOP_WORDS
 from searcher.analysis import ANALYZER_VERSION
 
 # Bump when the settings or mapping change: an index built with another version must be rebuilt.
-MAPPING_VERSION = 5  # 2: site and folders; 3: the title's doubled term frequencies and BM25 parameters;
-# 4: the bm25f subfields of title and body; 5: Snowball's English stemmer (porter2)
+MAPPING_VERSION = 6  # 2: site and folders; 3: the title's doubled term frequencies and BM25 parameters;
+# 4: the bm25f subfields of title and body; 5: Snowball's English stemmer (porter2); 6: a hyphen joins
+# only a model number's parts
 # BM25's saturation and length normalisation, as the Whoosh engine's (engine/whoosh/searching.py).
 BM25_K1, BM25_B = 1.2, 0.75
 # The Whoosh engine's title field boost: each title word counts this many times.
@@ -48,28 +51,32 @@ WORD = (
     rf"{LETTER_OR_DIGIT}+(?:['\u2019]{LETTER_OR_DIGIT}+)*"
     rf"(?:[-\u2010\u2011]{LETTER_OR_DIGIT}+(?:['\u2019]{LETTER_OR_DIGIT}+)*)*"
 )
-# True for a group with a letter and a digit: a model number, kept whole (analysis._split_group).
-MODEL_NUMBER_SCRIPT = (
-    "def t = token.term.toString(); boolean letter = false; boolean digit = false;"
-    " for (int i = 0; i < t.length(); ++i) { char c = t.charAt(i);"
-    " if (Character.isDigit(c)) { digit = true; } else if (Character.isLetter(c)) { letter = true; } }"
-    " return letter && digit;"
+# analysis.joins_across as the hyphens it drops, in Java's regex dialect. PART is a character of one
+# hyphenated part; Java's lookbehind needs a bound, so a part is read back at most PART_LOOKBEHIND
+# characters (a longer "word" before a hyphen is no model number's).
+PART = r"[\p{L}\p{N}'\u2019]"
+HYPHEN = r"[-\u2010\u2011]"
+PART_LOOKBEHIND = 99
+JOINED_HYPHEN = "|".join(
+    [
+        # a number after letters: "COVID-19", "MH-17", "MiG-29s"
+        rf"(?<=\p{{L}}{PART}{{0,{PART_LOOKBEHIND}}}){HYPHEN}(?=\p{{Nd}}+(?:['\u2019]?[sS])?(?!{PART}))",
+        # a single letter before a part holding a digit: "S-400", "F-35A"
+        rf"(?<!{PART}\p{{L}})(?<=\p{{L}}){HYPHEN}(?={PART}*?\p{{Nd}})",
+        # a single letter after a part holding a digit: "3-D"
+        rf"(?<=\p{{Nd}}{PART}{{0,{PART_LOOKBEHIND}}}){HYPHEN}(?=\p{{L}}(?!{PART}))",
+    ]
 )
 
 # The stemming filters, last before the title's doubling.
 STEMMING = ["number_plurals", "news_stemmer"]
 # The analyzer up to stopwords and stemming: the words as written, split and folded as searcher's own.
-SURFACE_FILTERS = ["model_numbers_whole", "split_compounds", "drop_possessive", "drop_apostrophes", "lowercase",
+SURFACE_FILTERS = ["join_model_numbers", "split_compounds", "drop_possessive", "drop_apostrophes", "lowercase",
                    "asciifolding"]  # fmt: skip
 ANALYSIS = {
     "tokenizer": {"news_words": {"type": "pattern", "pattern": f"{SPACED_MODEL}|{WORD}", "group": 0}},
     "filter": {
-        "join_model_number": {"type": "pattern_replace", "pattern": "[-\u2010\u2011 ]", "replacement": ""},
-        "model_numbers_whole": {
-            "type": "condition",
-            "filter": ["join_model_number"],
-            "script": {"source": MODEL_NUMBER_SCRIPT},
-        },
+        "join_model_numbers": {"type": "pattern_replace", "pattern": f" |{JOINED_HYPHEN}", "replacement": ""},
         "split_compounds": {
             "type": "word_delimiter_graph",
             "split_on_case_change": False,
