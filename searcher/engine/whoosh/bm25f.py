@@ -18,6 +18,10 @@ from __future__ import annotations
 import functools
 import math
 from bisect import bisect_left
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from itertools import compress
 from typing import NamedTuple
 
 from whoosh import query as wq
@@ -70,16 +74,72 @@ def _norms(k1: float, b: float, bm25f_b: float, scale: float, average: float) ->
     return per_field, bm25f
 
 
+# What one search reads more than once, kept while it runs (one_search): each word's index-wide
+# statistics, which every segment's scorer of the word asks for, and each segment's scored postings
+# of it, which the bonuses (ranking.py) need again for the best matches.
+_SEARCH_MEMO: ContextVar[dict | None] = ContextVar("search_memo", default=None)
+
+
+@contextmanager
+def one_search() -> Iterator[None]:
+    """The scope of one search: inside it, a word's statistics are looked up once (a term lookup per
+    segment and field: a third of a search of two words on a 3-segment index), and its postings
+    are read once for the scores and the bonuses."""
+    token = _SEARCH_MEMO.set({})
+    try:
+        yield
+    finally:
+        _SEARCH_MEMO.reset(token)
+
+
+class WordStatistics(NamedTuple):
+    """A word's statistics over the whole index (deleted documents included, as Whoosh counts)."""
+
+    documents: int
+    frequencies: dict[str, int]
+    averages: dict[str, float]
+
+
+def word_statistics(parent: Searcher, text: str) -> WordStatistics:
+    """The word's document count, document frequency and average length per field, read once a search."""
+    memo = _SEARCH_MEMO.get()
+    key = ("statistics", parent, text)
+    if memo is not None and key in memo:
+        return memo[key]
+    found = WordStatistics(
+        parent.doc_count_all(),
+        {field: parent.doc_frequency(field, text) for field in FIELDS},
+        {field: parent.avg_field_length(field) or 1.0 for field in FIELDS},
+    )
+    if memo is not None:
+        memo[key] = found
+    return found
+
+
+class ScoredPostings(NamedTuple):
+    """A word's scores in the live documents of one segment, and each field's postings (docnums in
+    order and their encoded values, the positions) as the scores were computed from them."""
+
+    scores: dict[int, float]
+    fields: dict[str, tuple[list[int], list[object]]]
+
+
+def scored_postings(reader, text: str) -> ScoredPostings | None:  # noqa: ANN001 - a whoosh segment reader
+    """What WordScorer.every_score read and computed for the word in this segment during this
+    search, or None."""
+    memo = _SEARCH_MEMO.get()
+    return None if memo is None else memo.get(("postings", reader, text))
+
+
 class WordScorer:
     """How one word scores in one segment, from the index's statistics (Whoosh's parent searcher:
     all documents, deleted ones included, as ranking.NewsBM25F counts them)."""
 
     def __init__(self, segment: Searcher, text: str) -> None:
         parent = segment.get_parent()
-        documents = parent.doc_count_all()
+        documents, frequencies, averages = word_statistics(parent, text)
         self.text = text
         self.fields: dict[str, _Field] = {}
-        frequencies = {field: parent.doc_frequency(field, text) for field in FIELDS}
         self.idf = idf(documents, max(frequencies.values()))  # BM25F's one idf
         k1, b = PER_FIELD_PARAMETERS["K1"], PER_FIELD_PARAMETERS["B"]
         for field, frequency in frequencies.items():
@@ -87,7 +147,7 @@ class WordScorer:
                 continue
             # A posting's weight is its frequency times the field's boost (the title's TITLE_BOOST).
             scale = segment.schema[field].format.field_boost / BM25F_WEIGHT[field]
-            average = parent.avg_field_length(field) or 1.0
+            average = averages[field]
             tables = _norms(k1, b, BM25F_B[field], scale, average)
             self.fields[field] = _Field(idf(documents, frequency) * (k1 + 1), *tables)
 
@@ -107,13 +167,17 @@ class WordScorer:
     def every_score(self, segment: Searcher) -> dict[int, float]:
         """The word's score in each live document of the segment holding it."""
         reader = segment.reader()
+        memo = _SEARCH_MEMO.get()
         parts: dict[int, list[float]] = {}
+        read: dict[str, tuple[list[int], list[object]]] = {}
         for field, stats in self.fields.items():
             if (field, self.text) not in reader:
                 continue
             lengths = length_bytes(reader, field)
             scaled_idf, norm, divisor = stats
-            for docnum, weight in _postings(raw_postings(reader, field, self.text)):
+            ids, weights, values = _postings(raw_postings(reader, field, self.text), memo is not None)
+            read[field] = ids, values
+            for docnum, weight in zip(ids, weights, strict=True):
                 byte = lengths[docnum]
                 held = parts.get(docnum)
                 if held is None:
@@ -125,7 +189,10 @@ class WordScorer:
             for docnum in reader.deleted_docs_set & parts.keys():
                 del parts[docnum]
         k1, saturated, rest = BM25F_K1, BM25F_MIX * self.idf * (BM25F_K1 + 1), 1 - BM25F_MIX
-        return {docnum: saturated * f / (k1 + f) + rest * s for docnum, (f, s) in parts.items()}
+        scores = {docnum: saturated * f / (k1 + f) + rest * s for docnum, (f, s) in parts.items()}
+        if memo is not None:  # for the bonuses of the same search (ranking.py)
+            memo["postings", reader, self.text] = ScoredPostings(scores, read)
+        return scores
 
 
 def length_bytes(reader, field: str):  # noqa: ANN001, ANN201 - a whoosh segment reader; indexable by docnum
@@ -137,21 +204,30 @@ def length_bytes(reader, field: str):  # noqa: ANN001, ANN201 - a whoosh segment
     return held if held is not None else perdoc._cached_reader(name, LENGTHS_COLUMN)  # noqa: SLF001
 
 
-def _postings(matcher) -> list[tuple[int, float]]:  # noqa: ANN001 - a whoosh matcher
-    """Every (docnum, weight) of a fresh term matcher, a block at a time where Whoosh stores blocks."""
+def _postings(matcher, with_values: bool) -> tuple[list[int], list[float], list[object]]:  # noqa: ANN001
+    """A fresh term matcher's docnums, weights and (when asked) encoded values, a block at a time
+    where Whoosh stores blocks (the values come with the block's data: keeping them costs no read)."""
+    ids: list[int] = []
+    weights: list[float] = []
+    values: list[object] = []
     if not isinstance(matcher, W3LeafMatcher):
-        found = []
         while matcher.is_active():
-            found.append((matcher.id(), matcher.weight()))
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            if with_values:
+                values.append(matcher.value())
             matcher.next()
-        return found
-    found = []
+        return ids, weights, values
     while matcher.is_active():
         matcher._read_ids()  # noqa: SLF001 - a block's ids and weights at once, not a call per posting
         matcher._read_weights()  # noqa: SLF001
-        found.extend(zip(matcher._ids, matcher._weights, strict=True))  # noqa: SLF001
+        ids.extend(matcher._ids)  # noqa: SLF001
+        weights.extend(matcher._weights)  # noqa: SLF001
+        if with_values:
+            matcher._read_values()  # noqa: SLF001
+            values.extend(matcher._values)  # noqa: SLF001
         matcher._next_block()  # noqa: SLF001
-    return found
+    return ids, weights, values
 
 
 class _ScoredWords(UnionOfChildren):
@@ -220,6 +296,10 @@ def scored_ids(scores: dict[int, float], boost: float):  # noqa: ANN201 - a whoo
     return ScoredIds(ids, [scores[docnum] * boost for docnum in ids])
 
 
+# Matches read between two looks at the collector's lowest kept score.
+SCORED_CHUNK = 128
+
+
 class ScoredIds(ListMatcher):
     """Documents with their scores computed beforehand. The greatest of them is the exact upper bound
     Whoosh's matcher replacement asks for; there are no blocks, so no block-quality skipping."""
@@ -236,6 +316,22 @@ class ScoredIds(ListMatcher):
         if not self.is_active():
             raise ReadTooFar
         self._i = bisect_left(self._ids, id, self._i)
+
+    def scored(self, floor: Callable[[], float | None]) -> Iterator[tuple[int, float]]:
+        """Every (id, score) in id order, without a method call per match, leaving out a chunk's
+        matches scoring at most `floor()` (a collector's lowest kept score, once it keeps all it
+        may): those could not be kept, and they are most matches of a common word."""
+        ids, scores = self._ids, self._scores
+        for start in range(self._i, len(ids), SCORED_CHUNK):
+            end = min(start + SCORED_CHUNK, len(ids))
+            least = floor()
+            chunk = (
+                range(start, end)
+                if least is None
+                else compress(range(start, end), map(least.__lt__, scores[start:end]))
+            )
+            for i in chunk:
+                yield ids[i], scores[i]
 
     def supports_block_quality(self) -> bool:
         return False

@@ -52,6 +52,8 @@ def docset(searcher: Searcher, query: wq.Query) -> set[int]:
         return set(reader.all_doc_ids())
     if isinstance(query, wq.NumericRange):  # DateRange too: a union of a few trie terms and ranges
         return docset(searcher, query.simplify(reader))
+    if isinstance(query, wq.ConstantScoreQuery):  # what a NumericRange simplifies to: its child's documents
+        return docset(searcher, query.child)
     if isinstance(query, TermSet):
         return set().union(*(_postings(reader, query.fieldname, text) for text in query.texts))
     if isinstance(query, EXPANDING):

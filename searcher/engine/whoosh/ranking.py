@@ -16,11 +16,12 @@ from typing import NamedTuple
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.fields import Schema
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
 from searcher.analysis import news_analyzer
-from searcher.engine.whoosh.bm25f import WordScorer, idf, length_bytes
+from searcher.engine.whoosh.bm25f import ScoredPostings, WordScorer, idf, length_bytes, scored_postings
 from searcher.engine.whoosh.docsets import raw_postings
 
 FIELDS = ("title", "body")
@@ -96,6 +97,10 @@ def _occurrences(
         reader = segment.reader()
         local = [docnum - offset for docnum in docnums if offset <= docnum < offset + reader.doc_count_all()]
         for stem in stems if local else ():
+            known = scored_postings(reader, stem)
+            if known is not None:  # scored by this search's matcher: its scores and positions, no postings read
+                _known_occurrences(found, offset, local, stem, known, segment.schema if positions else None)
+                continue
             scorer = WordScorer(segment, stem)
             parts: dict[int, list[float]] = {}
             where: dict[int, dict[str, tuple[int, ...]]] = {}
@@ -115,6 +120,29 @@ def _occurrences(
             for docnum, held in parts.items():
                 found[offset + docnum][stem] = Occurrence(scorer.combine(held), where[docnum])
     return found
+
+
+def _known_occurrences(
+    found: dict[int, dict[str, Occurrence]],
+    offset: int,
+    local: list[int],
+    stem: str,
+    known: ScoredPostings,
+    schema: Schema | None,
+) -> None:
+    """The word's occurrences in these documents of a segment, from what the search's matcher
+    read and scored there (positions decoded only when `schema` is given)."""
+    scores = known.scores
+    for docnum in local:
+        score = scores.get(docnum)
+        if score is None:
+            continue
+        where: dict[str, tuple[int, ...]] = {}
+        for field, (ids, values) in known.fields.items() if schema is not None else ():
+            i = bisect_left(ids, docnum)
+            if i < len(ids) and ids[i] == docnum:
+                where[field] = tuple(schema[field].format.decode_as("positions", values[i]))
+        found[offset + docnum][stem] = Occurrence(score, where)
 
 
 def _seek(postings, docnum: int) -> bool:  # noqa: ANN001 - a whoosh matcher
