@@ -34,6 +34,7 @@ from searcher.clean.rules import (
     ANY_FURNITURE_CLASS,
     ARTICLE_TAGS,
     BLOCK_TAGS,
+    CAPTION_REASON,
     CLIMB_GAIN,
     CLIMB_LEVELS,
     COMMENT_HEADING_MAX_CHARS,
@@ -63,6 +64,8 @@ from searcher.clean.rules import (
     NOTICE_CLASS,
     PAGE_LEVELS,
     PARAGRAPH_TAGS,
+    PHOTO_STORY_MIN_WORDS,
+    PHOTO_STORY_SHARE,
     PUBLISHED_META,
     SIBLING_PARAGRAPH_CHARS,
     SIBLING_SHARE,
@@ -634,8 +637,9 @@ def _json_ld_values(text: str, key: str) -> list[str]:
 def _remove_furniture(root: Tag, thread: bool = False) -> list[DroppedBlock]:
     """Removes furniture under root (never root itself), in page order, not looking inside what goes.
     A comment section's heading wearing a comment class (`<h2 id="comments">Comments</h2>`) stays:
-    the comments below it may wear none, and it is where the classifier's comment section opens."""
-    dropped = []
+    the comments below it may wear none, and it is where the classifier's comment section opens.
+    On a photo story (its text told in its photos' captions) the captions stay."""
+    found = []
     stack = [child for child in reversed(root.contents) if isinstance(child, Tag)]
     while stack:
         tag = stack.pop()
@@ -643,13 +647,24 @@ def _remove_furniture(root: Tag, thread: bool = False) -> list[DroppedBlock]:
         if reason == COMMENT_REASON and _heads_comments(tag):
             continue  # left in place: the classifier's comment section opens at this heading
         if reason:
-            text = normalize(tag.get_text(" "))
-            if text:
-                dropped.append(DroppedBlock(text, reason))
-            tag.extract()  # unlinked, not destroyed: bs4's decompose() walks the whole subtree
+            found.append((tag, reason, normalize(tag.get_text(" "))))
         else:
             stack.extend([child for child in reversed(tag.contents) if isinstance(child, Tag)])
-    return dropped
+    if _is_photo_story(root, found):
+        found = [item for item in found if item[1] != CAPTION_REASON]
+    for tag, _, _ in found:
+        tag.extract()  # unlinked, not destroyed: bs4's decompose() walks the whole subtree
+    return [DroppedBlock(text, reason) for _, reason, text in found if text]
+
+
+def _is_photo_story(root: Tag, furniture: list[tuple[Tag, str, str]]) -> bool:
+    """Whether the story is told in its photos' captions (a photo blog's post, a gallery): they
+    hold a story's worth of words, and PHOTO_STORY_SHARE times what the container keeps besides."""
+    captions = sum(len(text.split()) for _, reason, text in furniture if reason == CAPTION_REASON)
+    if captions < PHOTO_STORY_MIN_WORDS:
+        return False
+    rest = len(root.get_text(" ").split()) - sum(len(text.split()) for _, _, text in furniture)
+    return captions >= PHOTO_STORY_SHARE * rest
 
 
 def furniture_reason(tag: Tag, thread: bool = False) -> str | None:
