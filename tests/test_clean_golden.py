@@ -186,3 +186,8 @@ def test_a_story_told_in_its_photos_captions_keeps_them():
 def test_a_storys_photo_captions_still_go():
     result = cleaned(GOLDEN / "news.html")
     assert "photo caption" in {d.reason for d in result.dropped}
+
+
+def test_a_short_post_is_not_outweighed_by_the_sidebar():
+    result = cleaned(GOLDEN / "short-post.html")
+    assert result.body == '"I know I\'m tired and shouldn\'t say this..." – "Then don\'t." – "Fine."'

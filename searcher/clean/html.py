@@ -69,6 +69,7 @@ from searcher.clean.rules import (
     PUBLISHED_META,
     SIBLING_PARAGRAPH_CHARS,
     SIBLING_SHARE,
+    SIDEBAR_NAME,
     STORY_CHARS_ABOVE_COMMENTS,
     TITLE_SEPARATORS,
 )
@@ -884,16 +885,17 @@ def _comment_heading_position(holders: dict[int, Tag], lengths: dict[int, int], 
 
 
 def _holds_no_story(element: Tag, thread: bool = False) -> bool:
-    """Comment sections, cookie notices, footers and sidebars: never the story's container.
-    (Other furniture classes are too often worn by story containers to rule them out here.)
-    On a thread, comment classes name its posts."""
+    """Comment sections, cookie notices, footers and sidebars (an <aside>, or a box whose class or
+    id is the word "sidebar" itself): never the story's container. (Other furniture classes, and
+    "sidebar" within a longer name such as "content-sidebar-wrap", are too often worn by story
+    containers to rule them out here.) On a thread, comment classes name its posts."""
     if element.name in ("footer", "aside", "nav"):
         return True
     attrs = element.attrs
     if not attrs:
         return False
     names = f"{attrs.get('class') or ''} {_own_id(attrs)}".lower()
-    return bool((NOTICE_CLASS if thread else NO_STORY_CLASS).search(names))
+    return bool((NOTICE_CLASS if thread else NO_STORY_CLASS).search(names) or SIDEBAR_NAME.search(names))
 
 
 def _inside_furniture(element: Tag, known: dict[int, bool], thread: bool = False) -> bool:

@@ -474,6 +474,8 @@ CONTENT_CLASS = re.compile(r"article|story|content|entry|post-body|main|text")
 ANY_ALWAYS_FURNITURE_CLASS = re.compile("|".join(p.pattern for p, _ in ALWAYS_FURNITURE_CLASS))
 ANY_FURNITURE_CLASS = re.compile("|".join(p.pattern for p, _ in FURNITURE_CLASS))
 NO_STORY_CLASS = re.compile(f"{COMMENT_CLASS.pattern}|{NOTICE_CLASS.pattern}")
+# A class or id that is the word "sidebar" alone: the page's sidebar, never the story's container.
+SIDEBAR_NAME = re.compile(r"(?<![\w-])sidebar(?![\w-])")
 # A page that declares itself a discussion thread (a forum topic, a question with its answers),
 # where the posts are the content: schema.org types in JSON-LD or microdata, or forum software.
 _THREAD_TYPES = r"(?:DiscussionForumPosting|QAPage)"
