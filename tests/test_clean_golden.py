@@ -154,3 +154,40 @@ def test_a_german_storys_related_pointers_and_list_are_dropped():
     for line in ("Lesen Sie auch", "Ähnliche Beiträge", "Musikschule sucht neue Räume", "Theater plant"):
         assert line not in result.body
     assert result.body.endswith("falls sie kaum genutzt wird.")
+
+
+def test_comment_signatures_are_named_and_do_not_date_the_story():
+    result = cleaned(GOLDEN / "signed-comments.html")
+    reasons = {d.text: d.reason for d in result.dropped}
+    assert reasons["Posted by: Jenny at November 13, 2012 08:02 AM"] == "comment signature"
+    assert [date for date, _ in result.date_candidates] == ["November 12, 2012"]
+
+
+def test_a_story_subheading_named_comment_opens_no_comment_section():
+    result = cleaned(GOLDEN / "comment-subheading.html")
+    for line in ("Comment", "Reporters need people", "Briefing", "Open doors."):
+        assert line in result.paragraphs or any(p.startswith(line) for p in result.paragraphs)
+    assert "Great list, thanks" not in result.body
+
+
+def test_a_page_builders_widgets_hold_the_story():
+    result = cleaned(GOLDEN / "builder-widgets.html")
+    assert result.body.startswith("For a month I spent half an hour a day")
+    assert result.body.endswith("after the test was over.")
+    assert "Ten apps for travellers" not in result.body
+
+
+def test_a_story_told_in_its_photos_captions_keeps_them():
+    result = cleaned(GOLDEN / "photo-story.html")
+    assert result.body.startswith("The festival opened on Saturday morning")
+    assert "the festival ended with fireworks over the water at ten." in result.body
+
+
+def test_a_storys_photo_captions_still_go():
+    result = cleaned(GOLDEN / "news.html")
+    assert "photo caption" in {d.reason for d in result.dropped}
+
+
+def test_a_short_post_is_not_outweighed_by_the_sidebar():
+    result = cleaned(GOLDEN / "short-post.html")
+    assert result.body == '"I know I\'m tired and shouldn\'t say this..." – "Then don\'t." – "Fine."'

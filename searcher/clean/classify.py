@@ -169,7 +169,7 @@ def drop_reason(block: Block) -> str | None:
     text = block.text
     words = text.count(" ") + 1
     if text.endswith(")") and bp.CAPTION_CREDIT_SUFFIX.search(text):
-        return "photo caption"
+        return bp.CAPTION_REASON
     if words <= bp.CREDIT_MAX_WORDS and bp.CREDIT_LINE.match(text) and not bp.SENTENCE_END.search(text):
         return "photo credit"
     if is_related_link(text):
@@ -270,7 +270,9 @@ def _drop_signed_comments(blocks: list[Block], reasons: list[str | None]) -> Non
             continue
         if len(run) >= bp.MIN_SIGNED_COMMENTS:
             for j in range(run[0][0], run[-1][1] + 1):
-                reasons[j] = reasons[j] or bp.COMMENT_REASON
+                reasons[j] = _in_comments(reasons[j])
+            for _, signature in run:
+                reasons[signature] = bp.SIGNATURE_REASON
         run = []
 
 
@@ -290,7 +292,8 @@ def _drop_comment_section(blocks: list[Block], reasons: list[str | None], page_l
     """Everything after a comment section's heading ("12 Comments", "Leave a Reply") or its first
     comment's signature ("Birgit sagt:" above the comment's date) goes, once a story's worth of
     prose lies above it: below are readers' comments, not the story. A section opened by a count
-    ("4 comments" under a post on a blog's front page) ends at the next post's headline. In a text
+    ("4 comments" under a post on a blog's front page) ends at the next post's headline; a bare
+    "Comment" over prose, with another such heading below, is the story's own subheading. In a text
     dump, "Comments:" over a line of its count is a statistic's label (text.py labels_a_count), not
     a heading."""
     prose = [story_value(block) if reason is None else 0 for block, reason in zip(blocks, reasons, strict=True)]
@@ -298,14 +301,32 @@ def _drop_comment_section(blocks: list[Block], reasons: list[str | None], page_l
     above, i = 0, 0
     while i < len(blocks):
         opens = _opens_comments(blocks, reasons, i) and not (page_like and labels_a_count(blocks, i))
-        if opens and above >= min(bp.STORY_WORDS_ABOVE_COMMENTS, total / 2):
+        story_above = above >= min(bp.STORY_WORDS_ABOVE_COMMENTS, total / 2)
+        if opens and story_above and not _is_subheading(blocks, reasons, i):
             end = _next_post(blocks, reasons, i) if _is_comment_count(blocks[i].text) else len(blocks)
             for j in range(i, end):
-                reasons[j] = reasons[j] or bp.COMMENT_REASON
+                reasons[j] = _in_comments(reasons[j])
             i = end
             continue
         above += max(prose[i], 0)
         i += 1
+
+
+def _in_comments(reason: str | None) -> str:
+    """A block's reason once it lies in a comment section: a date line there is a comment's
+    signature (it dates the comment, not the story); other reasons stay."""
+    if reason is None:
+        return bp.COMMENT_REASON
+    return bp.SIGNATURE_REASON if reason == "dateline" else reason
+
+
+def _is_subheading(blocks: list[Block], reasons: list[str | None], i: int) -> bool:
+    """A bare "Comment" heading (HTML) with another heading over prose below it, as a story's
+    subheadings come ("Comment", "Briefing", "Data" over a list's points): a section of the
+    story, not of readers' comments."""
+    if not (blocks[i].tag in HEADING_TAGS and bp.BARE_COMMENT_HEADING.match(blocks[i].text)):
+        return False
+    return _next_post(blocks, reasons, i) < len(blocks)
 
 
 def _is_comment_count(text: str) -> bool:

@@ -34,6 +34,7 @@ from searcher.clean.rules import (
     ANY_FURNITURE_CLASS,
     ARTICLE_TAGS,
     BLOCK_TAGS,
+    CAPTION_REASON,
     CLIMB_GAIN,
     CLIMB_LEVELS,
     COMMENT_HEADING_MAX_CHARS,
@@ -65,9 +66,12 @@ from searcher.clean.rules import (
     NOTICE_CLASS,
     PAGE_LEVELS,
     PARAGRAPH_TAGS,
+    PHOTO_STORY_MIN_WORDS,
+    PHOTO_STORY_SHARE,
     PUBLISHED_META,
     SIBLING_PARAGRAPH_CHARS,
     SIBLING_SHARE,
+    SIDEBAR_NAME,
     STORY_CHARS_ABOVE_COMMENTS,
     TITLE_SEPARATORS,
     WRAPPER_SHARE,
@@ -651,8 +655,9 @@ def _remove_furniture(root: Tag, thread: bool = False) -> list[DroppedBlock]:
     An element named like furniture that holds nearly all of root's text wraps the page (see
     WRAPPER_SHARE): it is looked into instead.
     A comment section's heading wearing a comment class (`<h2 id="comments">Comments</h2>`) stays:
-    the comments below it may wear none, and it is where the classifier's comment section opens."""
-    dropped = []
+    the comments below it may wear none, and it is where the classifier's comment section opens.
+    On a photo story (its text told in its photos' captions) the captions stay."""
+    found = []
     root_chars: int | None = None  # counted when an element might wrap the page
     stack = [child for child in reversed(root.contents) if isinstance(child, Tag)]
     while stack:
@@ -666,12 +671,24 @@ def _remove_furniture(root: Tag, thread: bool = False) -> list[DroppedBlock]:
             if len(text) >= WRAPPER_SHARE * root_chars:
                 reason = None  # it wraps the page: what is furniture inside it goes below
         if reason:
-            if text:
-                dropped.append(DroppedBlock(text, reason))
-            tag.extract()  # unlinked, not destroyed: bs4's decompose() walks the whole subtree
+            found.append((tag, reason, text))
         else:
             stack.extend([child for child in reversed(tag.contents) if isinstance(child, Tag)])
-    return dropped
+    if _is_photo_story(root, found):
+        found = [item for item in found if item[1] != CAPTION_REASON]
+    for tag, _, _ in found:
+        tag.extract()  # unlinked, not destroyed: bs4's decompose() walks the whole subtree
+    return [DroppedBlock(text, reason) for _, reason, text in found if text]
+
+
+def _is_photo_story(root: Tag, furniture: list[tuple[Tag, str, str]]) -> bool:
+    """Whether the story is told in its photos' captions (a photo blog's post, a gallery): they
+    hold a story's worth of words, and PHOTO_STORY_SHARE times what the container keeps besides."""
+    captions = sum(len(text.split()) for _, reason, text in furniture if reason == CAPTION_REASON)
+    if captions < PHOTO_STORY_MIN_WORDS:
+        return False
+    rest = len(root.get_text(" ").split()) - sum(len(text.split()) for _, _, text in furniture)
+    return captions >= PHOTO_STORY_SHARE * rest
 
 
 def furniture_reason(tag: Tag, thread: bool = False) -> str | None:
@@ -891,16 +908,17 @@ def _comment_heading_position(holders: dict[int, Tag], lengths: dict[int, int], 
 
 
 def _holds_no_story(element: Tag, thread: bool = False) -> bool:
-    """Comment sections, cookie notices, footers and sidebars: never the story's container.
-    (Other furniture classes are too often worn by story containers to rule them out here.)
-    On a thread, comment classes name its posts."""
+    """Comment sections, cookie notices, footers and sidebars (an <aside>, or a box whose class or
+    id is the word "sidebar" itself): never the story's container. (Other furniture classes, and
+    "sidebar" within a longer name such as "content-sidebar-wrap", are too often worn by story
+    containers to rule them out here.) On a thread, comment classes name its posts."""
     if element.name in ("footer", "aside", "nav"):
         return True
     attrs = element.attrs
     if not attrs:
         return False
     names = f"{attrs.get('class') or ''} {_own_id(attrs)}".lower()
-    return bool((NOTICE_CLASS if thread else NO_STORY_CLASS).search(names))
+    return bool((NOTICE_CLASS if thread else NO_STORY_CLASS).search(names) or SIDEBAR_NAME.search(names))
 
 
 def _inside_furniture(element: Tag, known: dict[int, bool], thread: bool = False) -> bool:

@@ -30,6 +30,7 @@ NEIGHBOURHOOD = 3  # blocks on each side whose verdicts say what surrounds a blo
 REASON_GROUPS = {
     "comment widget": "comment",
     "comment section": "comment",
+    bp.SIGNATURE_REASON: "comment",
     "related link": "related",
     "link list": "links",
     "link spam": "links",

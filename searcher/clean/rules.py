@@ -258,6 +258,12 @@ STORY_WORDS_ABOVE_COMMENTS = 150
 COMMENT_COUNT = re.compile(
     r"^\[?\s*(?:\d+|one|an?|eine?|un[ae]?|uma?|jeden)\s+\w+|^\w+\s*\(\d+\)\s*:?\s*$", re.IGNORECASE
 )
+# A bare singular "Comment" heading is as often a story's own subheading (a list's point:
+# "Comment", "Briefing", "Data"): it opens no comment section when another heading over prose
+# follows it (classify.py _is_subheading).
+BARE_COMMENT_HEADING = re.compile(
+    r"^(?:comment|kommentar|commentaire|comentario|coment[áa]rio|komentarz)\s*:?\s*$", re.IGNORECASE
+)
 # A reader's comment signed below its text, as blogs print the signature on a line of its own:
 # "Posted by: Ellen at September 10, 2012 11:40 AM" (Movable Type), "Ellen | 10 September 2012",
 # "Ellen said on September 10, 2012", "Ellen on 10.09.2012 at 11:40 said:". A run of blocks each
@@ -420,15 +426,20 @@ BLOCK_TAGS = {
     "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td", "th", "figure", "figcaption", "header",
     "footer", "nav", "aside", "form", "address", "body", "html", "hr", "br",
 }  # fmt: skip
+CAPTION_REASON = "photo caption"
 # Elements that are furniture by their tag alone, with the reason reported for them.
 FURNITURE_TAGS = {
     "nav": "navigation",
     "footer": "page footer",
     "aside": "sidebar",
     "form": "form",
-    "figure": "photo caption",
-    "figcaption": "photo caption",
+    "figure": CAPTION_REASON,
+    "figcaption": CAPTION_REASON,
 }
+# A story told in its photos' captions (a photo blog's post): captions holding this many words,
+# and this many times the words the story's container holds besides, are the story, and stay.
+PHOTO_STORY_MIN_WORDS = 150
+PHOTO_STORY_SHARE = 2.0
 # A <figure> holding these is content set as a figure (a data table, a pull quote: as WordPress's
 # blocks set them), not a photo's caption.
 FIGURE_CONTENT = ["table", "blockquote"]
@@ -442,6 +453,9 @@ NOTICE_CLASS = re.compile(r"cookie|consent|gdpr|privacy", re.I)
 # The reasons a dropped block gives that rules of both modes set and the block model reads (judge.py).
 COMMENT_REASON = "comment section"
 RELATED_REASON = "related link"
+# A reader's comment's signature ("Posted by: Ellen at September 10, 2012 11:40 AM"): its date is
+# the comment's, so it is not a dateline (which dates the story).
+SIGNATURE_REASON = "comment signature"
 ALWAYS_FURNITURE_CLASS = [
     (COMMENT_CLASS, COMMENT_REASON),
     (
@@ -454,10 +468,12 @@ ALWAYS_FURNITURE_CLASS = [
 FURNITURE_CLASS = [
     (re.compile(r"(?<![a-z])(?:nav|menu|breadcrumbs?|masthead|topbar)(?![a-z])|navigation|navbar", re.I), "navigation"),
     (re.compile(r"footer|copyright", re.I), "page footer"),
-    (re.compile(r"sidebar|widget|popular|trending|most-read", re.I), "sidebar"),
+    # A page builder's widget ("elementor-widget", "siteorigin-widget", "so-widget") is one of the
+    # blocks it builds the whole page from, the story's included, not a sidebar's.
+    (re.compile(r"sidebar|(?<!elementor-)(?<!siteorigin-)(?<!so-)widget|popular|trending|most-read", re.I), "sidebar"),
     (re.compile(r"cookie|consent|gdpr|subscribe|newsletter|signup|paywall|modal|popup", re.I), "banner"),
     (re.compile(r"(?<![a-z])(?:ads?|advert\w*|sponsor\w*|promo\w*|banner)(?![a-z])", re.I), "advertisement"),
-    (re.compile(r"caption|credit", re.I), "photo caption"),
+    (re.compile(r"caption|credit", re.I), CAPTION_REASON),
     (re.compile(r"byline|author|dateline", re.I), "byline"),
 ]
 # Class or id words of a story's container.
@@ -468,6 +484,8 @@ CONTENT_CLASS = re.compile(r"article|story|content|entry|post-body|main|text")
 ANY_ALWAYS_FURNITURE_CLASS = re.compile("|".join(p.pattern for p, _ in ALWAYS_FURNITURE_CLASS))
 ANY_FURNITURE_CLASS = re.compile("|".join(p.pattern for p, _ in FURNITURE_CLASS))
 NO_STORY_CLASS = re.compile(f"{COMMENT_CLASS.pattern}|{NOTICE_CLASS.pattern}")
+# A class or id that is the word "sidebar" alone: the page's sidebar, never the story's container.
+SIDEBAR_NAME = re.compile(r"(?<![\w-])sidebar(?![\w-])")
 # A page that declares itself a discussion thread (a forum topic, a question with its answers),
 # where the posts are the content: schema.org types in JSON-LD or microdata, or forum software.
 _THREAD_TYPES = r"(?:DiscussionForumPosting|QAPage)"
