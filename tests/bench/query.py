@@ -121,7 +121,7 @@ def fts_query(query: str) -> str:
 
 
 def fts_runner(db: Path):  # noqa: ANN201
-    connection = sqlite3.connect(db)
+    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)  # never an empty new database
     sql = "SELECT id FROM articles WHERE articles MATCH ? ORDER BY rank LIMIT 10"
     return lambda query: connection.execute(sql, (fts_query(query),)).fetchall()
 
@@ -303,8 +303,12 @@ def main() -> None:
         variants = {
             "searcher": searcher_runner(ours),
             "whoosh (plain)": whoosh_runner(plain_whoosh(args.work, copies)),
-            "sqlite fts5": fts_runner(args.work / f"fts5-{copies}.db"),
         }
+        fts_db = args.work / f"fts5-{copies}.db"
+        if fts_db.exists():
+            variants["sqlite fts5"] = fts_runner(fts_db)
+        else:
+            print(f"sqlite fts5 skipped at {copies}x: no {fts_db.name} (index.py --variants fts5 builds it)")
         numbers = {name: percentiles(times) for name, times in time_engines(queries, variants, args.rounds).items()}
         results["sizes"][copies] = numbers
         for name, n in numbers.items():
