@@ -668,7 +668,7 @@ def _remove_furniture(root: Tag, thread: bool = False) -> list[DroppedBlock]:
         text = normalize(tag.get_text(" ")) if reason else ""
         if reason != COMMENT_REASON and len(text) >= MIN_WRAPPER_CHARS:
             root_chars = root_chars or len(normalize(root.get_text(" ")))
-            if len(text) >= WRAPPER_SHARE * root_chars:
+            if len(text) >= WRAPPER_SHARE * root_chars and _holds_prose(tag):
                 reason = None  # it wraps the page: what is furniture inside it goes below
         if reason:
             found.append((tag, reason, text))
@@ -679,6 +679,12 @@ def _remove_furniture(root: Tag, thread: bool = False) -> list[DroppedBlock]:
     for tag, _, _ in found:
         tag.extract()  # unlinked, not destroyed: bs4's decompose() walks the whole subtree
     return [DroppedBlock(text, reason) for _, reason, text in found if text]
+
+
+def _holds_prose(element: Tag) -> bool:
+    """Whether an element holds a story's paragraph (a <p> of a sentence's length at least), not
+    only a menu's or a list's words."""
+    return any(len(p.get_text(" ", strip=True)) >= SIBLING_PARAGRAPH_CHARS for p in element.find_all("p"))
 
 
 def _is_photo_story(root: Tag, furniture: list[tuple[Tag, str, str]]) -> bool:

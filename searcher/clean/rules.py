@@ -495,10 +495,10 @@ FORUM_SOFTWARE = re.compile(
     r"(?:discourse|vbulletin|phpbb|xenforo|invision|mybb|simple\s+machines|smf|nodebb|flarum|vanilla)\b", re.I
 )
 NEVER_REMOVED = {"html", "body", "article", "main"}
-# An element named like furniture that holds this share of its container's text, and this much,
-# wraps the page rather than sits beside the story (a site header the parser left open over the
-# whole page, a page builder's "widget" box): it is looked into, not removed. Comment sections are
-# removed however much they hold.
+# An element named like furniture that holds this share of its container's text, this much, and a
+# paragraph of prose wraps the page rather than sits beside the story (a site header the parser
+# left open over the whole page, a page builder's "widget" box): it is looked into, not removed.
+# Comment sections are removed however much they hold.
 WRAPPER_SHARE = 0.8
 MIN_WRAPPER_CHARS = 1000
 ARTICLE_TAGS = frozenset({"article", "main"})  # elements that say they hold the page's story
