@@ -48,43 +48,37 @@ def test_the_cluster_analyzer_cuts_and_folds_words_as_searchers_own(opensearch_n
     from whoosh.support.charset import accent_map
 
     from searcher.analysis import NewsTokenizer, PossessiveFilter
-    from searcher.engine.opensearch.mapping import ANALYSIS, STEMMING, index_body
-    from tests.conftest import SEEDS
+    from searcher.engine.opensearch.mapping import ANALYSIS, STEMMING
 
     unstemmed = NewsTokenizer() | PossessiveFilter() | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter()
     filters = [name for name in ANALYSIS["analyzer"]["news"]["filter"] if name not in STEMMING]
-    texts = ["S-400 and S400 and S 400, F-35s, COVID-19, Su-57", "Russia's O'Neil de-escalation al-Assad 2019-20 Café",
-             HYPHENATED_PROSE]  # fmt: skip
-    texts += [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
-    _request(opensearch_node.url, "PUT", "/analyzer-check", index_body(1, 0, {}))
-    try:
-        for text in texts:
-            answer = _request(opensearch_node.url, "POST", "/analyzer-check/_analyze",
-                              {"tokenizer": "news_words", "filter": filters, "text": text})  # fmt: skip
-            assert [token["token"] for token in answer["tokens"]] == [token.text for token in unstemmed(text)]
-    finally:
-        _request(opensearch_node.url, "DELETE", "/analyzer-check")
+    texts = ["S-400 and S400 and S 400, F-35s, COVID-19, Su-57", "Russia's O'Neil de-escalation al-Assad 2019-20 Café"]
+    _assert_same_terms(opensearch_node.url, {"tokenizer": "news_words", "filter": filters}, unstemmed, texts)
 
 
 def test_the_cluster_analyzer_stems_as_searchers_own(opensearch_node) -> None:  # noqa: ANN001 - a fixture
     """Both engines stem with Snowball's English stemmer: the same terms for the seeds and for the
     words Whoosh's old Porter stemmer got wrong ("planned", "automated" and "automation")."""
     from searcher.analysis import news_analyzer
+
+    texts = ["planned automated automation investigated dying generalizations", "S-400s, F-35s, 1990s, Russia's"]
+    _assert_same_terms(opensearch_node.url, {"analyzer": "news"}, news_analyzer(), texts)
+
+
+def _assert_same_terms(url: str, analysis: dict, local, texts: list[str]) -> None:  # noqa: ANN001 - a whoosh analyzer
+    """The node's terms (its _analyze with `analysis`, on an index made with searcher's mapping) equal
+    the `local` analyzer's for each text, the hyphenated prose and every seed."""
     from searcher.engine.opensearch.mapping import index_body
     from tests.conftest import SEEDS
 
-    texts = ["planned automated automation investigated dying generalizations", "S-400s, F-35s, 1990s, Russia's",
-             HYPHENATED_PROSE]  # fmt: skip
-    texts += [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
-    _request(opensearch_node.url, "PUT", "/stemmer-check", index_body(1, 0, {}))
+    texts = [*texts, HYPHENATED_PROSE, *(path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt")))]
+    _request(url, "PUT", "/analyzer-check", index_body(1, 0, {}))
     try:
         for text in texts:
-            answer = _request(
-                opensearch_node.url, "POST", "/stemmer-check/_analyze", {"analyzer": "news", "text": text}
-            )
-            assert [token["token"] for token in answer["tokens"]] == [token.text for token in news_analyzer()(text)]
+            answer = _request(url, "POST", "/analyzer-check/_analyze", {**analysis, "text": text})
+            assert [token["token"] for token in answer["tokens"]] == [token.text for token in local(text)], text[:60]
     finally:
-        _request(opensearch_node.url, "DELETE", "/stemmer-check")
+        _request(url, "DELETE", "/analyzer-check")
 
 
 def _request(url: str, method: str, path: str, body: dict | None = None) -> dict:
