@@ -23,14 +23,17 @@ import time
 from datetime import date
 from pathlib import Path
 
-from searcher.enrich.dates import period_bounds
-from searcher.enrich.topics import load_taxonomy
-from searcher.models import ArticleDate, SourceDocument
-from searcher.pipeline import process
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent.parent))  # this checkout's searcher, not the installed one
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import table, write_json  # noqa: E402
 from reuters import stories  # noqa: E402
+
+from searcher.enrich.dates import period_bounds  # noqa: E402
+from searcher.enrich.topics import load_taxonomy  # noqa: E402
+from searcher.models import ArticleDate, SourceDocument  # noqa: E402
+from searcher.pipeline import process  # noqa: E402
 
 
 def _period(found: ArticleDate) -> tuple[date, date]:

@@ -19,14 +19,17 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
-from searcher.engine.whoosh.store import build_schema
-from searcher.engine.whoosh.writers import WRITER_LIMIT_MB, article_fields
-from searcher.enrich.topics import default_taxonomy_path, load_taxonomy
-from searcher.pipeline import process
-from searcher.sources import find_files, read_documents
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent.parent))  # this checkout's searcher, not the installed one
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import table, write_json  # noqa: E402
+
+from searcher.engine.whoosh.store import build_schema  # noqa: E402
+from searcher.engine.whoosh.writers import WRITER_LIMIT_MB, article_fields  # noqa: E402
+from searcher.enrich.topics import default_taxonomy_path, load_taxonomy  # noqa: E402
+from searcher.pipeline import process  # noqa: E402
+from searcher.sources import find_files, read_documents  # noqa: E402
 
 PLACE_FIELDS = ("site", "folders")
 PASSES = 3

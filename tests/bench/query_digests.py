@@ -22,6 +22,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent.parent))  # this checkout's searcher, not the installed one
 from query import load_queries  # noqa: E402
 
 # Scores may differ in their last bits where a sum is taken in another order; ranks may not.

@@ -49,6 +49,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent.parent))  # this checkout's searcher, not the installed one
 from common import table, write_json  # noqa: E402
 from ircollections import Collection, all_collections  # noqa: E402
 from ireval import evaluate  # noqa: E402

@@ -37,6 +37,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent.parent))  # this checkout's searcher, not the installed one
 import anserini  # noqa: E402
 from common import table, write_json  # noqa: E402
 from ircollections import Collection, all_collections  # noqa: E402

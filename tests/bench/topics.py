@@ -21,15 +21,18 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from searcher.analysis import news_analyzer
-from searcher.enrich.topics import load_taxonomy
-from searcher.models import SourceDocument
-from searcher.pipeline import process
-from searcher.sources import FoundFile, read_documents
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent.parent))  # this checkout's searcher, not the installed one
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import table, write_json  # noqa: E402
 from reuters import stories  # noqa: E402
+
+from searcher.analysis import news_analyzer  # noqa: E402
+from searcher.enrich.topics import load_taxonomy  # noqa: E402
+from searcher.models import SourceDocument  # noqa: E402
+from searcher.pipeline import process  # noqa: E402
+from searcher.sources import FoundFile, read_documents  # noqa: E402
 
 FOLDS = 5
 # BBC's sections as IPTC top-level topics of the default taxonomy.
