@@ -246,7 +246,7 @@ def close_title(html: str) -> str:
 def _move_head_content_to_body(soup: BeautifulSoup) -> None:
     """Elements a <head> cannot hold (a story inside an unknown tag on a page without <body>)
     are moved to the body, where a browser shows them; the head is never read as text."""
-    head = soup.head
+    head = _first_element(soup, "head")
     if head is None:
         return
     misplaced = [
@@ -262,6 +262,16 @@ def _move_head_content_to_body(soup: BeautifulSoup) -> None:
         head.insert_after(body)
     for element in reversed(misplaced):
         body.insert(0, element.extract())
+
+
+def _first_element(soup: BeautifulSoup, name: str) -> Tag | None:
+    """The first element of this name, as soup.find(name) finds it, walking the tree without
+    bs4's matching machinery: a page without one (no <head>, as old pages and whole sets are
+    saved) is walked to its end, which took bs4's find() 3% of the cleaner's time there."""
+    for node in soup.descendants:
+        if isinstance(node, Tag) and node.name == name:
+            return node
+    return None
 
 
 def parse(html: str) -> BeautifulSoup:
