@@ -12,6 +12,7 @@ import logging
 import re
 import warnings
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import islice
 
 from bs4 import (
@@ -718,12 +719,26 @@ def furniture_reason(tag: Tag, thread: bool = False) -> str | None:
     names = _names(tag)
     if not names:
         return None
+    reason = _names_reason(names, thread)
+    if reason is NAMES_CONTENT:
+        return "navigation" if tag.attrs.get("role") == "navigation" else None
+    return reason
+
+
+NAMES_CONTENT = "names the content"  # _names_reason's verdict for names that also name the content
+
+
+@lru_cache(maxsize=4096)
+def _names_reason(names: str, thread: bool) -> str | None:
+    """furniture_reason's verdict on an element's class, id and role words: a reason, NAMES_CONTENT,
+    or None. Kept per names: a page repeats them (every item of a menu or a list wears the same),
+    and the searches took most of the time spent removing furniture."""
     if ANY_ALWAYS_FURNITURE_CLASS.search(names):  # one search to rule out most elements, then which
         reason = next(reason for pattern, reason in ALWAYS_FURNITURE_CLASS if pattern.search(names))
         if not (thread and reason == COMMENT_REASON):
             return reason
     if CONTENT_CLASS.search(names):
-        return "navigation" if tag.attrs.get("role") == "navigation" else None
+        return NAMES_CONTENT
     if ANY_FURNITURE_CLASS.search(names):
         return next(reason for pattern, reason in FURNITURE_CLASS if pattern.search(names))
     return None
