@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from searcher.clean import clean
 from searcher.clean import rules as bp
-from searcher.clean.blocks import text_blocks
+from searcher.clean.blocks import normalize, text_blocks
 from searcher.clean.classify import drop_reason
 from searcher.models import SourceDocument
 from tests.conftest import FIXTURES
@@ -116,6 +116,14 @@ def test_text_dump_loses_a_blog_comment_thread_below_the_post(thread: str):
 def test_control_characters_never_reach_the_body():
     result = clean_text("Title line here\n\nThe \x1b[31mred\x1b[0m story goes on.\x07\n")
     assert "\x1b" not in result.body and "\x07" not in result.body
+
+
+def test_every_kind_of_whitespace_becomes_one_space():
+    # A no-break space, an ideographic space, a form feed, a line separator, a file separator:
+    # each run of what Python calls whitespace is one space, as a page renders it.
+    line = "\u3000 The\xa0story\u2028\u2003goes\x0c\x1c on.\t\n"
+    assert normalize(line) == "The story goes on."
+    assert normalize("\u00a0\u2009\n") == ""
 
 
 def test_html_page_keeps_story_and_drops_furniture_and_comments():

@@ -12,6 +12,7 @@ import logging
 import re
 import warnings
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import islice
 
 from bs4 import (
@@ -246,7 +247,7 @@ def close_title(html: str) -> str:
 def _move_head_content_to_body(soup: BeautifulSoup) -> None:
     """Elements a <head> cannot hold (a story inside an unknown tag on a page without <body>)
     are moved to the body, where a browser shows them; the head is never read as text."""
-    head = soup.head
+    head = _first_element(soup, "head")
     if head is None:
         return
     misplaced = [
@@ -262,6 +263,16 @@ def _move_head_content_to_body(soup: BeautifulSoup) -> None:
         head.insert_after(body)
     for element in reversed(misplaced):
         body.insert(0, element.extract())
+
+
+def _first_element(soup: BeautifulSoup, name: str) -> Tag | None:
+    """The first element of this name, as soup.find(name) finds it, walking the tree without
+    bs4's matching machinery: a page without one (no <head>, as old pages and whole sets are
+    saved) is walked to its end, which took bs4's find() 3% of the cleaner's time there."""
+    for node in soup.descendants:
+        if isinstance(node, Tag) and node.name == name:
+            return node
+    return None
 
 
 def parse(html: str) -> BeautifulSoup:
@@ -293,7 +304,7 @@ if LXMLTreeBuilder is not None:
             self.attribute_dict_class = dict
             self.hidden_depth = 0  # > 0 while inside an element that is not built
             self.space = ""  # whitespace seen since the last tag, until the next tag tells if it matters
-            self.tag_fields: dict[str, dict] = {}  # per element name, see _tag_fields
+            self.tag_fields: dict[str, tuple] = {}  # per element name, see _tag_fields
 
         def start(self, tag: str, attrib: dict, nsmap: dict | None = None) -> None:
             if self.hidden_depth or (tag in INVISIBLE_SKIPPED and not _is_json_ld(tag, attrib)):
@@ -344,14 +355,20 @@ if LXMLTreeBuilder is not None:
             """What bs4's handle_starttag and Tag() do for an element of no namespace, without
             their generality (a quarter of the cleaner's time on modern pages went there): the
             same attributes, links to its neighbours and parser state, each element's constant
-            fields copied from one made for its name."""
+            fields copied from those kept for its name. They are set one by one, not through the
+            element's __dict__: asking for it makes Python 3.11+ give the element a dict object
+            of its own (the fields otherwise sit in the element itself), a third more objects for
+            the garbage collector to walk, which took a seventh of the cleaner's time."""
             soup = self.soup
             if soup.current_data:
                 self._end_data()
             parent, previous = soup.currentTag, soup._most_recent_element
             tag = Tag.__new__(Tag)
-            fields = self.tag_fields.get(name) or self._tag_fields(name)
-            tag.__dict__.update(fields)
+            (
+                tag.parser_class, tag.name, tag.namespace, tag.prefix, tag.sourceline, tag.sourcepos,
+                tag.attribute_value_list_class, tag.known_xml, tag.hidden, tag.can_be_empty_element,
+                tag.cdata_list_attributes, tag.preserve_whitespace_tags, tag.interesting_string_types,
+            ) = self.tag_fields.get(name) or self._tag_fields(name)  # fmt: skip
             tag._namespaces = self.active_namespace_prefixes[-1]
             tag.attrs = dict(attrib) if attrib else {}  # lxml's empty mapping copies slowly, in Python
             tag.contents = []
@@ -377,23 +394,16 @@ if LXMLTreeBuilder is not None:
             if name in self.string_containers:
                 soup.string_container_stack.append(tag)
 
-        def _tag_fields(self, name: str) -> dict:
-            """The fields bs4's Tag() gives every element of this name, whatever its content."""
-            fields = {
-                "parser_class": self.soup.__class__,
-                "name": name,
-                "namespace": None,
-                "prefix": None,
-                "sourceline": None,
-                "sourcepos": None,
-                "attribute_value_list_class": self.attribute_value_list_class,
-                "known_xml": self.is_xml,
-                "hidden": False,
-                "can_be_empty_element": self.can_be_empty_element(name),
-                "cdata_list_attributes": self.cdata_list_attributes,
-                "preserve_whitespace_tags": self.preserve_whitespace_tags,
-                "interesting_string_types": Tag.MAIN_CONTENT_STRING_TYPES,
-            }
+        def _tag_fields(self, name: str) -> tuple:
+            """The fields bs4's Tag() gives every element of this name, whatever its content, in
+            _open's order: parser_class, name, namespace, prefix, sourceline, sourcepos,
+            attribute_value_list_class, known_xml, hidden, can_be_empty_element,
+            cdata_list_attributes, preserve_whitespace_tags, interesting_string_types."""
+            fields = (
+                self.soup.__class__, name, None, None, None, None,
+                self.attribute_value_list_class, self.is_xml, False, self.can_be_empty_element(name),
+                self.cdata_list_attributes, self.preserve_whitespace_tags, Tag.MAIN_CONTENT_STRING_TYPES,
+            )  # fmt: skip
             self.tag_fields[name] = fields
             return fields
 
@@ -709,12 +719,26 @@ def furniture_reason(tag: Tag, thread: bool = False) -> str | None:
     names = _names(tag)
     if not names:
         return None
+    reason = _names_reason(names, thread)
+    if reason is NAMES_CONTENT:
+        return "navigation" if tag.attrs.get("role") == "navigation" else None
+    return reason
+
+
+NAMES_CONTENT = "names the content"  # _names_reason's verdict for names that also name the content
+
+
+@lru_cache(maxsize=4096)
+def _names_reason(names: str, thread: bool) -> str | None:
+    """furniture_reason's verdict on an element's class, id and role words: a reason, NAMES_CONTENT,
+    or None. Kept per names: a page repeats them (every item of a menu or a list wears the same),
+    and the searches took most of the time spent removing furniture."""
     if ANY_ALWAYS_FURNITURE_CLASS.search(names):  # one search to rule out most elements, then which
         reason = next(reason for pattern, reason in ALWAYS_FURNITURE_CLASS if pattern.search(names))
         if not (thread and reason == COMMENT_REASON):
             return reason
     if CONTENT_CLASS.search(names):
-        return "navigation" if tag.attrs.get("role") == "navigation" else None
+        return NAMES_CONTENT
     if ANY_FURNITURE_CLASS.search(names):
         return next(reason for pattern, reason in FURNITURE_CLASS if pattern.search(names))
     return None
