@@ -834,7 +834,7 @@ def _story_boxes(root: Tag, totals: dict[int, int], thread: bool = False) -> lis
         at = children.index(node)
         before, after = children[:at], children[at + 1 :]
         if not all(_is_empty(c) or _looks_like_story(c, totals, thread) for c in before + after) or (
-            not thread and any(_heads_comments(c) for c in after)
+            not thread and any(_opens_comments(c) for c in after)
         ):
             before, after = _story_run(before[::-1], totals, thread)[::-1], _story_run(after, totals, thread)
             return [*_prose_boxes(before, totals, thread), *gathered, *_prose_boxes(after, totals, thread)]
@@ -847,10 +847,18 @@ def _story_run(boxes: list[Tag], totals: dict[int, int], thread: bool) -> list[T
     """The boxes, from the first, up to the first that does not look like story (or opens comments)."""
     run = []
     for box in boxes:
-        if not (_is_empty(box) or _looks_like_story(box, totals, thread)) or (not thread and _heads_comments(box)):
+        if not (_is_empty(box) or _looks_like_story(box, totals, thread)) or (not thread and _opens_comments(box)):
             break
         run.append(box)
     return run
+
+
+def _opens_comments(box: Tag) -> bool:
+    """A box holding only a comment section's heading, or one whose heading opens the section
+    ("<h3>COMMENTS</h3>" over the first comment)."""
+    if _heads_comments(box):
+        return True
+    return any(bp.COMMENT_SECTION_START.match(normalize(h.get_text(" "))) for h in box.find_all(HEADING_TAGS))
 
 
 def _prose_boxes(boxes: list[Tag], totals: dict[int, int], thread: bool) -> list[Tag]:
