@@ -438,3 +438,35 @@ def test_a_page_the_parser_puts_inside_a_button_keeps_its_story():
     result = clean_text(page, kind="html")
     assert result.body.count("cycle lanes") == 5
     assert "Back to top" not in result.body
+
+
+def _boxed_story(first_box: str) -> str:
+    """A page builder's story: a first box, the body in a box of its own beside a captioned photo,
+    a last paragraph in a third box, with a menu and a footer around them."""
+    body = "".join(f"<p>{STORY_SENTENCE * 2}</p>" for _ in range(3))
+    return (
+        '<html><head><title>Cycle lanes</title></head><body><nav><a href="/">Home</a> <a href="/city">City</a></nav>'
+        f'<div class="content"><div class="box">{first_box}</div>'
+        f'<div class="box"><div class="pic"><img src="a.jpg"><p>Ring road © A. Photographer</p></div>'
+        f'<div class="text">{body}</div></div>'
+        '<div class="box"><p>The first stretch opens in spring, between the station and the river bridge.</p></div>'
+        '</div><footer><a href="/imprint">Imprint</a></footer></body></html>'
+    )
+
+
+def test_a_story_split_into_boxes_keeps_its_lead_and_its_last_paragraph():
+    lead = "<h2>A safer ring road</h2><p>Riders have asked for years for a lane of their own on the ring road.</p>"
+    result = clean_text(_boxed_story(lead), kind="html")
+    assert result.paragraphs[0] == "A safer ring road"
+    assert result.paragraphs[1].startswith("Riders have asked")
+    assert result.paragraphs[-1].startswith("The first stretch opens in spring")
+    assert "Home City" not in result.body and "Imprint" not in result.body
+
+
+def test_a_box_holding_the_headline_is_not_taken_into_the_story():
+    """The headline's box holds the standfirst and the byline: they stay outside the story's box."""
+    header = "<h1>Cycle lanes</h1><p>By Jo Writer, City Desk, 12 March 2024, updated on Tuesday at noon.</p>"
+    result = clean_text(_boxed_story(header), kind="html")
+    assert result.paragraphs[-1].startswith("The first stretch opens in spring")
+    assert "Jo Writer" not in result.body
+    assert any(d.reason == "outside the story" and "Jo Writer" in d.text for d in result.dropped)

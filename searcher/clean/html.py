@@ -49,6 +49,8 @@ from searcher.clean.rules import (
     FURNITURE_CLASS,
     FURNITURE_TAGS,
     HEAD_ELEMENTS,
+    HEADING_TAGS,
+    HEADLINE_TAGS,
     INVISIBLE_SET,
     INVISIBLE_SKIPPED,
     LABEL_TAGS,
@@ -56,6 +58,7 @@ from searcher.clean.rules import (
     MAX_BUTTON_WORDS,
     MAX_ITEMS_LINK_SHARE,
     MAX_PARAGRAPH_LINK_SHARE,
+    MAX_STORY_BOX_LEVELS,
     MIN_DECLARED_WORDS,
     MIN_LIST_ITEMS,
     MIN_NOSCRIPT_CHARS,
@@ -70,9 +73,12 @@ from searcher.clean.rules import (
     PHOTO_STORY_MIN_WORDS,
     PHOTO_STORY_SHARE,
     PUBLISHED_META,
+    SHORT_LINE_CHARS,
     SIBLING_PARAGRAPH_CHARS,
     SIBLING_SHARE,
     SIDEBAR_NAME,
+    STORY_BOX_LINK_SHARE,
+    STORY_BOX_PROSE_SHARE,
     STORY_CHARS_ABOVE_COMMENTS,
     TITLE_SEPARATORS,
     WRAPPER_SHARE,
@@ -802,6 +808,13 @@ def _with_siblings(soup: BeautifulSoup, root: Tag, totals: dict[int, int], threa
     They are moved, in page order, into a new element standing where the container stood."""
     if not isinstance(root.parent, Tag) or root.name in ("body", "html"):
         return root
+    gathered = _story_boxes(root, totals, thread)
+    if len(gathered) > 1:
+        container = soup.new_tag("div")
+        gathered[0].insert_before(container)
+        for element in gathered:
+            container.append(element.extract())
+        return container
     own = totals.get(id(root), 0)
     siblings, seen_root = [], False
     for sibling in (s for s in root.parent.contents if isinstance(s, Tag)):
@@ -825,6 +838,88 @@ def _with_siblings(soup: BeautifulSoup, root: Tag, totals: dict[int, int], threa
         if join:
             container.append(element.extract())
     return container
+
+
+def _story_boxes(root: Tag, totals: dict[int, int], thread: bool = False) -> list[Tag]:
+    """The container and the boxes of prose around it, in page order: a story a site's page
+    builder splits into boxes (its lead in one, its body in the next, a last paragraph in a third)
+    holds too little outside its biggest box for the climb. From the container up, while every
+    other child of the next ancestor looks like story (prose, a short line, a heading, items), the
+    ancestor's boxes of prose are taken; at the first ancestor where one does not, only those next
+    to the path, outwards until a box that does not look like story. A box holding the page's
+    headline (an <h1>, a <header>) is left out: its standfirst and byline are judged as outside."""
+    gathered = [root]
+    node = root
+    for _ in range(MAX_STORY_BOX_LEVELS):
+        parent = node.parent
+        if not isinstance(parent, Tag) or parent.name in PAGE_LEVELS or _holds_no_story(parent, thread):
+            break
+        children = [c for c in parent.contents if isinstance(c, Tag)]
+        at = children.index(node)
+        before, after = children[:at], children[at + 1 :]
+        if not all(_is_empty(c) or _looks_like_story(c, totals, thread) for c in before + after) or (
+            not thread and any(_opens_comments(c) for c in after)
+        ):
+            before, after = _story_run(before[::-1], totals, thread)[::-1], _story_run(after, totals, thread)
+            return [*_prose_boxes(before, totals, thread), *gathered, *_prose_boxes(after, totals, thread)]
+        gathered = [*_prose_boxes(before, totals, thread), *gathered, *_prose_boxes(after, totals, thread)]
+        node = parent
+    return gathered
+
+
+def _story_run(boxes: list[Tag], totals: dict[int, int], thread: bool) -> list[Tag]:
+    """The boxes, from the first, up to the first that does not look like story (or opens comments)."""
+    run = []
+    for box in boxes:
+        if not (_is_empty(box) or _looks_like_story(box, totals, thread)) or (not thread and _opens_comments(box)):
+            break
+        run.append(box)
+    return run
+
+
+def _opens_comments(box: Tag) -> bool:
+    """A box holding only a comment section's heading, or one whose heading opens the section
+    ("<h3>COMMENTS</h3>" over the first comment)."""
+    if _heads_comments(box):
+        return True
+    return any(bp.COMMENT_SECTION_START.match(normalize(h.get_text(" "))) for h in box.find_all(HEADING_TAGS))
+
+
+def _prose_boxes(boxes: list[Tag], totals: dict[int, int], thread: bool) -> list[Tag]:
+    return [box for box in boxes if _is_prose_box(box, totals, thread)]
+
+
+def _is_prose_box(box: Tag, totals: dict[int, int], thread: bool) -> bool:
+    """Mostly paragraph text, or items, and not the page's headline."""
+    if _is_empty(box) or box.name in HEADLINE_TAGS or box.find(HEADLINE_TAGS) is not None:
+        return False
+    text = _text_chars(box)
+    return _prose_chars(box, totals) >= STORY_BOX_PROSE_SHARE * text or (
+        text > SHORT_LINE_CHARS and _holds_items(box, thread)
+    )
+
+
+def _looks_like_story(box: Tag, totals: dict[int, int], thread: bool = False) -> bool:
+    """Prose (mostly paragraph text, few links), a short line without links, or items; not furniture."""
+    if _holds_no_story(box, thread) or furniture_reason(box, thread):
+        return False
+    text = _text_chars(box)
+    linked = (
+        text if box.name == "a" else sum(len(piece) for link in box.find_all("a") for piece in link.stripped_strings)
+    )
+    if linked > STORY_BOX_LINK_SHARE * text:
+        return False
+    if _prose_chars(box, totals) >= STORY_BOX_PROSE_SHARE * text or text <= SHORT_LINE_CHARS:
+        return True
+    return _holds_items(box, thread)
+
+
+def _prose_chars(box: Tag, totals: dict[int, int]) -> int:
+    """The box's paragraph text (see _paragraphs), its headings' text included: a subheading is story."""
+    if box.name in HEADING_TAGS:
+        return max(totals.get(id(box), 0), _text_chars(box))
+    headings = (h for h in box.find_all(HEADING_TAGS) if not totals.get(id(h), 0))
+    return totals.get(id(box), 0) + sum(_text_chars(h) for h in headings)
 
 
 def _is_empty(element: Tag) -> bool:

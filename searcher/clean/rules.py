@@ -514,6 +514,17 @@ FAR_CLIMB_GAIN = 3.0
 # itself a paragraph this long.
 SIBLING_SHARE = 0.2
 SIBLING_PARAGRAPH_CHARS = 80
+# A story split into boxes (html.py _story_boxes): a box looks like story when at most this share of
+# its text is in links and this share is paragraph or heading text, or when it is a line this short
+# (a subheading, a caption, a date); the search for them climbs at most this many levels. A link
+# share of 0.5 (captions with credit links let in) scored lower on five of the seven extraction
+# sets in an earlier form of the rule.
+STORY_BOX_LINK_SHARE = 0.3
+STORY_BOX_PROSE_SHARE = 0.8
+SHORT_LINE_CHARS = 60
+MAX_STORY_BOX_LEVELS = 10
+HEADING_TAGS = ["h1", "h2", "h3", "h4", "h5", "h6"]
+HEADLINE_TAGS = ["h1", "header"]  # a box holding the page's headline holds its standfirst and byline
 # A sibling next to the story's container joins it when it holds a list or table of at least this
 # many items with at most a tenth of its text in links: a list of other articles (linked headlines
 # over their teasers) or a byline (linked names) has more, and joined them cost 0.007 of word-F1 on
