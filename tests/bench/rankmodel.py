@@ -117,14 +117,14 @@ class Setting(NamedTuple):
     idf_power: float = 1.0
     query_k3: float = 1.0  # ranking.QUERY_TF_K3; math.inf: linear
     coordination: float = 1.0  # ranking.COORDINATION
-    near_boost: float = 0.3  # ranking.NEAR_BOOST
+    near_boost: float = 0.15  # ranking.NEAR_BOOST
     stemmer: str = "snowball"  # or "porter": Whoosh's, as searcher stemmed before
     short_k1: float = 0.0  # BM25F's K1 for a short query (0: K1)
     short_b: float = 0.0  # the body's B for a short query (0: B)
     k1_power: float = 0.0  # K1 x (stems / SHORT_QUERY_WORDS) ** k1_power
-    near_words: int = 3  # ranking.MAX_NEAR_WORDS
-    near_slop: int = 4  # ranking.NEAR_SLOP (in order)
-    near_window: int = 0  # an unordered window, when not in order (0: none)
+    near_words: int = 12  # ranking.MAX_NEAR_WORDS
+    near_slop: int = 1  # ranking.NEAR_SLOP (in order)
+    near_window: int = 8  # ranking.NEAR_WINDOW: either order, when not in order (0: none)
     dph_weight: float = 0.0  # DPH fused on the best RERANK_DEPTH
     ql_weight: float = 0.0  # query likelihood fused on the best RERANK_DEPTH
     ql_mu: float = 1.0  # Dirichlet's mu, in average document lengths
@@ -163,7 +163,8 @@ def today() -> Setting:
     return Setting("mixed", bm25f.BM25F_K1, bm25f.BM25F_B["body"], bm25f.BM25F_B["title"],
                    bm25f.BM25F_WEIGHT["title"], bm25f.BM25F_MIX, query_k3=ranking.QUERY_TF_K3,
                    coordination=ranking.COORDINATION, near_boost=ranking.NEAR_BOOST,
-                   near_words=ranking.MAX_NEAR_WORDS, near_slop=ranking.NEAR_SLOP)  # fmt: skip
+                   near_words=ranking.MAX_NEAR_WORDS, near_slop=ranking.NEAR_SLOP,
+                   near_window=ranking.NEAR_WINDOW)  # fmt: skip
 
 
 def settings(families: tuple[str, ...] = FAMILIES) -> list[Setting]:
