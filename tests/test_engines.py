@@ -9,6 +9,7 @@ marker and skip without Java and Maven (a failure instead under SEARCHER_REQUIRE
 from __future__ import annotations
 
 import json
+import math
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -348,6 +349,20 @@ def test_show_accepts_the_path_the_results_print(seeds: Invoke):
     assert json.loads(result.stdout)["id"] == "seeds/002_ebd0e1da6b7cb76d.txt"
 
 
+def _tie_groups(ids: tuple[str, ...], scores: tuple[float, ...]) -> list[set[str]]:
+    """The ids cut into runs of Whoosh's scores within NEAR_TIE of the run's first: the order both
+    engines must share, since their scores of one match differ by a few percent (below)."""
+    groups: list[set[str]] = []
+    first = math.inf
+    for doc_id, score in zip(ids, scores, strict=True):
+        if not groups or score < first * (1 - NEAR_TIE):
+            groups.append(set())
+            first = score
+        groups[-1].add(doc_id)
+    return groups
+
+
+NEAR_TIE = 0.01
 # Plain words (earning the coordination and proximity bonuses), a word said twice, a title word,
 # query syntax and a filter beside words: both engines must rank their matches alike.
 SAME_RANKING_QUERIES = [
@@ -373,7 +388,7 @@ def test_both_engines_rank_the_matches_in_the_same_order_with_the_same_scores(ru
                 assert result.exit_code == 0, result.stderr
                 ranked[engine] = [(hit["id"], hit["score"]) for hit in json.loads(result.stdout)["hits"]]
             (cluster_ids, cluster_scores), (own_ids, own_scores) = (zip(*ranked[e], strict=True) for e in engines)
-            assert cluster_ids == own_ids, query
+            assert _tie_groups(cluster_ids, own_scores) == _tie_groups(own_ids, own_scores), query
             # Not exactly equal: Lucene and Whoosh store a document's length in one byte each, rounded
             # differently, and a title word's idf counts the articles with a headline (Lucene) or all
             # of them (Whoosh), numbers far apart on a corpus this small.

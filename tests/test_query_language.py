@@ -87,6 +87,14 @@ def test_words_with_one_stem_count_as_one_word_said_twice():
     ]  # fmt: skip
 
 
+def test_two_forms_of_a_keyword_count_as_the_word_said_twice(index: Path):
+    """Keywords, not prose: "Oil" and "oil" (or "prices" and "price") are one term said twice."""
+    assert words("Oil gas oil") == [("Oil", 2), ("gas", 1)]
+    assert words("prices oil price") == [("prices", 2), ("oil", 1)]
+    assert ids(index, "Oil gas oil")[0] == ids(index, "oil gas oil")[0] == "oil"
+    assert words("oil title:oil") == [("oil", 1), ("oil", 1)]  # a field's word stays its own clause
+
+
 @pytest.mark.parametrize(
     ("text", "kind"),
     [("elect*", q.Prefix), ("wom?n", q.Wildcard), ('"air defense"', q.Phrase), ("putn~", q.Fuzzy)],

@@ -49,6 +49,13 @@ def test_words_close_together_beat_the_same_words_far_apart(runner: CliRunner):
     assert ranked.index("near") < ranked.index("far")
 
 
+def test_words_close_together_in_either_order_beat_the_same_words_far_apart(runner: CliRunner):
+    # The two articles hold the same words as often, "survey" five words before "glacier" in one
+    # and eleven in the other.
+    ranked = ids(runner, "glacier survey")
+    assert ranked.index("glacier-close") < ranked.index("glacier-far")
+
+
 def test_match_all_requires_every_word(runner: CliRunner):
     assert ids(runner, "--match", "all", "gas", "pipeline", "turkey") == ["all-words"]
 

@@ -34,6 +34,7 @@ ARTICLES = [
 QUERIES = {
     "one word": "ferry",
     "two words (coordination and proximity)": "harbour strike",
+    "two words the other way round (within the window)": "harbour ferry",
     "four words": "ferry union night shifts",
     "a question repeating a word": "Why did fuel prices and food prices rise on the islands?",
     "a word no article has": "submarine",

@@ -230,8 +230,11 @@ def _normalized_group(group: q.All | q.Any) -> q.Query | None:
     if any(isinstance(sub, q.Everything) for sub in clauses):
         return q.Everything()
     merged: dict[q.Query, int] = {}
+    first_of_term: dict[tuple, q.Word] = {}
     for sub in clauses:  # a repeated clause is one clause (a repeated word one word, counted)
         key = sub._replace(count=1) if isinstance(sub, q.Word) else sub
+        if (term := _plain_term(key)) is not None:  # "Parallel" and "parallel", "language" and "languages"
+            key = first_of_term.setdefault((term, key.boost), key)
         merged[key] = merged.get(key, 0) + (sub.count if isinstance(sub, q.Word) else 1)
     unique = [key._replace(count=count) if isinstance(key, q.Word) else key for key, count in merged.items()]
     if not unique:
@@ -240,6 +243,15 @@ def _normalized_group(group: q.All | q.Any) -> q.Query | None:
         only = unique[0]
         return only if group.boost == 1.0 and _boost(only) == 1.0 else q.with_boost(only, _boost(only) * group.boost)
     return group._replace(clauses=tuple(unique))
+
+
+def _plain_term(query: q.Query) -> str | None:
+    """A plain word's one term (what the engines search for it), so that two forms of a word said in
+    one query count as the word said twice, as a prose query's words are counted; else None."""
+    if not isinstance(query, q.Word) or query.field is not None:
+        return None
+    terms = [token.text for token in news_analyzer()(query.text, mode="query")]
+    return terms[0] if len(terms) == 1 else None
 
 
 def _boost(query: q.Query) -> float:

@@ -20,7 +20,11 @@ presence worth delta x idf whatever the document's length), an idf exponent (rar
 against common ones in long queries), the query-term saturation K3 (infinite: a word said n times
 counts n times, as bm25s and Lucene do), the bonuses' weights (coordination, proximity), BM25F's
 saturation K1 with its share of the score (NPL's short abstracts score better at Lucene's K1 1.2), and the
-stemmer (Whoosh's Porter, which searcher used before Snowball's, as a second model). A family
+stemmer (Whoosh's Porter, which searcher used before Snowball's, as a second model). Then what
+the engine could know at query time: K1 and B by the query's length (short-query-k1,
+k1-by-query-length), the idf's shape (idf-kind), term dependence (proximity: more words, an
+unordered window), and a second scorer needing no K1 (DPH, Dirichlet query likelihood) fused on
+the best RERANK_DEPTH (fusion-dph, fusion-ql) or added to every word's score (dph-word). A family
 counts only if its held-out mean rises by MIN_GAIN and no collection falls by more than
 FALL_TOLERANCE.
 
@@ -32,6 +36,7 @@ model and the engine shows. Needs numpy (installed with bm25s, in the bench extr
 
     python tests/bench/rankmodel.py [--data ../shared/data/ir-collection] [--only cranfield,med]
         [--families bm25+,idf-power,query-tf,bonuses,saturation,stemmer]
+        [--families short-query-k1,k1-by-query-length,idf-kind,proximity,fusion-dph,fusion-ql,dph-word]
 """
 
 from __future__ import annotations
@@ -64,12 +69,37 @@ MIXED_GRID = {"k1": (2.0, 2.5), "b": (0.75,), "title_b": (0.3, 0.5), "title_weig
 AROUND_TODAY = {
     "bm25+": {"delta": (0.05, 0.1, 0.25, 0.5, 1.0)},
     "idf-power": {"idf_power": (1.25, 1.5, 2.0)},
+    # The idf's shape: rank-bm25's (Robertson and Sparck Jones' without the + 1; SciFact's best
+    # peer) or log(N / n).
+    "idf-kind": {"idf_kind": ("rsj", "log")},
     "query-tf": {"query_k3": (0.5, 3.0, math.inf)},
     "bonuses": {"coordination": (0.0, 0.5, 1.0, 1.5), "near_boost": (0.0, 0.3, 0.6)},
     # BM25F's saturation and its share of the word's score: NPL's abstracts are some 20 words long,
     # where a higher K1 rewards a word said twice more than a lower one.
     "saturation": {"k1": (1.2, 1.5, 2.0), "mix": (0.5, 0.7, 1.0)},
+    # Saturation by the query's length: NPL's and SciFact's queries are the shortest (7-10 stems)
+    # and their documents want a low K1, LISA's the longest (39) and want K1 2.0. Either K1 and B
+    # of their own for a query short enough to earn the bonuses, or K1 x (stems / 12) ** power.
+    "short-query-k1": {"short_k1": (0.9, 1.2, 1.6), "short_b": (0.6, 0.75)},
+    "k1-by-query-length": {"k1_power": (0.25, 0.5, 1.0)},
+    # Term dependence: proximity for queries of up to NEAR_WORDS stems, neighbouring words in order
+    # within NEAR_SLOP worth NEAR_BOOST times both words' scores, or else (Metzler and Croft's
+    # unordered window) in either order within NEAR_WINDOW positions, worth half of that.
+    "proximity": {"near_words": (3, 6, 12), "near_slop": (1, 4), "near_window": (0, 8), "near_boost": (0.15, 0.3)},
+    # A second scorer fused on the RERANK_DEPTH best of a query that earns the bonuses: its scores
+    # there min-max normalised, times WEIGHT times the best BM25F score, added. DPH (Amati's
+    # divergence from randomness, no parameter) or Dirichlet-smoothed query likelihood (mu a
+    # multiple of the average document length), both over title and body as one text.
+    "fusion-dph": {"dph_weight": (0.1, 0.2, 0.3, 0.4, 0.5)},
+    "fusion-ql": {"ql_weight": (0.1, 0.2, 0.3, 0.4, 0.5), "ql_mu": (1.0, 2.0, 4.0)},
+    # DPH added to every word's score (WEIGHT x its DPH score), for every query or only for the
+    # short ones (at most 12 stems).
+    "dph-word": {"dph_word": (0.1, 0.2, 0.3, 0.5, 0.8), "dph_word_words": (12, 10_000)},
 }
+# Where a query's length changes the scoring: at most this many stems is a short query (the
+# engine's ranking.MAX_BONUS_WORDS, above which the bonuses stop).
+SHORT_QUERY_WORDS = 12
+IDF_FLOOR = 0.01  # the "rsj" idf's least: a word in most documents still counts a little
 FAMILIES = ("per-field", "bm25f", "mixed", *AROUND_TODAY, "stemmer")
 # A family counts when its held-out mean nDCG@10 rises by at least MIN_GAIN (less is a query or two
 # of the 735) and no collection falls by more than FALL_TOLERANCE.
@@ -88,18 +118,34 @@ class Setting(NamedTuple):
     idf_power: float = 1.0
     query_k3: float = 1.0  # ranking.QUERY_TF_K3; math.inf: linear
     coordination: float = 1.0  # ranking.COORDINATION
-    near_boost: float = 0.3  # ranking.NEAR_BOOST
+    near_boost: float = 0.15  # ranking.NEAR_BOOST
     stemmer: str = "snowball"  # or "porter": Whoosh's, as searcher stemmed before
+    short_k1: float = 0.0  # BM25F's K1 for a short query (0: K1)
+    short_b: float = 0.0  # the body's B for a short query (0: B)
+    k1_power: float = 0.0  # K1 x (stems / SHORT_QUERY_WORDS) ** k1_power
+    near_words: int = 12  # ranking.MAX_NEAR_WORDS
+    near_slop: int = 1  # ranking.NEAR_SLOP (in order)
+    near_window: int = 8  # ranking.NEAR_WINDOW: either order, when not in order (0: none)
+    dph_weight: float = 0.0  # DPH fused on the best RERANK_DEPTH
+    ql_weight: float = 0.0  # query likelihood fused on the best RERANK_DEPTH
+    ql_mu: float = 1.0  # Dirichlet's mu, in average document lengths
+    dph_word: float = 0.0  # DPH added to each word's score
+    dph_word_words: int = 10_000  # ... for queries of at most this many stems
+    idf_kind: str = "lucene"  # Model.idf's
 
     def label(self) -> str:
         title_b = f" title B {self.title_b}" if self.family != "per-field" else ""
         mix = f" mix {self.mix}" if self.family == "mixed" else ""
         extra = "".join(
             f" {name} {getattr(self, name)}"
-            for name in ("delta", "idf_power", "query_k3", "coordination", "near_boost", "stemmer")
+            for name in ("delta", "idf_power", "query_k3", "coordination", "near_boost", "stemmer", *_NEW_FIELDS)
             if getattr(self, name) != Setting._field_defaults[name]
         )
         return f"{self.family} K1 {self.k1} B {self.b}{title_b} title x{self.title_weight}{mix}{extra}"
+
+
+_NEW_FIELDS = ("idf_kind", "short_k1", "short_b", "k1_power", "near_words", "near_slop", "near_window", "dph_weight",
+               "ql_weight", "ql_mu", "dph_word", "dph_word_words")  # fmt: skip
 
 
 def per_field_part() -> Setting:
@@ -117,7 +163,9 @@ def today() -> Setting:
 
     return Setting("mixed", bm25f.BM25F_K1, bm25f.BM25F_B["body"], bm25f.BM25F_B["title"],
                    bm25f.BM25F_WEIGHT["title"], bm25f.BM25F_MIX, query_k3=ranking.QUERY_TF_K3,
-                   coordination=ranking.COORDINATION, near_boost=ranking.NEAR_BOOST)  # fmt: skip
+                   coordination=ranking.COORDINATION, near_boost=ranking.NEAR_BOOST,
+                   near_words=ranking.MAX_NEAR_WORDS, near_slop=ranking.NEAR_SLOP,
+                   near_window=ranking.NEAR_WINDOW)  # fmt: skip
 
 
 def settings(families: tuple[str, ...] = FAMILIES) -> list[Setting]:
@@ -143,11 +191,13 @@ def settings(families: tuple[str, ...] = FAMILIES) -> list[Setting]:
 
 
 def family_of(s: Setting) -> str:
-    """The family a setting belongs to: today's own is in every family."""
+    """The family a setting belongs to: today's own is in every family; one varied around today's
+    belongs to the family whose grid holds every value it changes."""
     if s.stemmer != "snowball":
         return "stemmer"
+    changed = {name: value for name, value in s._asdict().items() if value != getattr(today(), name)}
     for family, grid in AROUND_TODAY.items():
-        if any(getattr(s, name) != getattr(today(), name) for name in grid):
+        if changed and all(name in grid and value in grid[name] for name, value in changed.items()):
             return family
     return s.family
 
@@ -216,8 +266,15 @@ class Model:
         self.lengths = {f: np.array([byte_to_length(length_to_byte(int(n))) for n in lengths[f]]) for f in FIELDS}
         self.queries = {qid: _parsed(text, analyzer) for qid, text in collection.queries.items()}
 
-    def idf(self, frequency: int) -> float:
-        return math.log(1 + (self.count - frequency + 0.5) / (frequency + 0.5))  # ranking.NewsBM25F
+    def idf(self, frequency: int, kind: str = "lucene") -> float:
+        """ranking.NewsBM25F's idf ("lucene"), or Robertson and Sparck Jones' own without Lucene's
+        + 1 ("rsj": a word in more than half the documents is worth almost nothing, floored at
+        IDF_FLOOR), or log(N / n) ("log")."""
+        if kind == "rsj":
+            return max(IDF_FLOOR, math.log((self.count - frequency + 0.5) / (frequency + 0.5)))
+        if kind == "log":
+            return math.log(self.count / frequency)
+        return math.log(1 + (self.count - frequency + 0.5) / (frequency + 0.5))
 
     def norm(self, field: str, docs: np.ndarray, b: float) -> np.ndarray:
         return (1 - b) + b * self.lengths[field][docs] / self.average[field]
@@ -230,7 +287,7 @@ class Model:
             return {}
         if s.family == "mixed":
             combined = self.word_scores(stem, s._replace(family="bm25f"))["any"]
-            by_field = self.word_scores(stem, per_field_part()._replace(idf_power=s.idf_power))
+            by_field = self.word_scores(stem, per_field_part()._replace(idf_power=s.idf_power, idf_kind=s.idf_kind))
             return {"any": s.mix * combined + (1 - s.mix) * sum(by_field.values())}
         weight = {"title": s.title_weight, "body": 1.0}
         if s.family == "per-field":
@@ -238,7 +295,7 @@ class Model:
             for field, terms in found.items():
                 freqs, scores = terms.freqs * weight[field], np.zeros(self.count)
                 norm = self.norm(field, terms.docs, s.b)
-                idf = self.idf(len(terms.docs)) ** s.idf_power
+                idf = self.idf(len(terms.docs), s.idf_kind) ** s.idf_power
                 scores[terms.docs] = idf * freqs * (s.k1 + 1) / (freqs + s.k1 * norm)
                 by_field[field] = scores
             return by_field
@@ -247,7 +304,7 @@ class Model:
         for field, terms in found.items():
             combined[terms.docs] += weight[field] * terms.freqs / self.norm(field, terms.docs, b[field])
             present[terms.docs] = 1.0
-        idf = self.idf(max(len(terms.docs) for terms in found.values())) ** s.idf_power
+        idf = self.idf(max(len(terms.docs) for terms in found.values()), s.idf_kind) ** s.idf_power
         return {"any": idf * (combined * (s.k1 + 1) / (s.k1 + combined) + s.delta * present)}
 
     def ranking(self, qid: str, s: Setting) -> list[str]:
@@ -255,19 +312,84 @@ class Model:
         from searcher.engine.whoosh import ranking
 
         counts, stems = self.queries[qid]
+        s = for_query(s, len(stems) or len(counts))
+        with_dph = s.dph_word and len(stems) <= s.dph_word_words
         total, per_word = np.zeros(self.count), {}
         for stem, count in counts.items():
             by_field = self.word_scores(stem, s)
             if by_field:
+                if with_dph:
+                    by_field = {"any": sum(by_field.values()) + s.dph_word * self.dph(stem)}
                 per_word[stem] = by_field
                 total += _query_weight(count, s.query_k3) * sum(by_field.values())
         matched = np.nonzero(total)[0]
         order = matched[np.lexsort((matched, -total[matched]))]
         if ranking.earns_bonuses(stems):
             head = order[: ranking.RERANK_DEPTH]
-            rescored = total[head] + self._bonuses(head, stems, per_word, s)
+            rescored = total[head] + self._bonuses(head, stems, per_word, s) + self._fused(head, counts, total, s)
             order = np.concatenate([head[np.lexsort((head, -rescored))], order[ranking.RERANK_DEPTH :]])
         return [self.ids[i] for i in order[: DEPTH + 1]]
+
+    def _text(self) -> tuple[np.ndarray, float]:
+        """Title and body as one text: each document's length and the collection's total."""
+        if not hasattr(self, "_text_lengths"):
+            self._text_lengths = self.lengths["title"] + self.lengths["body"]
+        return self._text_lengths, float(self._text_lengths.sum())
+
+    def text_freqs(self, stem: str) -> np.ndarray:
+        """How often the stem occurs in each document's title and body together."""
+        freqs = np.zeros(self.count)
+        for field in FIELDS:
+            terms = self.terms[field].get(stem)
+            if terms is not None:
+                freqs[terms.docs] += terms.freqs
+        return freqs
+
+    def dph(self, stem: str) -> np.ndarray:
+        """Amati's DPH score of the stem in every document (0 where absent), title and body as one
+        text, as Terrier computes it (a term making up the whole document scores 0)."""
+        lengths, total = self._text()
+        freqs = self.text_freqs(stem)
+        held = freqs > 0
+        tf, dl = freqs[held], np.maximum(lengths[held], 1)
+        f = np.minimum(tf / dl, 0.999)
+        average, collection_freq = total / self.count, freqs.sum()
+        gain = tf * np.log2(tf * average / dl * self.count / collection_freq) + 0.5 * np.log2(2 * np.pi * tf * (1 - f))
+        scores = np.zeros(self.count)
+        scores[held] = np.maximum((1 - f) ** 2 / (tf + 1) * gain, 0.0)
+        return scores
+
+    def query_likelihood(self, docs: np.ndarray, counts: Counter, s: Setting) -> np.ndarray:
+        """Dirichlet-smoothed query likelihood of these documents (rank-equivalent form), title
+        and body as one text, mu a multiple (ql_mu) of the average length."""
+        lengths, total = self._text()
+        mu = s.ql_mu * total / self.count
+        scores, said = np.zeros(len(docs)), 0.0
+        for stem, count in counts.items():
+            freqs = self.text_freqs(stem)
+            if freqs.sum():
+                weight = _query_weight(count, s.query_k3)
+                scores += weight * np.log1p(freqs[docs] / (mu * freqs.sum() / total))
+                said += weight
+        return scores + said * np.log(mu / (lengths[docs] + mu))
+
+    def _fused(self, head: np.ndarray, counts: Counter, total: np.ndarray, s: Setting) -> np.ndarray:
+        """The second scorers' part on the best documents: each min-max normalised over them,
+        times its weight and the best BM25F score."""
+        extra = np.zeros(len(head))
+        if len(head) < 2:
+            return extra
+        second = []
+        if s.dph_weight:
+            dph = sum(_query_weight(count, s.query_k3) * self.dph(stem)[head] for stem, count in counts.items())
+            second.append((s.dph_weight, dph))
+        if s.ql_weight:
+            second.append((s.ql_weight, self.query_likelihood(head, counts, s)))
+        for weight, scores in second:
+            span = scores.max() - scores.min()
+            if span > 0:
+                extra += weight * total[head].max() * (scores - scores.min()) / span
+        return extra
 
     def _bonuses(
         self, head: np.ndarray, stems: list[str], per_word: dict[str, dict[str, np.ndarray]], s: Setting
@@ -286,28 +408,28 @@ class Model:
             extra = np.where(words >= 2, held * s.coordination * (words - 1) / (n - 1), 0.0)
         else:
             extra = np.where(words == n, held * s.coordination, 0.0)
-        if s.near_boost and n <= ranking.MAX_NEAR_WORDS:
+        if s.near_boost and n <= s.near_words:
             for i, docnum in enumerate(head):
                 for first, second in itertools.pairwise(stems):
-                    extra[i] += s.near_boost * self._proximity(docnum, per_word, first, second)
+                    extra[i] += s.near_boost * self._proximity(docnum, per_word, first, second, s)
         return extra
 
-    def _proximity(self, docnum: int, per_word: dict, first_stem: str, second_stem: str) -> float:
+    def _proximity(self, docnum: int, per_word: dict, first_stem: str, second_stem: str, s: Setting) -> float:
         """Both words' scores for each field where they occur in this order within NEAR_SLOP
         positions (per field as the engine does; once, over the combined score, for BM25F), to be
-        multiplied by NEAR_BOOST."""
-        from searcher.engine.whoosh import ranking
-
-        first, second, bonus = per_word.get(first_stem, {}), per_word.get(second_stem, {}), 0.0
+        multiplied by NEAR_BOOST; half that where they are only within an unordered window."""
+        first, second, bonus, best = per_word.get(first_stem, {}), per_word.get(second_stem, {}), 0.0, 0.0
         for field in FIELDS:
             before, after = self._positions(field, first_stem, docnum), self._positions(field, second_stem, docnum)
-            following = set(after)
-            if not any(p + gap in following for p in before for gap in range(1, ranking.NEAR_SLOP + 1)):
+            near = _nearness(before, after, s.near_slop, s.near_window)
+            if not near:
                 continue
             if "any" in first and "any" in second:
-                return first["any"][docnum] + second["any"][docnum]
-            if field in first and field in second:
-                bonus += first[field][docnum] + second[field][docnum]
+                best = max(best, near)
+            elif field in first and field in second:
+                bonus += near * (first[field][docnum] + second[field][docnum])
+        if best:
+            return best * (first["any"][docnum] + second["any"][docnum])
         return bonus
 
     def _positions(self, field: str, stem: str, docnum: int) -> tuple[int, ...]:
@@ -320,6 +442,27 @@ class Model:
     def scores(self, s: Setting) -> dict[str, float]:
         runs = {qid: self.ranking(qid, s) if self.queries[qid][0] else [] for qid in self.queries}
         return evaluate(without_excluded(runs, self.collection.exclude), self.collection.qrels)
+
+
+def _nearness(before: tuple[int, ...], after: tuple[int, ...], slop: int, window: int) -> float:
+    """1 when a position of `after` follows one of `before` within `slop`; else 0.5 when the two
+    are within `window` of each other in either order; else 0."""
+    following = set(after)
+    if any(p + gap in following for p in before for gap in range(1, slop + 1)):
+        return 1.0
+    if window and any(abs(p - q) <= window for p in before for q in after if p != q):
+        return 0.5
+    return 0.0
+
+
+def for_query(s: Setting, stems: int) -> Setting:
+    """The setting a query of this many stems is scored with: its own K1 and B when short (the
+    short-query family), or K1 scaled by its length (k1-by-query-length)."""
+    if stems <= SHORT_QUERY_WORDS and (s.short_k1 or s.short_b):
+        s = s._replace(k1=s.short_k1 or s.k1, b=s.short_b or s.b)
+    if s.k1_power:
+        s = s._replace(k1=min(6.0, max(0.3, s.k1 * (max(stems, 1) / SHORT_QUERY_WORDS) ** s.k1_power)))
+    return s
 
 
 def _query_weight(count: int, k3: float) -> float:

@@ -2,11 +2,14 @@
 order a plain-word query's matches alike.
 
 A document holding m of a query's n words has its score multiplied by 1 + (m - 1) / (n - 1)
-(coordination; all or nothing past MAX_PAIR_WORDS), and two neighbouring words of a short query
-found in order within NEAR_SLOP positions in the title or the body add NEAR_BOOST times their two
-scores (proximity). The bonuses never change which documents match. Whoosh re-scores only its
-RERANK_DEPTH best BM25F matches; the cluster scores every match with them (a `rescore` window
-cannot be combined with `collapse`, which folds copies).
+(coordination; all or nothing past MAX_PAIR_WORDS), and two neighbouring words of the query add
+NEAR_BOOST times their two scores, half for being found in order within NEAR_SLOP positions in the
+title or the body, half for being within NEAR_WINDOW positions in either order (proximity). The
+bonuses never change which documents match. Whoosh re-scores only its RERANK_DEPTH best BM25F
+matches; the cluster scores every match with them (a `rescore` window cannot be combined with
+`collapse`, which folds copies). Lucene's stop filter leaves a gap where it drops a word and
+Whoosh's closes it, so two words with a stopword between them are next to each other for Whoosh
+only (both engines find them within the window).
 """
 
 from __future__ import annotations
@@ -16,10 +19,11 @@ from searcher.engine.opensearch.translate import word_query
 # The Whoosh engine's constants (engine/whoosh/ranking.py gives the measurements behind them).
 COORDINATION = 1.0
 MAX_PAIR_WORDS = 6
-NEAR_BOOST = 0.3
-NEAR_SLOP = 4
-MAX_NEAR_WORDS = 3
+NEAR_BOOST = 0.15
+NEAR_SLOP = 1
+NEAR_WINDOW = 8
 MAX_BONUS_WORDS = 12
+MAX_NEAR_WORDS = MAX_BONUS_WORDS
 FIELDS = ("title", "body")
 
 
@@ -37,7 +41,11 @@ def with_bonuses(words: dict, stems: tuple[str, ...]) -> dict:
     ranked = _coordinated(words, stems) if COORDINATION else words
     if not NEAR_BOOST or len(stems) > MAX_NEAR_WORDS:
         return ranked
-    pairs = [_near_pair(first, second) for first, second in zip(stems, stems[1:], strict=False)]
+    pairs = [
+        _near_pair(first, second, ordered, gaps)
+        for first, second in zip(stems, stems[1:], strict=False)
+        for ordered, gaps in ((True, NEAR_SLOP - 1), (False, NEAR_WINDOW - 1))
+    ]
     return {"bool": {"must": [ranked], "should": pairs}}
 
 
@@ -62,17 +70,17 @@ def _coordinated(words: dict, stems: tuple[str, ...]) -> dict:
     return {"function_score": {"query": words, "functions": functions, "score_mode": "sum", "boost_mode": "multiply"}}
 
 
-def _near_pair(first: str, second: str) -> dict:
-    """NEAR_BOOST times both words' scores where `second` follows `first` within NEAR_SLOP positions
-    in the title or the body; scored by the two words, matched by an ordered interval in either field
-    (gaps between them < slop)."""
-    near = {"match": {"query": f"{first} {second}", "analyzer": "whitespace", "ordered": True,
-                      "max_gaps": NEAR_SLOP - 1}}  # fmt: skip
+def _near_pair(first: str, second: str, ordered: bool, gaps: int) -> dict:
+    """Half of NEAR_BOOST times both words' scores where the two are at most `gaps` positions
+    apart in the title or the body (`second` after `first` when `ordered`); scored by the two
+    words, matched by an interval in either field."""
+    near = {"match": {"query": f"{first} {second}", "analyzer": "whitespace", "ordered": ordered,
+                      "max_gaps": gaps}}  # fmt: skip
     either = {"bool": {"should": [{"intervals": {field: near}} for field in FIELDS], "minimum_should_match": 1}}
     return {
         "bool": {
             "must": [word_query(first), word_query(second)],
             "filter": [either],
-            "boost": NEAR_BOOST,
+            "boost": NEAR_BOOST / 2,
         }
     }
