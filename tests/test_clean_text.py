@@ -213,12 +213,35 @@ def test_a_thread_scored_as_on_slashdot_goes():
         ["Aug 9, 2012 1:14 PM EDT reply", "Aug 9, 2012 1:15 PM EDT reply", "Aug 9, 2012 1:29 PM EDT | Reply"],
         ["3 hours ago Reply", "5 hours ago Reply", "1 day ago Reply"],
         ["Posted by: Ann at March 3, 2019 11:40 AM", "Bo | 4 March 2019", "Cy said on March 5, 2019"],
+        ["Ann Lee 07.19.12 at 07:57", "Bo 07.19.12 at 09:12", "cy_1982 07.20.12 at 11:03"],
+        ["Ann Lee 12 days ago", "Bo 11 days ago", "Cy 10 days ago"],
+        ["1. Ann Lee - August 8, 2012", "2. Bo - August 8, 2012", "3. Cy - August 9, 2012"],
+        [
+            f"Comment #{n} - Posted by: {name} at November 10, 2012 5:39 PM"
+            for n, name in ((1, "Ann"), (2, "Bo"), (3, "Cy"))
+        ],
+        ["http://ann.example.com/ ann", "http://www.facebook.com/bo.k Bo K", "www.cy.example.org Cy"],
     ],
 )
 def test_a_thread_signed_with_the_time_of_each_reply_or_as_html_signs_it_goes(signatures: list[str]):
     """When each comment was posted, before its "Reply"; or the signatures the HTML rules know."""
     story, text = story_with_thread(signatures)
     assert list(clean_text(text).paragraphs) == story
+
+
+def test_a_line_of_news_dated_like_a_signature_stays_when_no_others_follow():
+    """One "NAME DATE" line is a byline or a dated note, not a thread: only three signed alike are."""
+    lines = [PARAGRAPH, "Jane Doe July 12, 2019 10:00", SECOND]
+    assert list(clean_text("\n".join(lines) + "\n").paragraphs) == lines
+
+
+@pytest.mark.parametrize("heading", ["{ 3 comments }", "{ 3 comments… read them below or add one }", "Comments»"])
+def test_a_comment_sections_heading_in_braces_or_with_a_guillemet_opens_it(heading: str):
+    """As a theme prints the count ("{ 3 comments }"), or a link's arrow after the word."""
+    thread = [line for name, comment in zip(("Ann", "Bo", "Cy"), COMMENTS, strict=True) for line in (name, comment)]
+    result = clean_text("\n".join([PARAGRAPH, SECOND, TOOL.format(name="pliers"), heading, *thread]) + "\n")
+    assert not set(COMMENTS) & set(result.paragraphs)
+    assert {b.reason for b in result.dropped if b.text in COMMENTS} == {"comment section"}
 
 
 def test_the_first_comment_above_its_reply_goes_with_the_thread():
@@ -355,6 +378,7 @@ FRAGMENTS = [
     "(Score:5, Insightful)", "by Ann (1234) writes:", "Bo on March 3, 2019 at 4:47 pm said:", "Reply", "12 points",
     "Posted by: Cy at 5:23 PM", "ann | 12 May 2019 | Reply", "Comments:", "1664", "Ähnliche Beiträge", "* Facebook",
     "Lea también: Otra noticia", "Do Big Storms Hurt the Economy?", "Foto: Ann", "|", "»", "", PARAGRAPH, SECOND,
+    "{ 3 comments }", "Ann Lee 07.19.12 at 07:57", "1. Bo - August 8, 2012", "http://ann.example.com/ ann",
 ]  # fmt: skip
 
 
