@@ -244,6 +244,32 @@ def test_a_comment_sections_heading_in_braces_or_with_a_guillemet_opens_it(headi
     assert {b.reason for b in result.dropped if b.text in COMMENTS} == {"comment section"}
 
 
+def test_a_comments_link_in_the_toolbar_above_the_story_does_not_drop_the_story():
+    """ "Comments" over a row of menu lines, with more prose below than above (a box of other
+    stories above the toolbar), is a link among the story's tools, not a thread's heading."""
+    above = [PARAGRAPH, SECOND, TOOL.format(name="pliers"), TOOL.format(name="a hammer")]
+    toolbar = ["Comments", "Weigh In", "Corrections?", "E-mail", "Print"]
+    story = [TOOL.format(name=name) for name in ("wire cutters", "a level", "a torch")]
+    result = clean_text("\n".join([*above, *toolbar, *story]) + "\n")
+    assert set(story) <= set(result.paragraphs)
+
+
+def test_the_same_heading_over_a_form_below_the_story_still_opens_the_section():
+    """Below the story, a heading over form lines and the footer is the comment section's."""
+    story = [PARAGRAPH, SECOND, TOOL.format(name="pliers"), TOOL.format(name="a hammer")]
+    form = ["Comments", "Name", "Email", "Website", "Post comment", COMMENTS[0]]
+    result = clean_text("\n".join([*story, *form]) + "\n")
+    assert COMMENTS[0] not in result.paragraphs
+
+
+def test_a_count_of_no_comments_under_a_post_does_not_drop_the_next_post():
+    """A blog's front page saved as text: "Comments (0)" under each post heads no thread."""
+    first = [PARAGRAPH, SECOND, TOOL.format(name="pliers"), TOOL.format(name="a hammer")]
+    posts = [*first, "Comments (0)", TOOL.format(name="wire cutters")]
+    result = clean_text("\n".join(posts) + "\n")
+    assert posts[-1] in result.paragraphs
+
+
 def test_the_first_comment_above_its_reply_goes_with_the_thread():
     """A "Reply" closes each comment here: the first comment's author, date and words above the first
     "Reply" are the thread's, however long (a long first comment was once kept as the story)."""
@@ -378,7 +404,7 @@ FRAGMENTS = [
     "(Score:5, Insightful)", "by Ann (1234) writes:", "Bo on March 3, 2019 at 4:47 pm said:", "Reply", "12 points",
     "Posted by: Cy at 5:23 PM", "ann | 12 May 2019 | Reply", "Comments:", "1664", "Ähnliche Beiträge", "* Facebook",
     "Lea también: Otra noticia", "Do Big Storms Hurt the Economy?", "Foto: Ann", "|", "»", "", PARAGRAPH, SECOND,
-    "{ 3 comments }", "Ann Lee 07.19.12 at 07:57", "1. Bo - August 8, 2012", "http://ann.example.com/ ann",
+    "{ 3 comments }", "Ann Lee 07.19.12 at 07:57", "1. Bo - August 8, 2012", "http://ann.example.com/ ann", "Weigh In",
 ]  # fmt: skip
 
 

@@ -385,6 +385,12 @@ _TEXT_FURNITURE = r"""share\s+this(?:\s+(?:article|story|post))?|(?:diesen\s+(?:
         |empfohlener\s+redaktioneller\s+inhalt|kommentar\s+hinzufügen|kommentieren\s+sie|zurück(?:\s+zur\s+übersicht)?
         |(?:fanden\s+sie\s+diesen\s+artikel|war\s+dieser\s+artikel|was\s+this\s+(?:article|page))\s+(?:nützlich|hilfreich|helpful)\?"""
 TEXT_FURNITURE = re.compile(rf"^(?:{_SHARE_ELSEWHERE}|{_TEXT_FURNITURE})\s*[?:.…]*\s*$", re.IGNORECASE | re.VERBOSE)
+# A comment count of none ("Comments (0)", "0 comments", "No Comments"): under a post on a blog's
+# front page, saved as text, it heads no thread; the next post follows it.
+TEXT_NO_COMMENTS = re.compile(
+    r"^\W*(?:(?:0|no)\s+(?:comments?|responses?|kommentare?|commentaires?|comentarios?)|comments?\s*\(0\))\W*$",
+    re.IGNORECASE,
+)
 # A photo's credit in the sets' languages: "Foto: Christof Stache", "Imagen: EFE" (CREDIT_MAX_WORDS at most).
 TEXT_CREDIT_LINE = re.compile(
     r"^(?:foto|fotos|bild|bilder|fotograf[íi]a|imagen|photo|crédito|crédit)\s*:\s*\S", re.IGNORECASE

@@ -293,6 +293,27 @@ def labels_a_count(blocks: list[Block], i: int) -> bool:
     return blocks[i].text.endswith(":") and i + 1 < len(blocks) and bool(COUNT.fullmatch(blocks[i + 1].text))
 
 
+# A comment section's heading in a text dump has its first comment's words within this many lines
+# (a name, a date, then prose); "Comments" over a row of menu lines is a toolbar's link to them.
+HEADING_REACH_LINES = 4
+
+
+def heads_a_toolbar(blocks: list[Block], reasons: list[str | None], i: int, prose_above: int, prose_below: int) -> bool:
+    """A comment section's heading with no prose in the lines just below it, over more prose than
+    lies above it: a link in the story's toolbar ("Comments", "Weigh In", "Corrections?", "E-mail"
+    above the story), which a text dump no longer shows as one; the story below it is no comment.
+    (Below a story, such a heading over a comment form and the footer opens the section.) So is a
+    count of none, anywhere."""
+    if bp.TEXT_NO_COMMENTS.match(blocks[i].text):
+        return True  # "Comments (0)" under a post: no thread follows, the next post does
+    below = range(i + 1, min(i + 1 + HEADING_REACH_LINES, len(blocks)))
+    return (
+        prose_below > prose_above
+        and len(below) == HEADING_REACH_LINES
+        and not any(reasons[j] is None and story_value(blocks[j]) > 0 for j in below)
+    )
+
+
 def headline_above(blocks: list[Block], reasons: list[str | None], start: int) -> int | None:
     """The headline just above the story, past any caption, credit or dateline between them."""
     for i in range(start - 1, max(start - 1 - bp.HEADLINE_LOOKBACK, -1), -1):
