@@ -270,6 +270,16 @@ def test_a_count_of_no_comments_under_a_post_does_not_drop_the_next_post():
     assert posts[-1] in result.paragraphs
 
 
+def test_a_comment_count_closing_a_post_on_a_blogs_front_page_does_not_drop_the_next_post():
+    """ "4 comments" over the next post's date and headline closes a post; it heads no thread."""
+    first = [PARAGRAPH, SECOND, TOOL.format(name="pliers"), TOOL.format(name="a hammer")]
+    second = [TOOL.format(name="wire cutters"), TOOL.format(name="a level")]
+    footer, next_post = ["posted by Ann @ 10:48 PM", "4 comments"], ["Friday, August 18, 2006", "Tools for the winter"]
+    page = [*first, *footer, *next_post, *second]
+    result = clean_text("\n".join(page) + "\n")
+    assert set(second) <= set(result.paragraphs)
+
+
 def test_the_first_comment_above_its_reply_goes_with_the_thread():
     """A "Reply" closes each comment here: the first comment's author, date and words above the first
     "Reply" are the thread's, however long (a long first comment was once kept as the story)."""

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from searcher.clean.html import Outside
 from searcher.clean.text import (
     OUTSIDE,
+    closes_a_post,
     crop_to_story,
     drop_text_furniture,
     headline_above,
@@ -302,7 +303,12 @@ def _drop_comment_section(blocks: list[Block], reasons: list[str | None], page_l
     above, i = 0, 0
     while i < len(blocks):
         opens = _opens_comments(blocks, reasons, i) and not (
-            page_like and (labels_a_count(blocks, i) or heads_a_toolbar(blocks, reasons, i, above, total - above))
+            page_like
+            and (
+                labels_a_count(blocks, i)
+                or heads_a_toolbar(blocks, reasons, i, above, total - above)
+                or closes_a_post(blocks, i)
+            )
         )
         story_above = above >= min(bp.STORY_WORDS_ABOVE_COMMENTS, total / 2)
         if opens and story_above and not _is_subheading(blocks, reasons, i):

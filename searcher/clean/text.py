@@ -314,6 +314,19 @@ def heads_a_toolbar(blocks: list[Block], reasons: list[str | None], i: int, pros
     )
 
 
+TIME = re.compile(r"\d[:.]\d\d")
+
+
+def closes_a_post(blocks: list[Block], i: int) -> bool:
+    """A comment count ("4 comments") right above a day's date alone on its line and a headline: on
+    a blog's front page saved as text, the count closes one post and the next post begins (HTML
+    knows the count for a link, and the headline by its tag). A comment's date carries its time."""
+    if not bp.COMMENT_COUNT.match(blocks[i].text) or i + 2 >= len(blocks):
+        return False
+    date = blocks[i + 1].text
+    return bool(bp.DATE_ONLY.match(date)) and not TIME.search(date) and is_headline(blocks[i + 2])
+
+
 def headline_above(blocks: list[Block], reasons: list[str | None], start: int) -> int | None:
     """The headline just above the story, past any caption, credit or dateline between them."""
     for i in range(start - 1, max(start - 1 - bp.HEADLINE_LOOKBACK, -1), -1):
