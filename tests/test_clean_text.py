@@ -280,6 +280,18 @@ def test_a_comment_count_closing_a_post_on_a_blogs_front_page_does_not_drop_the_
     assert set(second) <= set(result.paragraphs)
 
 
+def test_a_cookie_banners_text_goes_and_a_story_about_cookies_stays():
+    """The site speaking of its own cookies is its banner; a story may speak of them too."""
+    banner = [
+        "This website uses cookies to improve your experience. We'll assume you're ok with this.",
+        "Necessary cookies are absolutely essential for the website to function properly.",
+    ]
+    story = "Regulators said the website must ask before it sets cookies, and fined its owner for failing to."
+    result = clean_text("\n".join([PARAGRAPH, story, SECOND, *banner]) + "\n")
+    assert story in result.paragraphs
+    assert {b.reason for b in result.dropped if b.text in banner} == {"cookie notice"}
+
+
 def test_the_first_comment_above_its_reply_goes_with_the_thread():
     """A "Reply" closes each comment here: the first comment's author, date and words above the first
     "Reply" are the thread's, however long (a long first comment was once kept as the story)."""

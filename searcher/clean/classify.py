@@ -19,6 +19,7 @@ from searcher.clean.text import (
     OUTSIDE,
     closes_a_post,
     crop_to_story,
+    drop_cookie_notices,
     drop_text_furniture,
     headline_above,
     heads_a_toolbar,
@@ -134,6 +135,8 @@ def rule_verdicts(blocks: list[Block], title: str, page_like: bool, thread: bool
     is_thread) the posts are the content: only the lines of its furniture go ("Reply", "Report"),
     not the posts below a "12 replies" heading."""
     reasons = [drop_reason(block) for block in blocks]
+    if page_like:
+        drop_cookie_notices(blocks, reasons)
     if not thread:
         _drop_comment_runs(blocks, reasons)
         _drop_signed_comments(blocks, reasons)

@@ -391,6 +391,18 @@ TEXT_NO_COMMENTS = re.compile(
     r"^\W*(?:(?:0|no)\s+(?:comments?|responses?|kommentare?|commentaires?|comentarios?)|comments?\s*\(0\))\W*$",
     re.IGNORECASE,
 )
+# A cookie banner's text, which HTML knows by its class ("cookie", "consent"): the site speaking of
+# its own cookies ("This website uses cookies to improve your experience", "Necessary cookies are
+# absolutely essential for the website to function"), never a story's sentence about them.
+TEXT_COOKIE_NOTICE = re.compile(
+    r"""\b(?:(?:this|our)\s+(?:web\s*)?site\s+uses\s+cookies|we\s+use\s+cookies|we\s+(?:and\s+our\s+partners\s+)?use\s+cookies
+        |cookies?\s+(?:policy|settings|preferences)\b|necessary\s+cookies|accept\s+(?:all\s+)?cookies
+        |by\s+continuing\s+to\s+(?:use|browse)\s+(?:this|our|the)\s+(?:web\s*)?site
+        |(?:diese|unsere)\s+(?:web)?seite\s+verwendet\s+cookies|wir\s+verwenden\s+cookies
+        |ce\s+site\s+utilise\s+des\s+cookies|este\s+sitio\s+(?:web\s+)?utiliza\s+cookies)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+COOKIE_NOTICE_MAX_WORDS = 150  # a banner's paragraph explaining its cookies runs to about a hundred
 # A photo's credit in the sets' languages: "Foto: Christof Stache", "Imagen: EFE" (CREDIT_MAX_WORDS at most).
 TEXT_CREDIT_LINE = re.compile(
     r"^(?:foto|fotos|bild|bilder|fotograf[íi]a|imagen|photo|crédito|crédit)\s*:\s*\S", re.IGNORECASE

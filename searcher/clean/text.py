@@ -140,6 +140,7 @@ TITLE_WORD = re.compile(r"[^\W\d_]{4,}")
 TITLE_CASE_MIN_WORDS = 3
 TITLE_CASE_SHARE = 0.8
 FURNITURE = "share/navigation furniture"
+COOKIE_NOTICE = "cookie notice"
 
 
 def drop_text_furniture(blocks: list[Block], reasons: list[str | None]) -> None:
@@ -151,6 +152,16 @@ def drop_text_furniture(blocks: list[Block], reasons: list[str | None]) -> None:
             reasons[i] = text_furniture(block.text)
     _drop_related_lists(blocks, reasons)
     drop_comment_threads(blocks, reasons)
+
+
+def drop_cookie_notices(blocks: list[Block], reasons: list[str | None]) -> None:
+    """A cookie banner's lines, which a page marks by its classes and a text dump no longer does:
+    dropped before comment sections and the story's stretch are looked for, as its words are no
+    story's prose."""
+    for i, block in enumerate(blocks):
+        short = block.text.count(" ") < bp.COOKIE_NOTICE_MAX_WORDS
+        if reasons[i] is None and short and bp.TEXT_COOKIE_NOTICE.search(block.text):
+            reasons[i] = COOKIE_NOTICE
 
 
 def text_furniture(text: str) -> str | None:
