@@ -292,6 +292,19 @@ def test_a_cookie_banners_text_goes_and_a_story_about_cookies_stays():
     assert {b.reason for b in result.dropped if b.text in banner} == {"cookie notice"}
 
 
+def test_a_thread_headed_by_its_count_goes_though_a_date_and_a_name_or_the_sidebar_come_first():
+    """ "3 Responses to “...”" over a comment's day and its author, and "3 Comments" over the
+    sidebar's lines with a long thread below them, head a thread, not a toolbar or the next post."""
+    story = [PARAGRAPH, SECOND, TOOL.format(name="pliers"), TOOL.format(name="a hammer")]
+    long_comments = [" ".join([comment] * 3) for comment in COMMENTS]
+    names = ("Ann Lee", "Bo Kim", "Cy Ode")
+    thread = [line for name, c in zip(names, long_comments, strict=True) for line in ("May 3, 2019", name, c)]
+    sidebar = ["Tweet", "Subscribe here", "Top Posts", "Categories", "Archives"]
+    for heading in (["3 Responses to “Dockers accept pay offer”"], ["3 Comments", *sidebar]):
+        result = clean_text("\n".join([*story, *heading, *thread]) + "\n")
+        assert not set(long_comments) & set(result.paragraphs), heading[0]
+
+
 def test_the_first_comment_above_its_reply_goes_with_the_thread():
     """A "Reply" closes each comment here: the first comment's author, date and words above the first
     "Reply" are the thread's, however long (a long first comment was once kept as the story)."""

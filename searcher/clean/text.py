@@ -317,6 +317,8 @@ def heads_a_toolbar(blocks: list[Block], reasons: list[str | None], i: int, pros
     count of none, anywhere."""
     if bp.TEXT_NO_COMMENTS.match(blocks[i].text):
         return True  # "Comments (0)" under a post: no thread follows, the next post does
+    if bp.COMMENT_COUNT.match(blocks[i].text):
+        return False  # a toolbar's link is the bare word; "40 Comments" over the sidebar heads a thread
     below = range(i + 1, min(i + 1 + HEADING_REACH_LINES, len(blocks)))
     return (
         prose_below > prose_above
@@ -326,14 +328,15 @@ def heads_a_toolbar(blocks: list[Block], reasons: list[str | None], i: int, pros
 
 
 TIME = re.compile(r"\d[:.]\d\d")
+BARE_COUNT = re.compile(r"^\W*\d+\s+\w+\W*$|^\w+\s*\(\d+\)\W*$")  # "4 comments", "Comments (16)", nothing more
 
 
 def closes_a_post(blocks: list[Block], i: int) -> bool:
     """A comment count ("4 comments") right above a day's date alone on its line and a headline: on
     a blog's front page saved as text, the count closes one post and the next post begins (HTML
     knows the count for a link, and the headline by its tag). A comment's date carries its time."""
-    if not bp.COMMENT_COUNT.match(blocks[i].text) or i + 2 >= len(blocks):
-        return False
+    if not BARE_COUNT.match(blocks[i].text) or i + 2 >= len(blocks):
+        return False  # "48 Responses to “TITLE”" over a comment's date and its author heads a thread
     date = blocks[i + 1].text
     return bool(bp.DATE_ONLY.match(date)) and not TIME.search(date) and is_headline(blocks[i + 2])
 
