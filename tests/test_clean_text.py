@@ -213,12 +213,96 @@ def test_a_thread_scored_as_on_slashdot_goes():
         ["Aug 9, 2012 1:14 PM EDT reply", "Aug 9, 2012 1:15 PM EDT reply", "Aug 9, 2012 1:29 PM EDT | Reply"],
         ["3 hours ago Reply", "5 hours ago Reply", "1 day ago Reply"],
         ["Posted by: Ann at March 3, 2019 11:40 AM", "Bo | 4 March 2019", "Cy said on March 5, 2019"],
+        ["Ann Lee 07.19.12 at 07:57", "Bo 07.19.12 at 09:12", "cy_1982 07.20.12 at 11:03"],
+        ["Ann Lee 12 days ago", "Bo 11 days ago", "Cy 10 days ago"],
+        ["1. Ann Lee - August 8, 2012", "2. Bo - August 8, 2012", "3. Cy - August 9, 2012"],
+        [
+            f"Comment #{n} - Posted by: {name} at November 10, 2012 5:39 PM"
+            for n, name in ((1, "Ann"), (2, "Bo"), (3, "Cy"))
+        ],
+        ["http://ann.example.com/ ann", "http://www.facebook.com/bo.k Bo K", "www.cy.example.org Cy"],
     ],
 )
 def test_a_thread_signed_with_the_time_of_each_reply_or_as_html_signs_it_goes(signatures: list[str]):
     """When each comment was posted, before its "Reply"; or the signatures the HTML rules know."""
     story, text = story_with_thread(signatures)
     assert list(clean_text(text).paragraphs) == story
+
+
+def test_a_line_of_news_dated_like_a_signature_stays_when_no_others_follow():
+    """One "NAME DATE" line is a byline or a dated note, not a thread: only three signed alike are."""
+    lines = [PARAGRAPH, "Jane Doe July 12, 2019 10:00", SECOND]
+    assert list(clean_text("\n".join(lines) + "\n").paragraphs) == lines
+
+
+@pytest.mark.parametrize("heading", ["{ 3 comments }", "{ 3 comments… read them below or add one }", "Comments»"])
+def test_a_comment_sections_heading_in_braces_or_with_a_guillemet_opens_it(heading: str):
+    """As a theme prints the count ("{ 3 comments }"), or a link's arrow after the word."""
+    thread = [line for name, comment in zip(("Ann", "Bo", "Cy"), COMMENTS, strict=True) for line in (name, comment)]
+    result = clean_text("\n".join([PARAGRAPH, SECOND, TOOL.format(name="pliers"), heading, *thread]) + "\n")
+    assert not set(COMMENTS) & set(result.paragraphs)
+    assert {b.reason for b in result.dropped if b.text in COMMENTS} == {"comment section"}
+
+
+def test_a_comments_link_in_the_toolbar_above_the_story_does_not_drop_the_story():
+    """ "Comments" over a row of menu lines, with more prose below than above (a box of other
+    stories above the toolbar), is a link among the story's tools, not a thread's heading."""
+    above = [PARAGRAPH, SECOND, TOOL.format(name="pliers"), TOOL.format(name="a hammer")]
+    toolbar = ["Comments", "Weigh In", "Corrections?", "E-mail", "Print"]
+    story = [TOOL.format(name=name) for name in ("wire cutters", "a level", "a torch")]
+    result = clean_text("\n".join([*above, *toolbar, *story]) + "\n")
+    assert set(story) <= set(result.paragraphs)
+
+
+def test_the_same_heading_over_a_form_below_the_story_still_opens_the_section():
+    """Below the story, a heading over form lines and the footer is the comment section's."""
+    story = [PARAGRAPH, SECOND, TOOL.format(name="pliers"), TOOL.format(name="a hammer")]
+    form = ["Comments", "Name", "Email", "Website", "Post comment", COMMENTS[0]]
+    result = clean_text("\n".join([*story, *form]) + "\n")
+    assert COMMENTS[0] not in result.paragraphs
+
+
+def test_a_count_of_no_comments_under_a_post_does_not_drop_the_next_post():
+    """A blog's front page saved as text: "Comments (0)" under each post heads no thread."""
+    first = [PARAGRAPH, SECOND, TOOL.format(name="pliers"), TOOL.format(name="a hammer")]
+    posts = [*first, "Comments (0)", TOOL.format(name="wire cutters")]
+    result = clean_text("\n".join(posts) + "\n")
+    assert posts[-1] in result.paragraphs
+
+
+def test_a_comment_count_closing_a_post_on_a_blogs_front_page_does_not_drop_the_next_post():
+    """ "4 comments" over the next post's date and headline closes a post; it heads no thread."""
+    first = [PARAGRAPH, SECOND, TOOL.format(name="pliers"), TOOL.format(name="a hammer")]
+    second = [TOOL.format(name="wire cutters"), TOOL.format(name="a level")]
+    footer, next_post = ["posted by Ann @ 10:48 PM", "4 comments"], ["Friday, August 18, 2006", "Tools for the winter"]
+    page = [*first, *footer, *next_post, *second]
+    result = clean_text("\n".join(page) + "\n")
+    assert set(second) <= set(result.paragraphs)
+
+
+def test_a_cookie_banners_text_goes_and_a_story_about_cookies_stays():
+    """The site speaking of its own cookies is its banner; a story may speak of them too."""
+    banner = [
+        "This website uses cookies to improve your experience. We'll assume you're ok with this.",
+        "Necessary cookies are absolutely essential for the website to function properly.",
+    ]
+    story = "Regulators said the website must ask before it sets cookies, and fined its owner for failing to."
+    result = clean_text("\n".join([PARAGRAPH, story, SECOND, *banner]) + "\n")
+    assert story in result.paragraphs
+    assert {b.reason for b in result.dropped if b.text in banner} == {"cookie notice"}
+
+
+def test_a_thread_headed_by_its_count_goes_though_a_date_and_a_name_or_the_sidebar_come_first():
+    """ "3 Responses to “...”" over a comment's day and its author, and "3 Comments" over the
+    sidebar's lines with a long thread below them, head a thread, not a toolbar or the next post."""
+    story = [PARAGRAPH, SECOND, TOOL.format(name="pliers"), TOOL.format(name="a hammer")]
+    long_comments = [" ".join([comment] * 3) for comment in COMMENTS]
+    names = ("Ann Lee", "Bo Kim", "Cy Ode")
+    thread = [line for name, c in zip(names, long_comments, strict=True) for line in ("May 3, 2019", name, c)]
+    sidebar = ["Tweet", "Subscribe here", "Top Posts", "Categories", "Archives"]
+    for heading in (["3 Responses to “Dockers accept pay offer”"], ["3 Comments", *sidebar]):
+        result = clean_text("\n".join([*story, *heading, *thread]) + "\n")
+        assert not set(long_comments) & set(result.paragraphs), heading[0]
 
 
 def test_the_first_comment_above_its_reply_goes_with_the_thread():
@@ -355,6 +439,7 @@ FRAGMENTS = [
     "(Score:5, Insightful)", "by Ann (1234) writes:", "Bo on March 3, 2019 at 4:47 pm said:", "Reply", "12 points",
     "Posted by: Cy at 5:23 PM", "ann | 12 May 2019 | Reply", "Comments:", "1664", "Ähnliche Beiträge", "* Facebook",
     "Lea también: Otra noticia", "Do Big Storms Hurt the Economy?", "Foto: Ann", "|", "»", "", PARAGRAPH, SECOND,
+    "{ 3 comments }", "Ann Lee 07.19.12 at 07:57", "1. Bo - August 8, 2012", "http://ann.example.com/ ann", "Weigh In",
 ]  # fmt: skip
 
 

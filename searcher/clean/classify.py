@@ -17,9 +17,12 @@ if TYPE_CHECKING:
     from searcher.clean.html import Outside
 from searcher.clean.text import (
     OUTSIDE,
+    closes_a_post,
     crop_to_story,
+    drop_cookie_notices,
     drop_text_furniture,
     headline_above,
+    heads_a_toolbar,
     is_headline,
     labels_a_count,
     story_value,
@@ -132,6 +135,8 @@ def rule_verdicts(blocks: list[Block], title: str, page_like: bool, thread: bool
     is_thread) the posts are the content: only the lines of its furniture go ("Reply", "Report"),
     not the posts below a "12 replies" heading."""
     reasons = [drop_reason(block) for block in blocks]
+    if page_like:
+        drop_cookie_notices(blocks, reasons)
     if not thread:
         _drop_comment_runs(blocks, reasons)
         _drop_signed_comments(blocks, reasons)
@@ -294,13 +299,20 @@ def _drop_comment_section(blocks: list[Block], reasons: list[str | None], page_l
     prose lies above it: below are readers' comments, not the story. A section opened by a count
     ("4 comments" under a post on a blog's front page) ends at the next post's headline; a bare
     "Comment" over prose, with another such heading below, is the story's own subheading. In a text
-    dump, "Comments:" over a line of its count is a statistic's label (text.py labels_a_count), not
-    a heading."""
+    dump, "Comments:" over a line of its count is a statistic's label (text.py labels_a_count), and
+    "Comments" over a row of menu lines a toolbar's link (text.py heads_a_toolbar), not a heading."""
     prose = [story_value(block) if reason is None else 0 for block, reason in zip(blocks, reasons, strict=True)]
     total = sum(max(value, 0) for value in prose)
     above, i = 0, 0
     while i < len(blocks):
-        opens = _opens_comments(blocks, reasons, i) and not (page_like and labels_a_count(blocks, i))
+        opens = _opens_comments(blocks, reasons, i) and not (
+            page_like
+            and (
+                labels_a_count(blocks, i)
+                or heads_a_toolbar(blocks, reasons, i, above, total - above)
+                or closes_a_post(blocks, i)
+            )
+        )
         story_above = above >= min(bp.STORY_WORDS_ABOVE_COMMENTS, total / 2)
         if opens and story_above and not _is_subheading(blocks, reasons, i):
             end = _next_post(blocks, reasons, i) if _is_comment_count(blocks[i].text) else len(blocks)

@@ -238,7 +238,7 @@ THREAD_OPENER = re.compile(rf"^{_THREAD_OPENER}\s*:?\s*$", re.IGNORECASE | re.VE
 # The heading of a comment section; what follows it is comments, once a story's worth of prose
 # (this many words, or half the page's) lies above it (English, German, French, Spanish, Polish, Portuguese headings).
 COMMENT_SECTION_START = re.compile(
-    rf"""^(?:\[?\s*\d+\s+(?:comments?|responses?|replies|kommentare?|commentaires?|comentarios?|komentarz[ey]?)\b.{{0,30}}
+    rf"""^(?:[\[{{(]?\s*\d+\s+(?:comments?|responses?|replies|kommentare?|commentaires?|comentarios?|komentarz[ey]?)\b.{{0,30}}
         |(?!.*\.$)\d+\s+(?:thoughts|responses|replies|comments|antworten|gedanken|kommentare|reaktionen|commentaires|r[ée]ponses
             |comentarios|respuestas|coment[áa]rios|komentarz[ey]|odpowiedzi)\s+{_ABOUT}\s+\S.*
         |(?:one|an?|eine?|un[ae]?|uma?|jeden)\s+(?:thought|response|reply|comment|antwort|gedanke|kommentar|reaktion|commentaire
@@ -249,7 +249,7 @@ COMMENT_SECTION_START = re.compile(
         |join\s+the\s+(?:conversation|discussion)|what\s+do\s+you\s+think\??|show\s+comments
         |kommentare?(?:\s*\(\d+\))?|schreibe?\s+einen\s+kommentar|kommentar\s+(?:schreiben|verfassen|abgeben)
         |leserkommentare|ihre\s+meinung|commentaires?|laisser\s+un\s+commentaire|comentarios?|deja\s+un\s+comentario
-        |komentarze?|dodaj\s+komentarz|coment[áa]rios?|deixe\s+(?:um|seu)\s+coment[áa]rio)\s*:?\s*$""",
+        |komentarze?|dodaj\s+komentarz|coment[áa]rios?|deixe\s+(?:um|seu)\s+coment[áa]rio)\s*[:»›]?\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
 STORY_WORDS_ABOVE_COMMENTS = 150
@@ -314,8 +314,13 @@ _SIGNING_VERBS = (
 )
 # When a comment was posted, as its signature line gives it before "Reply": a date, or "3 hours ago".
 _POSTED_AT = rf"(?:{_SIGNED_DATE}|\d+\s+(?:minutes?|hours?|days?|weeks?|months?|years?)\s+ago)"
+# A comment's number before its signature: "Comment #1 - Posted by: ...", "1. Ann - August 8, 2012".
+_COMMENT_NUMBER = r"(?:comment\s*\#?\d+\s*[-–—:]\s*|\d{1,3}\.\s+)"
+# Who is not a commenter, before a date: a story's own dated lines ("Posted 3 March 2019 10:05").
+_NOT_SIGNER = r"(?!(?:posted|updated|published|last|first|date|by)\b)"
+_NAME = r"[^\s|•·]+(?:\s+[^\s|•·]+){0,3}?"  # a commenter's name or handle, a few words
 TEXT_COMMENT_SIGNATURE = re.compile(
-    rf"""^(?:(?P<score>\(score:\s*-?\d+(?:,\s*[a-z]+)?\))                    # "(Score:5, Insightful)"
+    rf"""^{_COMMENT_NUMBER}?(?:(?P<score>\(score:\s*-?\d+(?:,\s*[a-z]+)?\))                    # "(Score:5, Insightful)"
         |(?P<signed>by\s+\S.{{0,60}}?\s{_SIGNING_VERBS}\s*:                  # "by NAME (1234) writes:"
             |\S.{{0,40}}?\s(?:on|am|le|el|em)\s.{{0,30}}\d.{{0,30}}\s{_SIGNING_VERBS}\s*:?  # "NAME on DATE said:"
             |\S.{{0,40}}?\d.{{0,40}}\s{_SIGNING_VERBS}\s*:                   # "NAME 12.03.2019 14:05 schrieb:"
@@ -324,6 +329,10 @@ TEXT_COMMENT_SIGNATURE = re.compile(
             |{_SIGNED})                                                      # the signatures HTML reads: "NAME | DATE"
         |(?P<pipes>[^|]{{2,60}}\|[^|]{{0,40}}\d[^|]{{0,40}}\|\s*(?:reply|permalink|report|quote))  # "NAME|DATE|Reply"
         |(?P<numbered>.{{0,60}}\(\#\d+\))                                    # "on July 24, @10:34AM (#40749375)"
+        |(?P<dated>{_NOT_SIGNER}{_NAME}\s*[-–—,]?\s+(?=.*\d[:.]\d\d|\d+\s+\w+\s+ago)  # "Ann 7.1.12 at 07:57"
+            {_POSTED_AT}
+            |(?<=\.\s){_NAME}\s+[-–—]\s+{_SIGNED_DATE})                     # "1. Ann - August 8, 2012"
+        |(?P<linked>(?:https?://|www\.)\S+(?:\s+[^\s.!?:;,]+){{1,4}})            # "http://ann.example.com Ann Lee"
         |(?P<action>(?:{_POSTED_AT}\s*(?:[|·•]\s*)?(?:up\s+)?)?                    # "Aug 9, 2012 1:14 PM EDT reply"
             (?:reply|reply\s*↓|reply\s+to\s+this\b.{{0,30}}|flag\s+as\s+inappropriate
             |report\s+(?:abuse|comment|this(?:\s+comment)?)|permalink|\d+\s+(?:points?|likes?|upvotes?|votes?)|(?:up|down)vote|antworten|r[ée]pondre|responder|odpowiedz))
@@ -376,6 +385,24 @@ _TEXT_FURNITURE = r"""share\s+this(?:\s+(?:article|story|post))?|(?:diesen\s+(?:
         |empfohlener\s+redaktioneller\s+inhalt|kommentar\s+hinzufügen|kommentieren\s+sie|zurück(?:\s+zur\s+übersicht)?
         |(?:fanden\s+sie\s+diesen\s+artikel|war\s+dieser\s+artikel|was\s+this\s+(?:article|page))\s+(?:nützlich|hilfreich|helpful)\?"""
 TEXT_FURNITURE = re.compile(rf"^(?:{_SHARE_ELSEWHERE}|{_TEXT_FURNITURE})\s*[?:.…]*\s*$", re.IGNORECASE | re.VERBOSE)
+# A comment count of none ("Comments (0)", "0 comments", "No Comments"): under a post on a blog's
+# front page, saved as text, it heads no thread; the next post follows it.
+TEXT_NO_COMMENTS = re.compile(
+    r"^\W*(?:(?:0|no)\s+(?:comments?|responses?|kommentare?|commentaires?|comentarios?)|comments?\s*\(0\))\W*$",
+    re.IGNORECASE,
+)
+# A cookie banner's text, which HTML knows by its class ("cookie", "consent"): the site speaking of
+# its own cookies ("This website uses cookies to improve your experience", "Necessary cookies are
+# absolutely essential for the website to function"), never a story's sentence about them.
+TEXT_COOKIE_NOTICE = re.compile(
+    r"""\b(?:(?:this|our)\s+(?:web\s*)?site\s+uses\s+cookies|we\s+use\s+cookies|we\s+(?:and\s+our\s+partners\s+)?use\s+cookies
+        |cookies?\s+(?:policy|settings|preferences)\b|necessary\s+cookies|accept\s+(?:all\s+)?cookies
+        |by\s+continuing\s+to\s+(?:use|browse)\s+(?:this|our|the)\s+(?:web\s*)?site
+        |(?:diese|unsere)\s+(?:web)?seite\s+verwendet\s+cookies|wir\s+verwenden\s+cookies
+        |ce\s+site\s+utilise\s+des\s+cookies|este\s+sitio\s+(?:web\s+)?utiliza\s+cookies)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+COOKIE_NOTICE_MAX_WORDS = 150  # a banner's paragraph explaining its cookies runs to about a hundred
 # A photo's credit in the sets' languages: "Foto: Christof Stache", "Imagen: EFE" (CREDIT_MAX_WORDS at most).
 TEXT_CREDIT_LINE = re.compile(
     r"^(?:foto|fotos|bild|bilder|fotograf[íi]a|imagen|photo|crédito|crédit)\s*:\s*\S", re.IGNORECASE

@@ -140,6 +140,7 @@ TITLE_WORD = re.compile(r"[^\W\d_]{4,}")
 TITLE_CASE_MIN_WORDS = 3
 TITLE_CASE_SHARE = 0.8
 FURNITURE = "share/navigation furniture"
+COOKIE_NOTICE = "cookie notice"
 
 
 def drop_text_furniture(blocks: list[Block], reasons: list[str | None]) -> None:
@@ -151,6 +152,16 @@ def drop_text_furniture(blocks: list[Block], reasons: list[str | None]) -> None:
             reasons[i] = text_furniture(block.text)
     _drop_related_lists(blocks, reasons)
     drop_comment_threads(blocks, reasons)
+
+
+def drop_cookie_notices(blocks: list[Block], reasons: list[str | None]) -> None:
+    """A cookie banner's lines, which a page marks by its classes and a text dump no longer does:
+    dropped before comment sections and the story's stretch are looked for, as its words are no
+    story's prose."""
+    for i, block in enumerate(blocks):
+        short = block.text.count(" ") < bp.COOKIE_NOTICE_MAX_WORDS
+        if reasons[i] is None and short and bp.TEXT_COOKIE_NOTICE.search(block.text):
+            reasons[i] = COOKIE_NOTICE
 
 
 def text_furniture(text: str) -> str | None:
@@ -291,6 +302,43 @@ def labels_a_count(blocks: list[Block], i: int) -> bool:
     """A label whose value is the next line, a number alone: "Comments:" over "1664", among a
     page's statistics (a text dump keeps them a line each, as it does a heading)."""
     return blocks[i].text.endswith(":") and i + 1 < len(blocks) and bool(COUNT.fullmatch(blocks[i + 1].text))
+
+
+# A comment section's heading in a text dump has its first comment's words within this many lines
+# (a name, a date, then prose); "Comments" over a row of menu lines is a toolbar's link to them.
+HEADING_REACH_LINES = 4
+
+
+def heads_a_toolbar(blocks: list[Block], reasons: list[str | None], i: int, prose_above: int, prose_below: int) -> bool:
+    """A comment section's heading with no prose in the lines just below it, over more prose than
+    lies above it: a link in the story's toolbar ("Comments", "Weigh In", "Corrections?", "E-mail"
+    above the story), which a text dump no longer shows as one; the story below it is no comment.
+    (Below a story, such a heading over a comment form and the footer opens the section.) So is a
+    count of none, anywhere."""
+    if bp.TEXT_NO_COMMENTS.match(blocks[i].text):
+        return True  # "Comments (0)" under a post: no thread follows, the next post does
+    if bp.COMMENT_COUNT.match(blocks[i].text):
+        return False  # a toolbar's link is the bare word; "40 Comments" over the sidebar heads a thread
+    below = range(i + 1, min(i + 1 + HEADING_REACH_LINES, len(blocks)))
+    return (
+        prose_below > prose_above
+        and len(below) == HEADING_REACH_LINES
+        and not any(reasons[j] is None and story_value(blocks[j]) > 0 for j in below)
+    )
+
+
+TIME = re.compile(r"\d[:.]\d\d")
+BARE_COUNT = re.compile(r"^\W*\d+\s+\w+\W*$|^\w+\s*\(\d+\)\W*$")  # "4 comments", "Comments (16)", nothing more
+
+
+def closes_a_post(blocks: list[Block], i: int) -> bool:
+    """A comment count ("4 comments") right above a day's date alone on its line and a headline: on
+    a blog's front page saved as text, the count closes one post and the next post begins (HTML
+    knows the count for a link, and the headline by its tag). A comment's date carries its time."""
+    if not BARE_COUNT.match(blocks[i].text) or i + 2 >= len(blocks):
+        return False  # "48 Responses to “TITLE”" over a comment's date and its author heads a thread
+    date = blocks[i + 1].text
+    return bool(bp.DATE_ONLY.match(date)) and not TIME.search(date) and is_headline(blocks[i + 2])
 
 
 def headline_above(blocks: list[Block], reasons: list[str | None], start: int) -> int | None:
