@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 from searcher.clean import rules as bp
 from searcher.clean.blocks import Block, normalize
-from searcher.clean.judge import HEADING_TAGS, PageSignals, judge
+from searcher.clean.judge import PageSignals, judge
+from searcher.clean.rules import HEADING_TAGS
 
 if TYPE_CHECKING:
     from searcher.clean.html import Outside

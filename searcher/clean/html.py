@@ -810,11 +810,7 @@ def _with_siblings(soup: BeautifulSoup, root: Tag, totals: dict[int, int], threa
         return root
     gathered = _story_boxes(root, totals, thread)
     if len(gathered) > 1:
-        container = soup.new_tag("div")
-        gathered[0].insert_before(container)
-        for element in gathered:
-            container.append(element.extract())
-        return container
+        return _moved_into_one(soup, gathered, gathered[0])
     own = totals.get(id(root), 0)
     siblings, seen_root = [], False
     for sibling in (s for s in root.parent.contents if isinstance(s, Tag)):
@@ -832,11 +828,15 @@ def _with_siblings(soup: BeautifulSoup, root: Tag, totals: dict[int, int], threa
             i += step
     if sum(joined) == 1:
         return root
+    return _moved_into_one(soup, [element for element, join in zip(siblings, joined, strict=True) if join], root)
+
+
+def _moved_into_one(soup: BeautifulSoup, elements: list[Tag], at: Tag) -> Tag:
+    """A new element standing where `at` stood, holding the elements in page order."""
     container = soup.new_tag("div")
-    root.insert_before(container)
-    for element, join in zip(siblings, joined, strict=True):
-        if join:
-            container.append(element.extract())
+    at.insert_before(container)
+    for element in elements:
+        container.append(element.extract())
     return container
 
 
@@ -904,9 +904,7 @@ def _looks_like_story(box: Tag, totals: dict[int, int], thread: bool = False) ->
     if _holds_no_story(box, thread) or furniture_reason(box, thread):
         return False
     text = _text_chars(box)
-    linked = (
-        text if box.name == "a" else sum(len(piece) for link in box.find_all("a") for piece in link.stripped_strings)
-    )
+    linked = text if box.name == "a" else _linked_chars(box)
     if linked > STORY_BOX_LINK_SHARE * text:
         return False
     if _prose_chars(box, totals) >= STORY_BOX_PROSE_SHARE * text or text <= SHORT_LINE_CHARS:
@@ -936,8 +934,12 @@ def _holds_items(element: Tag, thread: bool = False) -> bool:
     if len(element.find_all(LIST_ITEM_TAGS, limit=MIN_LIST_ITEMS)) < MIN_LIST_ITEMS:
         return False
     text = sum(len(piece) for piece in element.stripped_strings)
-    linked = sum(len(piece) for link in element.find_all("a") for piece in link.stripped_strings)
-    return linked <= MAX_ITEMS_LINK_SHARE * text
+    return _linked_chars(element) <= MAX_ITEMS_LINK_SHARE * text
+
+
+def _linked_chars(element: Tag) -> int:
+    """Characters of text inside the element's links."""
+    return sum(len(piece) for link in element.find_all("a") for piece in link.stripped_strings)
 
 
 def _heads_comments(element: Tag) -> bool:

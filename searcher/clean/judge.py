@@ -19,6 +19,7 @@ from pathlib import Path
 
 from searcher.clean import rules as bp
 from searcher.clean.blocks import Block
+from searcher.clean.rules import HEADING_TAGS
 from searcher.clean.text import OUTSIDE, story_value
 
 MODEL_FILE = Path(__file__).with_name("block_model.json")
@@ -36,7 +37,6 @@ REASON_GROUPS = {
     "link spam": "links",
     OUTSIDE: "outside",
 }
-HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 CELL_TAGS = frozenset({"td", "th", "dd", "dt"})
 
 FEATURES = (

@@ -25,6 +25,7 @@ import re
 from typing import NamedTuple
 
 from searcher.clean.blocks import Block
+from searcher.clean.rules import HEADING_TAGS
 from searcher.models import NoStory
 
 # schema.org types (JSON-LD @type, microdata itemtype) that declare the page's story.
@@ -66,7 +67,6 @@ PROSE_MAX_LINK_DENSITY = 0.5
 # A linked headline: mostly inside a link, a few words long.
 HEADLINE_MIN_LINK_DENSITY = 0.7
 HEADLINE_WORDS = (3, 20)
-HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # A teaser: the kept text below a headline up to the next one, at most this long (a listing's one-
 # or two-sentence summary; a story's section runs longer). A heading of fewer words is a label.
 TEASER_MAX_CHARS = 350

@@ -550,8 +550,8 @@ STORY_BOX_LINK_SHARE = 0.3
 STORY_BOX_PROSE_SHARE = 0.8
 SHORT_LINE_CHARS = 60
 MAX_STORY_BOX_LEVELS = 10
-HEADING_TAGS = ["h1", "h2", "h3", "h4", "h5", "h6"]
-HEADLINE_TAGS = ["h1", "header"]  # a box holding the page's headline holds its standfirst and byline
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+HEADLINE_TAGS = frozenset({"h1", "header"})  # a box holding the page's headline holds its standfirst and byline
 # A sibling next to the story's container joins it when it holds a list or table of at least this
 # many items with at most a tenth of its text in links: a list of other articles (linked headlines
 # over their teasers) or a byline (linked names) has more, and joined them cost 0.007 of word-F1 on
