@@ -153,6 +153,13 @@ def news_analyzer():  # noqa: ANN201 - Whoosh composes analyzers dynamically
     return NewsTokenizer() | folding | StopFilter() | StemFilter(stemfn=stem_word)
 
 
+def one_term(text: str) -> str | None:
+    """A query word's one term as both engines' indexes hold it; None for a stopword or a word of
+    several terms."""
+    terms = [token.text for token in news_analyzer()(text, mode="query")]
+    return terms[0] if len(terms) == 1 else None
+
+
 def find_terms(text: str, stems: set[str]) -> list[tuple[int, int]]:
     """Character spans of the words in text that analyze to one of `stems`, for highlighting.
 

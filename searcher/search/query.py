@@ -18,7 +18,7 @@ import math
 import re
 from collections.abc import Callable
 
-from searcher.analysis import news_analyzer
+from searcher.analysis import news_analyzer, one_term
 from searcher.analysis import words as analysis_words
 from searcher.engine import query as q
 from searcher.errors import QueryError
@@ -248,10 +248,7 @@ def _normalized_group(group: q.All | q.Any) -> q.Query | None:
 def _plain_term(query: q.Query) -> str | None:
     """A plain word's one term (what the engines search for it), so that two forms of a word said in
     one query count as the word said twice, as a prose query's words are counted; else None."""
-    if not isinstance(query, q.Word) or query.field is not None:
-        return None
-    terms = [token.text for token in news_analyzer()(query.text, mode="query")]
-    return terms[0] if len(terms) == 1 else None
+    return one_term(query.text) if isinstance(query, q.Word) and query.field is None else None
 
 
 def _boost(query: q.Query) -> float:

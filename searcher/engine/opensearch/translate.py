@@ -16,7 +16,7 @@ import re
 from contextvars import ContextVar
 from datetime import date
 
-from searcher.analysis import fold
+from searcher.analysis import fold, one_term
 from searcher.engine import hierarchy, places
 from searcher.engine import query as q
 from searcher.engine.opensearch.mapping import BM25F_K1, BM25F_MIX, TITLE_SCORE_SCALE
@@ -66,14 +66,6 @@ def to_dsl(node: q.Query) -> dict | None:
         subs = [sub for sub in (_leaf(node, name, field_scale(name)) for name in TEXT_FIELDS) if sub]
         return {"bool": {"should": subs, "minimum_should_match": 1, "boost": boost}} if subs else None
     return _leaf(node, node.field, boost * field_scale(node.field))
-
-
-def one_term(text: str) -> str | None:
-    """The word's one term as the index holds it; None for a stopword or a word of several terms."""
-    from searcher.analysis import news_analyzer
-
-    terms = [token.text for token in news_analyzer()(text, mode="query")]
-    return terms[0] if len(terms) == 1 else None
 
 
 def word_query(term: str, boost: float = 1.0) -> dict:
