@@ -60,6 +60,8 @@ from ircollections import Collection, all_collections  # noqa: E402
 from ireval import evaluate  # noqa: E402
 from relevance import DEPTH, searcher_index, searcher_runs, without_excluded  # noqa: E402
 
+from searcher.engine.bonuses import MAX_BONUS_WORDS  # noqa: E402
+
 FIELDS = ("title", "body")
 # The grids: today's setting is in the per-field one (K1 1.2, B 0.75, title weight 2).
 PER_FIELD_GRID = {"k1": (0.9, 1.2, 2.0), "b": (0.5, 0.75, 0.9), "title_weight": (1.0, 1.5, 2.0, 3.0)}
@@ -96,9 +98,9 @@ AROUND_TODAY = {
     # short ones (at most 12 stems).
     "dph-word": {"dph_word": (0.1, 0.2, 0.3, 0.5, 0.8), "dph_word_words": (12, 10_000)},
 }
-# Where a query's length changes the scoring: at most this many stems is a short query (the
-# engine's ranking.MAX_BONUS_WORDS, above which the bonuses stop).
-SHORT_QUERY_WORDS = 12
+# Where a query's length changes the scoring: at most this many stems is a short query (where the
+# engine's bonuses stop).
+SHORT_QUERY_WORDS = MAX_BONUS_WORDS
 IDF_FLOOR = 0.01  # the "rsj" idf's least: a word in most documents still counts a little
 FAMILIES = ("per-field", "bm25f", "mixed", *AROUND_TODAY, "stemmer")
 # A family counts when its held-out mean nDCG@10 rises by at least MIN_GAIN (less is a query or two

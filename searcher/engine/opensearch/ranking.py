@@ -1,5 +1,5 @@
-"""The Whoosh engine's ranking bonuses (engine/whoosh/ranking.py) as query DSL, so both engines
-order a plain-word query's matches alike.
+"""The ranking bonuses (engine/bonuses.py; the Whoosh engine scores them in engine/whoosh/ranking.py)
+as query DSL, so both engines order a plain-word query's matches alike.
 
 A document holding m of a query's n words has its score multiplied by 1 + (m - 1) / (n - 1)
 (coordination; all or nothing past MAX_PAIR_WORDS), and two neighbouring words of the query add
@@ -14,22 +14,18 @@ only (both engines find them within the window).
 
 from __future__ import annotations
 
+from searcher.engine.bonuses import (
+    COORDINATION,
+    MAX_NEAR_WORDS,
+    MAX_PAIR_WORDS,
+    NEAR_BOOST,
+    NEAR_SLOP,
+    NEAR_WINDOW,
+    earns_bonuses,
+)
 from searcher.engine.opensearch.translate import word_query
 
-# The Whoosh engine's constants (engine/whoosh/ranking.py gives the measurements behind them).
-COORDINATION = 1.0
-MAX_PAIR_WORDS = 6
-NEAR_BOOST = 0.15
-NEAR_SLOP = 1
-NEAR_WINDOW = 8
-MAX_BONUS_WORDS = 12
-MAX_NEAR_WORDS = MAX_BONUS_WORDS
 FIELDS = ("title", "body")
-
-
-def earns_bonuses(stems: tuple[str, ...]) -> bool:
-    """Whether a query of these plain words gets coordination and proximity bonuses."""
-    return 2 <= len(stems) <= MAX_BONUS_WORDS
 
 
 def with_bonuses(words: dict, stems: tuple[str, ...]) -> dict:

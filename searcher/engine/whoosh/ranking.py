@@ -21,29 +21,19 @@ from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
 from searcher.analysis import news_analyzer
+from searcher.engine.bonuses import (
+    COORDINATION,
+    MAX_NEAR_WORDS,
+    MAX_PAIR_WORDS,
+    NEAR_BOOST,
+    NEAR_SLOP,
+    NEAR_WINDOW,
+    earns_bonuses,
+)
 from searcher.engine.whoosh.bm25f import ScoredPostings, WordScorer, idf, length_bytes, scored_postings
 from searcher.engine.whoosh.docsets import raw_postings
 
 FIELDS = ("title", "body")
-# Coordination: a document holding m of a query's n words has its score multiplied by
-# 1 + COORDINATION * (m - 1) / (n - 1), as Lucene's classic coord factor did: all the words of a
-# two-word query double the score of one word alone, so a short article that only names one of
-# them cannot outrank one about both.
-COORDINATION = 1.0
-MAX_PAIR_WORDS = 6  # above this, only a document with all the words gets the bonus
-# Proximity (sequential dependence, after Metzler and Croft): each pair of neighbouring query words
-# adds NEAR_BOOST times their two scores, half of it for the words found next to each other in
-# order and half for finding them within NEAR_WINDOW positions of each other in either order, in
-# the title or the body. Chosen by tests/bench/rankmodel.py's proximity family: each of the six IR
-# collections, left out, chose this one on the other five, held out 0.545 nDCG@10 against 0.542
-# for in-order pairs within 4 positions worth 0.3 on queries of up to 3 words (Cranfield +.003,
-# CACM +.014, MED +.004, LISA 0, NPL -.003, SciFact +.002).
-NEAR_BOOST = 0.15
-NEAR_SLOP = 1  # in order: the next position
-NEAR_WINDOW = 8  # either order (at least NEAR_SLOP)
-# Longer queries are pasted text, where pairs and the all-words clause stop meaning much.
-MAX_BONUS_WORDS = 12
-MAX_NEAR_WORDS = MAX_BONUS_WORDS
 # A word said n times in a query weighs (K3 + 1) n / (K3 + n) times, Robertson's query-term
 # saturation: 1 for once, 1.33 for twice, 1.5 for three times. Chosen over no weighting and over
 # linear weighting (bm25s', Lucene's) by leave-one-collection-out over the six IR collections
@@ -61,11 +51,6 @@ ORIGINAL_WEIGHT = 0.6
 def query_term_weight(count: int) -> float:
     """How much a query word said `count` times weighs (see QUERY_TF_K3)."""
     return (QUERY_TF_K3 + 1) * count / (QUERY_TF_K3 + count)
-
-
-def earns_bonuses(stems: list[str]) -> bool:
-    """Whether a query of these plain words gets coordination and proximity bonuses."""
-    return 2 <= len(stems) <= MAX_BONUS_WORDS
 
 
 def bonuses(searcher: Searcher, docnums: Iterable[int], stems: list[str]) -> dict[int, float]:
