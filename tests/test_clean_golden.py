@@ -191,3 +191,10 @@ def test_a_storys_photo_captions_still_go():
 def test_a_short_post_is_not_outweighed_by_the_sidebar():
     result = cleaned(GOLDEN / "short-post.html")
     assert result.body == '"I know I\'m tired and shouldn\'t say this..." – "Then don\'t." – "Fine."'
+
+
+def test_ruby_readings_are_not_glued_into_the_words():
+    """Furigana printed above a word is left out, so the word itself is found."""
+    body = "\n".join(cleaned(GOLDEN / "ruby.html").paragraphs)
+    assert "東京に新しい駅ができました。" in body
+    assert "とうきょう" not in body and "(" not in body

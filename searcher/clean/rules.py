@@ -432,6 +432,10 @@ INVISIBLE_TAGS = [
     "select",
     "input",
     "textarea",
+    # Ruby annotations: a reading printed small above its word (Japanese furigana). Read inline,
+    # it glues the reading into the text ("外国人がいこくじん"), so neither word is found.
+    "rt",
+    "rp",
 ]
 INVISIBLE_SET = set(INVISIBLE_TAGS)
 # What an HTML <head> may hold; anything else there (a story inside an unknown tag, on a page with
