@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from searcher.cli import cli
+from searcher.engine.whoosh import ranking
 from tests.conftest import seed_path
 
 
@@ -131,7 +132,7 @@ def test_verbose_search_says_what_expand_added(runner: CliRunner, seed_index):
     lines = result.stderr.splitlines()
     assert "searcher: options: topics conflict" in "\n".join(lines)
     added = [line for line in lines if line.startswith("searcher: --expand added: ")]
-    assert len(added) == 1 and len(added[0].split(": ", 2)[2].split()) == 10
+    assert len(added) == 1 and len(added[0].split(": ", 2)[2].split()) == ranking.FEEDBACK_TERMS
 
 
 def test_verbose_index_says_what_it_decided_for_each_file(runner: CliRunner, seed_index):
