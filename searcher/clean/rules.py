@@ -333,7 +333,7 @@ TEXT_COMMENT_SIGNATURE = re.compile(
             {_POSTED_AT}
             |(?<=\.\s){_NAME}\s+[-–—]\s+{_SIGNED_DATE})                     # "1. Ann - August 8, 2012"
         |(?P<linked>(?:https?://|www\.)\S+(?:\s+[^\s.!?:;,]+){{1,4}})            # "http://ann.example.com Ann Lee"
-        |(?P<action>(?:{_POSTED_AT}\s*(?:[|·•]\s*)?(?:up\s+)?)?                    # "Aug 9, 2012 1:14 PM EDT reply"
+        |(?P<action>(?:{_POSTED_AT}[\s,]*(?:[|·•]\s*)?(?:up\s+)?)?                 # "Aug 9, 2012 1:14 PM EDT reply"
             (?:reply|reply\s*↓|reply\s+to\s+this\b.{{0,30}}|flag\s+as\s+inappropriate
             |report\s+(?:abuse|comment|this(?:\s+comment)?)|permalink|\d+\s+(?:points?|likes?|upvotes?|votes?)|(?:up|down)vote|antworten|r[ée]pondre|responder|odpowiedz))
     )\s*$""",

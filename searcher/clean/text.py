@@ -222,13 +222,37 @@ def drop_comment_threads(blocks: list[Block], reasons: list[str | None]) -> None
     signed = [(i, kind) for i, block in enumerate(blocks) if (kind := comment_signature(block.text))]
     for run in _signature_runs(signed):
         start = _thread_start(blocks, reasons, run)
-        if start is None or _prose_words(blocks[:start], reasons[:start]) < bp.THREAD_STORY_ABOVE_WORDS:
+        if start is None or _prose_words(blocks[:start], reasons[:start]) < _story_needed(blocks[start]):
             continue  # no kind of signature repeats, or the text is a thread from its first lines
-        end = run[-1][0] + 1
-        while end < len(blocks) and reasons[end] is None:
-            end += 1  # the last comment's body, up to the page's next furniture
+        end = _last_comment_end(blocks, reasons, run)
         for i in range(start, end):
             reasons[i] = reasons[i] or bp.COMMENT_REASON
+
+
+def _story_needed(opening: Block) -> int:
+    """The prose a thread needs above it to be a story's comments: THREAD_STORY_ABOVE_WORDS, or
+    any sentence when a comment section's heading opens the thread ("57 Comments" under a
+    photo's two lines): a forum's saved page opens with its first post, not with such a count."""
+    if bp.COMMENT_SECTION_START.match(opening.text):
+        return bp.SENTENCE_MIN_WORDS
+    return bp.THREAD_STORY_ABOVE_WORDS
+
+
+def _last_comment_end(blocks: list[Block], reasons: list[str | None], run: list[tuple[int, str]]) -> int:
+    """Where the last comment's body ends below the run's last signature: at the page's next
+    furniture; but when more prose than a long comment's (SIGNED_COMMENT_MAX_WORDS) lies before
+    it, in paragraphs (a paragraph's words a line on average, where a sidebar has short lines),
+    no further than the run's widest spacing between two signatures: a listing's bylines over
+    the story's sidebar sign no comment, and the story below them is no comment's body."""
+    places = [i for i, _ in run]
+    end, prose = places[-1] + 1, 0
+    while end < len(blocks) and reasons[end] is None:
+        prose += max(story_value(blocks[end]), 0)
+        end += 1
+    if prose <= bp.SIGNED_COMMENT_MAX_WORDS or prose < bp.PROSE_MIN_WORDS * (end - places[-1] - 1):
+        return end  # a comment, or the sidebar and footer below the thread
+    reach = max(b - a for a, b in itertools.pairwise(places))
+    return min(end, places[-1] + reach)
 
 
 def comment_signature(text: str) -> str | None:
