@@ -38,6 +38,8 @@ QUERIES = {
     "four words": "ferry union night shifts",
     "a question repeating a word": "Why did fuel prices and food prices rise on the islands?",
     "a word no article has": "submarine",
+    "a word no article has among others (weighs nothing in coordination)": "harbour submarine strike fuel",
+    "a rare word and common ones (coordination by idf)": "ferry shifts storm fish",
 }
 
 

@@ -24,7 +24,8 @@ stemmer (Whoosh's Porter, which searcher used before Snowball's, as a second mod
 the engine could know at query time: K1 and B by the query's length (short-query-k1,
 k1-by-query-length), the idf's shape (idf-kind), term dependence (proximity: more words, an
 unordered window), and a second scorer needing no K1 (DPH, Dirichlet query likelihood) fused on
-the best RERANK_DEPTH (fusion-dph, fusion-ql) or added to every word's score (dph-word). A family
+the best RERANK_DEPTH (fusion-dph, fusion-ql) or added to every word's score (dph-word), and what
+coordination counts: each word alike or by its idf (coordination-idf). A family
 counts only if its held-out mean rises by MIN_GAIN and no collection falls by more than
 FALL_TOLERANCE.
 
@@ -37,6 +38,7 @@ model and the engine shows. Needs numpy (installed with bm25s, in the bench extr
     python tests/bench/rankmodel.py [--data ../shared/data/ir-collection] [--only cranfield,med]
         [--families bm25+,idf-power,query-tf,bonuses,saturation,stemmer]
         [--families short-query-k1,k1-by-query-length,idf-kind,proximity,fusion-dph,fusion-ql,dph-word]
+        [--families coordination-idf]
 """
 
 from __future__ import annotations
@@ -76,6 +78,9 @@ AROUND_TODAY = {
     "idf-kind": {"idf_kind": ("rsj", "log")},
     "query-tf": {"query_k3": (0.5, 3.0, math.inf)},
     "bonuses": {"coordination": (0.0, 0.5, 1.0, 1.5), "near_boost": (0.0, 0.3, 0.6)},
+    # What coordination counts: each word the same ((m - 1) / (n - 1) for m of n words), or each by
+    # its idf (the share of the query's idf a document holds beyond its best word), with its weight.
+    "coordination-idf": {"coordination_by": ("count", "idf"), "coordination": (0.5, 1.0, 1.5)},
     # BM25F's saturation and its share of the word's score: NPL's abstracts are some 20 words long,
     # where a higher K1 rewards a word said twice more than a lower one.
     "saturation": {"k1": (1.2, 1.5, 2.0), "mix": (0.5, 0.7, 1.0)},
@@ -134,6 +139,7 @@ class Setting(NamedTuple):
     dph_word: float = 0.0  # DPH added to each word's score
     dph_word_words: int = 10_000  # ... for queries of at most this many stems
     idf_kind: str = "lucene"  # Model.idf's
+    coordination_by: str = "idf"  # bonuses.coordination_share's idf weights, or "count": each word alike
 
     def label(self) -> str:
         title_b = f" title B {self.title_b}" if self.family != "per-field" else ""
@@ -147,7 +153,7 @@ class Setting(NamedTuple):
 
 
 _NEW_FIELDS = ("idf_kind", "short_k1", "short_b", "k1_power", "near_words", "near_slop", "near_window", "dph_weight",
-               "ql_weight", "ql_mu", "dph_word", "dph_word_words")  # fmt: skip
+               "ql_weight", "ql_mu", "dph_word", "dph_word_words", "coordination_by")  # fmt: skip
 
 
 def per_field_part() -> Setting:
@@ -278,6 +284,10 @@ class Model:
             return math.log(self.count / frequency)
         return math.log(1 + (self.count - frequency + 0.5) / (frequency + 0.5))
 
+    def frequency(self, stem: str) -> int:
+        """The larger of the stem's title and body document frequencies (BM25F's idf is of it)."""
+        return max((len(self.terms[f][stem].docs) for f in FIELDS if stem in self.terms[f]), default=0)
+
     def norm(self, field: str, docs: np.ndarray, b: float) -> np.ndarray:
         return (1 - b) + b * self.lengths[field][docs] / self.average[field]
 
@@ -401,13 +411,21 @@ class Model:
 
         n = len(stems)
         held, words = np.zeros(len(head)), np.zeros(len(head))
+        weights = {stem: self.idf(self.frequency(stem)) if stem in per_word else 0.0 for stem in stems}
+        if s.coordination_by == "count":
+            weights = dict.fromkeys(stems, 1.0)
+        ordered = sorted(weights.values(), reverse=True)
+        weighed, best = np.zeros(len(head)), np.zeros(len(head))
         for stem in stems:
             if stem in per_word:
                 scores = sum(per_word[stem].values())[head]
                 held += scores
                 words += scores > 0
+                weight = np.where(scores > 0, weights[stem], 0.0)
+                weighed, best = weighed + weight, np.maximum(best, weight)
         if n <= ranking.MAX_PAIR_WORDS:
-            extra = np.where(words >= 2, held * s.coordination * (words - 1) / (n - 1), 0.0)
+            share = (weighed - best) / sum(ordered[1:]) if sum(ordered[1:]) > 0 else np.zeros(len(head))
+            extra = np.where(words >= 2, held * s.coordination * share, 0.0)
         else:
             extra = np.where(words == n, held * s.coordination, 0.0)
         if s.near_boost and n <= s.near_words:

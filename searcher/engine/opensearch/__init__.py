@@ -372,7 +372,8 @@ class OpenSearchEngine:
 
     def _word_idfs(self, name: str, terms: set[str]) -> dict[str, float]:
         """BM25F's idf of each term, as the Whoosh engine's: of the larger of its title and body
-        document frequencies, over every article (one request counting them all)."""
+        document frequencies, over every article (one request counting them all); 0 for a term
+        no article holds."""
         if not terms:
             return {}
         ordered = sorted(terms)
@@ -384,7 +385,8 @@ class OpenSearchEngine:
         idfs = {}
         for i, term in enumerate(ordered):
             frequency = max(aggs[f"{i}.{field}"]["doc_count"] for field in translate.TEXT_FIELDS)
-            idfs[term] = math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5))
+            # A term no article holds scores nothing, and weighs nothing in coordination (ranking.py).
+            idfs[term] = math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5)) if frequency else 0.0
         return idfs
 
     def _search_scored(self, name: str, query: SearchQuery, options: SearchOptions) -> Matches:

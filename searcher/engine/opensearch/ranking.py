@@ -1,8 +1,9 @@
 """The ranking bonuses (engine/bonuses.py; the Whoosh engine scores them in engine/whoosh/ranking.py)
 as query DSL, so both engines order a plain-word query's matches alike.
 
-A document holding m of a query's n words has its score multiplied by 1 + (m - 1) / (n - 1)
-(coordination; all or nothing past MAX_PAIR_WORDS), and two neighbouring words of the query add
+A document holding several of a query's words has its score multiplied by 1 + the share of the
+query's idf it holds beyond its best word (coordination, bonuses.coordination_share: (m - 1) /
+(n - 1) for m of n equally rare words; all or nothing past MAX_PAIR_WORDS), and two neighbouring words of the query add
 NEAR_BOOST times their two scores, half for being found in order within NEAR_SLOP positions in the
 title or the body, half for being within NEAR_WINDOW positions in either order (proximity). The
 bonuses never change which documents match. Whoosh re-scores only its RERANK_DEPTH best BM25F
@@ -23,7 +24,7 @@ from searcher.engine.bonuses import (
     NEAR_WINDOW,
     earns_bonuses,
 )
-from searcher.engine.opensearch.translate import word_query
+from searcher.engine.opensearch.translate import WORD_IDF, word_query
 
 FIELDS = ("title", "body")
 
@@ -50,19 +51,24 @@ def _holds(stem: str) -> dict:
 
 
 def _coordinated(words: dict, stems: tuple[str, ...]) -> dict:
-    """The score times 1 + COORDINATION (m - 1) / (n - 1): function weights summed over the words
-    a document holds, plus a constant for every match."""
+    """The score times 1 + COORDINATION x bonuses.coordination_share: with the words in decreasing
+    idf, each word held with a rarer one adds its idf's share (the sum beyond a document's best
+    word), as function weights summed over the words a document holds, plus 1 for every match."""
     n = len(stems)
+    functions = []
     if n <= MAX_PAIR_WORDS:
-        each = COORDINATION / (n - 1)
-        functions = [{"filter": _holds(stem), "weight": each} for stem in stems]
-        base = 1 - each  # so that one word alone leaves the score as it is
+        weights = {stem: WORD_IDF.get().get(stem, 0.0) for stem in stems}
+        ordered = sorted(stems, key=lambda stem: -weights[stem])
+        beyond_best = sum(weights[stem] for stem in ordered[1:])
+        for i, stem in enumerate(ordered[1:] if beyond_best > 0 else [], start=1):
+            with_rarer = {"bool": {"filter": [_holds(stem)], "should": [_holds(other) for other in ordered[:i]],
+                                   "minimum_should_match": 1}}  # fmt: skip
+            if weights[stem] > 0:
+                functions.append({"filter": with_rarer, "weight": COORDINATION * weights[stem] / beyond_best})
     else:
         every = {"bool": {"filter": [_holds(stem) for stem in stems]}}
         functions = [{"filter": every, "weight": COORDINATION}]
-        base = 1.0
-    if base > 0:
-        functions.append({"filter": {"match_all": {}}, "weight": base})
+    functions.append({"filter": {"match_all": {}}, "weight": 1.0})
     return {"function_score": {"query": words, "functions": functions, "score_mode": "sum", "boost_mode": "multiply"}}
 
 

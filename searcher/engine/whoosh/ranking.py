@@ -28,9 +28,17 @@ from searcher.engine.bonuses import (
     NEAR_BOOST,
     NEAR_SLOP,
     NEAR_WINDOW,
+    coordination_share,
     earns_bonuses,
 )
-from searcher.engine.whoosh.bm25f import ScoredPostings, WordScorer, idf, length_bytes, scored_postings
+from searcher.engine.whoosh.bm25f import (
+    ScoredPostings,
+    WordScorer,
+    idf,
+    length_bytes,
+    scored_postings,
+    word_statistics,
+)
 from searcher.engine.whoosh.docsets import raw_postings
 
 FIELDS = ("title", "body")
@@ -67,10 +75,22 @@ def bonuses(searcher: Searcher, docnums: Iterable[int], stems: list[str]) -> dic
     wanted = sorted(set(docnums))
     near = NEAR_BOOST and len(stems) <= MAX_NEAR_WORDS
     found = _occurrences(searcher, wanted, stems, positions=bool(near))
+    weights = word_weights(searcher, stems)
     return {
-        docnum: _coordination(found[docnum], len(stems)) + (_proximity(found[docnum], stems) if near else 0.0)
+        docnum: _coordination(found[docnum], weights) + (_proximity(found[docnum], stems) if near else 0.0)
         for docnum in wanted
     }
+
+
+def word_weights(searcher: Searcher, stems: list[str]) -> dict[str, float]:
+    """Each query word's BM25F idf (bm25f.WordScorer's), 0 for a word no document holds: what
+    coordination weighs the words it counts by."""
+    weights = {}
+    for stem in stems:
+        documents, frequencies, _ = word_statistics(searcher.get_parent(), stem)
+        frequency = max(frequencies.values())
+        weights[stem] = idf(documents, frequency) if frequency else 0.0
+    return weights
 
 
 class Occurrence(NamedTuple):
@@ -159,15 +179,15 @@ def _seek(postings, docnum: int) -> bool:  # noqa: ANN001 - a whoosh matcher
     return ids[postings._i] == docnum  # noqa: SLF001
 
 
-def _coordination(words: dict[str, Occurrence], query_words: int) -> float:
-    """Lucene's coord factor as a bonus: the words' scores times COORDINATION * (m - 1) / (n - 1)
-    for a document holding m of the n words (all or nothing past MAX_PAIR_WORDS)."""
+def _coordination(words: dict[str, Occurrence], weights: dict[str, float]) -> float:
+    """Lucene's coord factor as a bonus, weighted by the words' idfs: the words' scores times
+    COORDINATION times bonuses.coordination_share (all or nothing past MAX_PAIR_WORDS)."""
     if not COORDINATION or len(words) < 2:
         return 0.0
     held = sum(word.score for word in words.values())
-    if query_words <= MAX_PAIR_WORDS:
-        return held * COORDINATION * (len(words) - 1) / (query_words - 1)
-    return held * COORDINATION if len(words) == query_words else 0.0
+    if len(weights) <= MAX_PAIR_WORDS:
+        return held * COORDINATION * coordination_share(words, weights)
+    return held * COORDINATION if len(words) == len(weights) else 0.0
 
 
 def _proximity(words: dict[str, Occurrence], stems: list[str]) -> float:
