@@ -589,7 +589,7 @@ def survey(soup: BeautifulSoup) -> Survey:
             if text and len(text) <= bp.SHOWN_DATE_MAX_CHARS and any(c.isdigit() for c in text):
                 found.shown_dates.append(text)
         elif name == "h1" and found.h1 is None:
-            found.h1 = normalize(tag.get_text(" "))
+            found.h1 = rendered_text(tag)
         elif name == "title" and found.title is None:
             found.title = normalize(tag.get_text(" "))
         elif name == "link" and found.canonical is None and "canonical" in str(tag.get("rel", "")).lower().split():
@@ -608,7 +608,7 @@ def rendered_text(element: Tag) -> str:
         if isinstance(node, Tag):
             if node.name in BLOCK_TAGS:
                 pieces.append(" ")
-        elif not isinstance(node, SKIPPED_STRINGS):
+        elif type(node) in Tag.MAIN_CONTENT_STRING_TYPES:  # as get_text(): not a ruby's reading
             pieces.append(node)
     return normalize("".join(pieces))
 
