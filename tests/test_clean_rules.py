@@ -470,3 +470,17 @@ def test_a_box_holding_the_headline_is_not_taken_into_the_story():
     assert result.paragraphs[-1].startswith("The first stretch opens in spring")
     assert "Jo Writer" not in result.body
     assert any(d.reason == "outside the story" and "Jo Writer" in d.text for d in result.dropped)
+
+
+def test_the_model_takes_back_no_comment_between_two_signed_ones():
+    """A comment's text between two signatures ("Posted by: Ann at ...") stays out, whatever the
+    model says of it; below the last signature and outside a comment section it may say otherwise."""
+    from searcher.clean.blocks import Block
+    from searcher.clean.classify import _no_comments_taken_back
+
+    texts = ["The story's paragraph.", "Posted by: Ann at May 2, 2024 10:01 AM", "A reader's long reply.",
+             "Posted by: Bo at May 2, 2024 11:15 AM", "Another reply."]  # fmt: skip
+    blocks = [Block(text) for text in texts]
+    rules = [None, bp.SIGNATURE_REASON, bp.COMMENT_REASON, bp.SIGNATURE_REASON, bp.COMMENT_REASON]
+    judged = [None, bp.SIGNATURE_REASON, None, bp.SIGNATURE_REASON, None]
+    assert _no_comments_taken_back(blocks, rules, judged, []) == [*rules[:4], None]

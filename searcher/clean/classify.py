@@ -117,7 +117,8 @@ def _no_comments_taken_back(
 ) -> list[str | None]:
     """The model's verdicts, except that nothing outside the story's container below a comment
     thread's opening line ("Comments are now closed", "12 Comments") is taken back: readers'
-    words read like prose, and the rules left them out of the container for that reason."""
+    words read like prose, and the rules left them out of the container for that reason. Nor is a
+    block of a comment section between two comments' signatures ("Posted by: Ann at ...")."""
     outside = set(outer)
     opened = False
     verdicts = list(judged)
@@ -126,6 +127,11 @@ def _no_comments_taken_back(
             opened = True
         elif opened and i in outside and judged[i] is None:
             verdicts[i] = rules[i]
+    signed = [i for i, rule in enumerate(rules) if rule == bp.SIGNATURE_REASON]
+    if len(signed) > 1:  # between two signed comments lies a third one's text, however story-like
+        for i in range(signed[0] + 1, signed[-1]):
+            if rules[i] == bp.COMMENT_REASON and verdicts[i] is None:
+                verdicts[i] = rules[i]
     return verdicts
 
 

@@ -58,6 +58,7 @@ from searcher.clean.rules import (
     MAX_BUTTON_WORDS,
     MAX_ITEMS_LINK_SHARE,
     MAX_PARAGRAPH_LINK_SHARE,
+    MAX_PHOTO_CAPTION_CHARS,
     MAX_STORY_BOX_LEVELS,
     MIN_DECLARED_WORDS,
     MIN_LIST_ITEMS,
@@ -72,6 +73,7 @@ from searcher.clean.rules import (
     PARAGRAPH_TAGS,
     PHOTO_STORY_MIN_WORDS,
     PHOTO_STORY_SHARE,
+    PHOTO_TAGS,
     PUBLISHED_META,
     SHORT_LINE_CHARS,
     SIBLING_PARAGRAPH_CHARS,
@@ -166,7 +168,7 @@ def html_blocks(html: str) -> Page:
     declared = declared_body(head)
     _remove_invisible(soup, head.invisible)
     thread = is_thread(head)
-    root = content_root(soup, thread)
+    root = content_root(soup, thread, head.forms)
     root_in_article = any(_article_like(element) for element in [root, *root.parents])
     dropped, outside = _outside(soup, root, thread)
     dropped += _remove_furniture(root, thread)
@@ -539,6 +541,7 @@ class Survey:
     title: str | None = None
     canonical: str | None = None
     invisible: list[Tag] = field(default_factory=list)
+    forms: list[Tag] = field(default_factory=list)
     has_article: bool = False  # an element saying it holds the story (see _article_like)
     thread_type: bool = False  # microdata saying the page is a discussion thread (see is_thread)
 
@@ -557,6 +560,8 @@ def survey(soup: BeautifulSoup) -> Survey:
         if not isinstance(tag, Tag):
             continue
         name, attrs = tag.name, tag.attrs
+        if name == "form":
+            found.forms.append(tag)
         if not found.has_article and _article_like(tag):
             found.has_article = True
         if not found.thread_type and attrs and "itemtype" in attrs:
@@ -584,13 +589,28 @@ def survey(soup: BeautifulSoup) -> Survey:
             if text and len(text) <= bp.SHOWN_DATE_MAX_CHARS and any(c.isdigit() for c in text):
                 found.shown_dates.append(text)
         elif name == "h1" and found.h1 is None:
-            found.h1 = normalize(tag.get_text(" "))
+            found.h1 = rendered_text(tag)
         elif name == "title" and found.title is None:
             found.title = normalize(tag.get_text(" "))
         elif name == "link" and found.canonical is None and "canonical" in str(tag.get("rel", "")).lower().split():
             href = tag.get("href")
             found.canonical = href if isinstance(href, str) else None
     return found
+
+
+def rendered_text(element: Tag) -> str:
+    """An element's text as a browser renders it: inline pieces joined as they stand (whitespace
+    between them is in the page's strings), a space only where a block element or <br> breaks the
+    line. get_text(" ") parted a headline's words at every inline tag ("<b>U</b>2" as "U 2", a CJK
+    headline's characters between its spans)."""
+    pieces = []
+    for node in element.descendants:
+        if isinstance(node, Tag):
+            if node.name in BLOCK_TAGS:
+                pieces.append(" ")
+        elif type(node) in Tag.MAIN_CONTENT_STRING_TYPES:  # as get_text(): not a ruby's reading
+            pieces.append(node)
+    return normalize("".join(pieces))
 
 
 def page_title(head: Survey, site_name: str | None) -> str:
@@ -751,11 +771,13 @@ def _names_reason(names: str, thread: bool) -> str | None:
 
 
 def _names(tag: Tag) -> str:
-    """The words an element's class, id and role attributes hold, lowercased ("" when it has none)."""
+    """The words an element's class, id and role attributes hold, lowercased ("" when it has none),
+    without those that say the element is not furniture ("non-paywall", "no-sidebar")."""
     attrs = tag.attrs
     if not attrs:
         return ""
-    return f"{attrs.get('class') or ''} {_own_id(attrs)} {attrs.get('role') or ''}".strip().lower()
+    names = f"{attrs.get('class') or ''} {_own_id(attrs)} {attrs.get('role') or ''}".strip().lower()
+    return bp.NEGATED_NAME.sub("", names) if "no" in names else names
 
 
 def _own_id(attrs: dict) -> str:
@@ -765,7 +787,7 @@ def _own_id(attrs: dict) -> str:
     return "" if "://" in value else value
 
 
-def content_root(soup: BeautifulSoup, thread: bool = False) -> Tag:
+def content_root(soup: BeautifulSoup, thread: bool = False, forms: list[Tag] | None = None) -> Tag:
     """The element holding the story (the idea of Readability's scoring, then climbing).
 
     Every run of text under one block element is a paragraph; paragraphs in comment sections and
@@ -776,7 +798,7 @@ def content_root(soup: BeautifulSoup, thread: bool = False) -> Tag:
     class looks like furniture ("entry-content-read-more", a blog's "widget Blog"). On a thread
     (is_thread) the posts count however their containers are named, comment sections included.
     """
-    paragraphs = _paragraphs(soup, thread)
+    paragraphs = _paragraphs(soup, thread, forms)
     scores: dict[int, float] = {}
     totals: dict[int, int] = {}
     elements: dict[int, Tag] = {}
@@ -871,10 +893,17 @@ def _story_run(boxes: list[Tag], totals: dict[int, int], thread: bool) -> list[T
     """The boxes, from the first, up to the first that does not look like story (or opens comments)."""
     run = []
     for box in boxes:
+        if _is_photo_box(box):
+            continue  # a photo between the story's boxes, its caption's credit a link: passed over
         if not (_is_empty(box) or _looks_like_story(box, totals, thread)) or (not thread and _opens_comments(box)):
             break
         run.append(box)
     return run
+
+
+def _is_photo_box(box: Tag) -> bool:
+    """A box holding a photo and at most a caption's words."""
+    return box.find(PHOTO_TAGS) is not None and _text_chars(box) <= MAX_PHOTO_CAPTION_CHARS
 
 
 def _opens_comments(box: Tag) -> bool:
@@ -985,8 +1014,9 @@ def _only_wraps(element: Tag) -> bool:
     return len(children) == 1 and isinstance(children[0], Tag)
 
 
-def _paragraphs(soup: BeautifulSoup, thread: bool = False) -> list[tuple[Tag, int]]:
-    """Each block element with enough text of its own (not in links, not in furniture), and its length."""
+def _paragraphs(soup: BeautifulSoup, thread: bool = False, forms: list[Tag] | None = None) -> list[tuple[Tag, int]]:
+    """Each block element with enough text of its own (not in links, not in furniture), and its
+    length. `forms`: the page's forms, as survey() found them (else looked for here)."""
     lengths: dict[int, int] = {}
     linked: dict[int, int] = {}
     holders: dict[int, Tag] = {}
@@ -1000,6 +1030,8 @@ def _paragraphs(soup: BeautifulSoup, thread: bool = False) -> list[tuple[Tag, in
         linked[id(holder)] = linked.get(id(holder), 0) + (size if in_link else 0)
         holders[id(holder)] = holder
     furniture: dict[int, bool] = {}
+    for form in _forms_to_fill(soup, soup.find_all("form") if forms is None else forms):
+        furniture[id(form)] = True
     comments_from = len(lengths) if thread else _comment_heading_position(holders, lengths, linked)
     return [
         (holders[key], length)
@@ -1010,6 +1042,18 @@ def _paragraphs(soup: BeautifulSoup, thread: bool = False) -> list[tuple[Tag, in
         and holders[key].name not in PAGE_LEVELS
         and not _inside_furniture(holders[key], furniture, thread)
     ]
+
+
+def _forms_to_fill(soup: BeautifulSoup, forms: list[Tag]) -> list[Tag]:
+    """The page's forms with fields to fill (a newsletter's sign-up, a share-by-mail box: their
+    <label>s name the fields) beside the story, whose labels and notices are no evidence of where
+    the story is. A form without labels may hold a forum's thread (its moderation form), and one
+    holding nearly all the page's text wraps it (ASP.NET's, a page of settings): that text counts."""
+    forms = [form for form in forms if form.find("label") is not None]
+    if not forms:
+        return []
+    page_chars = _text_chars(soup.body or soup)
+    return [form for form in forms if _text_chars(form) < WRAPPER_SHARE * page_chars]
 
 
 def _comment_heading_position(holders: dict[int, Tag], lengths: dict[int, int], linked: dict[int, int]) -> int:

@@ -479,8 +479,12 @@ FIGURE_CONTENT = ["table", "blockquote"]
 COMMENT_CLASS = re.compile(
     r"comment|disqus|respond|replies|discussion|review[-_]?widg|jdgm-rev|(?:product|customer|user)[-_]?reviews", re.I
 )
-# Cookie and privacy notices: never a story's container, however much they say.
-NOTICE_CLASS = re.compile(r"cookie|consent|gdpr|privacy", re.I)
+# Cookie and privacy notices, and a box shown over the page (an "overlay", WordPress's Popup
+# Maker's "popmake": a survey, a sign-up), which hides its text until opened: never a story's
+# container. The word itself: "ob-has-background-overlay" styles a page builder's box of any kind,
+# "article-overlay-handle" is a story's, and a "popup" or "modal" may open a hotel's fact sheet or a
+# site's stories.
+NOTICE_CLASS = re.compile(r"cookie|consent|gdpr|privacy|(?<![\w-])(?:overlay|popmake)(?![\w-])", re.I)
 # The reasons a dropped block gives that rules of both modes set and the block model reads (judge.py).
 COMMENT_REASON = "comment section"
 RELATED_REASON = "related link"
@@ -507,6 +511,10 @@ FURNITURE_CLASS = [
     (re.compile(r"caption|credit", re.I), CAPTION_REASON),
     (re.compile(r"byline|author|dateline", re.I), "byline"),
 ]
+# A class word denying a furniture word names what the element is not: "non-paywall" is the free
+# part of a story, "no-sidebar" a layout without one. ("no-comments" is the notice that a comment
+# section has none, and stays a comment word.)
+NEGATED_NAME = re.compile(r"(?<![\w-])no[nt]?[-_](?!comment)[\w-]+")
 # Class or id words of a story's container.
 CONTENT_CLASS = re.compile(r"article|story|content|entry|post-body|main|text")
 # The patterns above as one, to rule out most elements with a single search. These and CONTENT_CLASS
@@ -554,6 +562,10 @@ STORY_BOX_LINK_SHARE = 0.3
 STORY_BOX_PROSE_SHARE = 0.8
 SHORT_LINE_CHARS = 60
 MAX_STORY_BOX_LEVELS = 10
+# A box holding a photo and at most this much text (its caption and credit, often linked) is
+# passed over by that search: the story's boxes go on beyond it.
+PHOTO_TAGS = ["img", "picture"]
+MAX_PHOTO_CAPTION_CHARS = 200
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 HEADLINE_TAGS = frozenset({"h1", "header"})  # a box holding the page's headline holds its standfirst and byline
 # A sibling next to the story's container joins it when it holds a list or table of at least this
