@@ -16,7 +16,6 @@ from functools import cache, lru_cache
 
 import Stemmer
 from whoosh.analysis import (
-    STOP_WORDS,
     CharsetFilter,
     Filter,
     LowercaseFilter,
@@ -27,6 +26,13 @@ from whoosh.analysis import (
 )
 from whoosh.support.charset import accent_map
 
+# Lucene's English stopwords (its EnglishAnalyzer; OpenSearch's `_english_`, tantivy's and bm25s'
+# "en"). Whoosh's own list also dropped "us", "may", "can", "yet", "we", "you", "from", "have" and
+# "when", so "US sanctions" lost "US" and "Theresa May" "May" ("searcher search US" found nothing).
+STOP_WORDS = frozenset((
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no", "not", "of",
+    "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was", "will", "with",
+))  # fmt: skip
 # A model number written with a space, "S 400" or "F 35": one capital (not the words "A" and "I")
 # and two to four digits. Two capitals are left alone: "US 2016" is a country and a year.
 SPACED_MODEL = r"(?<![^\W_])[B-HJ-Z] \d{2,4}(?![^\W_])"
@@ -150,7 +156,7 @@ def news_analyzer():  # noqa: ANN201 - Whoosh composes analyzers dynamically
     One shared instance, so the stemmer's cache stays warm across documents and queries.
     """
     folding = PossessiveFilter() | LowercaseFilter() | CharsetFilter(accent_map)
-    return NewsTokenizer() | folding | StopFilter() | StemFilter(stemfn=stem_word)
+    return NewsTokenizer() | folding | StopFilter(stoplist=STOP_WORDS) | StemFilter(stemfn=stem_word)
 
 
 def one_term(text: str) -> str | None:
@@ -223,7 +229,7 @@ def fold(word: str) -> str:
     return word if word.isascii() else word.translate(accent_map)
 
 
-# StopFilter's defaults: its word list, and tokens shorter than this are dropped too.
+# StopFilter's default: tokens shorter than this are dropped too.
 STOP_MIN_SIZE = 2
 # Stems beginning otherwise than the words they come from: Snowball's English exceptions "dying",
 # "lying", "tying" (to "die", "lie", "tie").
@@ -249,5 +255,6 @@ def stem_word(word: str) -> str:
 
 
 # Bump when the analyzer's output changes: an index built with another version must be rebuilt.
-ANALYZER_VERSION = 4  # 3: Snowball's English stemmer in place of Whoosh's Porter; 4: a hyphen joins
-# only a model number's parts (joins_across), not every group holding a digit
+ANALYZER_VERSION = 5  # 3: Snowball's English stemmer in place of Whoosh's Porter; 4: a hyphen joins
+# only a model number's parts (joins_across), not every group holding a digit; 5: Lucene's English
+# stopwords in place of Whoosh's

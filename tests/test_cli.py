@@ -110,6 +110,21 @@ def test_broken_queries_are_searched_or_refused_in_one_line(runner: CliRunner, s
         assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize(
+    ("query", "seeds"),
+    [
+        ("US", {"000_29fc2f77633a1f9b.txt", "001_404ae92723a5d202.txt", "003_64ddee58b6d909bd.txt"}),
+        ("May", {"004_b3c8d90984622411.txt"}),
+    ],
+)
+def test_us_and_may_are_words_not_stopwords(runner: CliRunner, seed_index, query: str, seeds: set[str]):
+    """Seeds say "US" (the United States) and "May" (the month); Whoosh's stopword list held both,
+    and the search was refused as only stopwords."""
+    result = run(runner, "search", "--format", "paths", query)
+    assert result.exit_code == 0, result.stderr
+    assert seeds <= {Path(line).name for line in result.stdout.split()}
+
+
 def test_a_query_of_only_stopwords_is_refused_with_exit_2(runner: CliRunner, seed_index):
     result = run(runner, "search", "the AND of")
     assert result.exit_code == 2

@@ -216,10 +216,10 @@ def porter_analyzer():  # noqa: ANN201 - a whoosh analyzer
     from whoosh.lang.porter import stem
     from whoosh.support.charset import accent_map
 
-    from searcher.analysis import NewsTokenizer, PossessiveFilter
+    from searcher.analysis import STOP_WORDS, NewsTokenizer, PossessiveFilter
 
     folding = PossessiveFilter() | LowercaseFilter() | CharsetFilter(accent_map)
-    return NewsTokenizer() | folding | StopFilter() | StemFilter(stemfn=stem)
+    return NewsTokenizer() | folding | StopFilter(stoplist=STOP_WORDS) | StemFilter(stemfn=stem)
 
 
 class Terms(NamedTuple):

@@ -8,8 +8,8 @@ indexes the same terms Whoosh does (tests/test_opensearch_engine.py compares the
   each hyphen (a part longer than PART_LOOKBEHIND characters is read by its last ones only);
 - the other hyphens split the group into its words (word_delimiter_graph, apostrophes kept as
   letters): "Rad53-dependent" is `rad53` and `depend`;
-- a possessive 's and inner apostrophes dropped, lowercase, accent folding, Whoosh's stopwords and
-  its minimum token length of 2, Snowball's English stems (porter2).
+- a possessive 's and inner apostrophes dropped, lowercase, accent folding, analysis.py's stopwords
+  (Lucene's English ones) and its minimum token length of 2, Snowball's English stems (porter2).
 
 A plain word is scored as the Whoosh engine scores it (engine/whoosh/bm25f.py): BM25F_MIX times
 Robertson's BM25F over title and body plus the rest times the per-field BM25 sum below. BM25F's
@@ -25,14 +25,12 @@ of the length), and the title's BM25 parameters undo the doubled average length 
 
 from __future__ import annotations
 
-from whoosh.analysis import STOP_WORDS
-
-from searcher.analysis import ANALYZER_VERSION
+from searcher.analysis import ANALYZER_VERSION, STOP_WORDS
 
 # Bump when the settings or mapping change: an index built with another version must be rebuilt.
-MAPPING_VERSION = 6  # 2: site and folders; 3: the title's doubled term frequencies and BM25 parameters;
+MAPPING_VERSION = 7  # 2: site and folders; 3: the title's doubled term frequencies and BM25 parameters;
 # 4: the bm25f subfields of title and body; 5: Snowball's English stemmer (porter2); 6: a hyphen joins
-# only a model number's parts
+# only a model number's parts; 7: Lucene's English stopwords (analysis.STOP_WORDS)
 # BM25's saturation and length normalisation, as the Whoosh engine's (engine/whoosh/searching.py).
 BM25_K1, BM25_B = 1.2, 0.75
 # The Whoosh engine's title field boost: each title word counts this many times.
