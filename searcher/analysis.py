@@ -36,8 +36,20 @@ STOP_WORDS = frozenset((
 # A model number written with a space, "S 400" or "F 35": one capital (not the words "A" and "I")
 # and two to four digits. Two capitals are left alone: "US 2016" is a country and a year.
 SPACED_MODEL = r"(?<![^\W_])[B-HJ-Z] \d{2,4}(?![^\W_])"
+# Invisible characters a page writes inside a word: a soft hyphen (a line-break hint, common in
+# German), zero-width non-joiner and joiner, word joiner, zero-width no-break space. They are part
+# of the word ("Ital\u00adiens" is "Italiens"), dropped from its token, kept in its span.
+INVISIBLE_IN_WORD = "\u00ad\u200c\u200d\u2060\ufeff"
+# A zero-width space is a word break in scripts written without spaces (Thai, Lao, Myanmar, Khmer,
+# Chinese, Japanese): there it stays one; between two letters of other scripts it is a stray.
+ZERO_WIDTH_SPACE = "\u200b"
+UNSPACED_SCRIPTS = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+INVISIBLE = re.compile(f"[{INVISIBLE_IN_WORD}{ZERO_WIDTH_SPACE}]")
+INNER_INVISIBLE = f"(?:[{INVISIBLE_IN_WORD}]|(?<![{UNSPACED_SCRIPTS}]){ZERO_WIDTH_SPACE}(?![{UNSPACED_SCRIPTS}]))+"
+# Letters and digits, maybe with invisible characters between them.
+LETTERS = rf"[^\W_]+(?:{INNER_INVISIBLE}[^\W_]+)*"
 # A word, possibly with inner apostrophes ("Russia's") and joined by hyphens ("S-400", "Su-57").
-WORD = r"[^\W_]+(?:['\u2019][^\W_]+)*(?:[-\u2010\u2011][^\W_]+(?:['\u2019][^\W_]+)*)*"
+WORD = rf"{LETTERS}(?:['\u2019]{LETTERS})*(?:[-\u2010\u2011]{LETTERS}(?:['\u2019]{LETTERS})*)*"
 WORD_GROUP = re.compile(f"{SPACED_MODEL}|{WORD}")
 HYPHENS = re.compile(r"[-\u2010\u2011]")
 APOSTROPHE_S = re.compile(r"['\u2019][sS]$")
@@ -72,20 +84,26 @@ def _split_group(group: str, offset: int) -> Iterator[tuple[str, int, int]]:
     """Yield (text, start, end) for one word group: its hyphenated parts, those a model number's
     hyphen joins (joins_across) as one; a spaced model number ("S 400") whole."""
     if not HYPHENS.search(group):
-        yield group.replace(" ", ""), offset, offset + len(group)
+        yield visible(group).replace(" ", ""), offset, offset + len(group)
         return
     parts = HYPHENS.split(group)
     start = end = 0
-    text = parts[0]
+    text = visible(parts[0])
     for before, after in itertools.pairwise(parts):
         end += len(before)
-        if joins_across(before, after):
-            text += after
+        if joins_across(visible(before), visible(after)):
+            text += visible(after)
         else:
             yield text, offset + start, offset + end
-            text, start = after, end + 1
+            text, start = visible(after), end + 1
         end += 1
     yield text, offset + start, offset + len(group)
+
+
+def visible(text: str) -> str:
+    """The text without the invisible characters a word may hold (INVISIBLE_IN_WORD, a stray
+    zero-width space)."""
+    return INVISIBLE.sub("", text) if not text.isascii() else text
 
 
 class NewsTokenizer(Tokenizer):
@@ -255,6 +273,7 @@ def stem_word(word: str) -> str:
 
 
 # Bump when the analyzer's output changes: an index built with another version must be rebuilt.
-ANALYZER_VERSION = 5  # 3: Snowball's English stemmer in place of Whoosh's Porter; 4: a hyphen joins
+ANALYZER_VERSION = 6  # 3: Snowball's English stemmer in place of Whoosh's Porter; 4: a hyphen joins
 # only a model number's parts (joins_across), not every group holding a digit; 5: Lucene's English
-# stopwords in place of Whoosh's
+# stopwords in place of Whoosh's; 6: soft hyphens and zero-width characters inside a word dropped,
+# not splitting it

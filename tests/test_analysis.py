@@ -112,3 +112,29 @@ def test_find_terms_agrees_with_the_analyzer_on_real_text():
     for stems in [{"putin"}, {"s400", "f35"}, {word for word, _, _ in tokens[::7]}]:
         expected = [(start, end) for word, start, end in tokens if word in stems]
         assert find_terms(text, stems) == expected
+
+
+def test_soft_hyphens_and_zero_width_characters_inside_a_word_do_not_split_it():
+    assert tokens("Ital\u00adiens Wirt\u00adschafts\u00adleistung") == tokens("Italiens Wirtschaftsleistung")
+    for invisible in "\u00ad\u200b\u200c\u200d\u2060\ufeff":
+        assert tokens(f"assas{invisible}sination") == ["assassin"], repr(invisible)
+    assert tokens("F-3\u00ad5 S\u00ad400") == ["f35", "s400"]
+    assert tokens("\u00adleading trailing\u00ad") == tokens("leading trailing")
+
+
+def test_a_word_with_a_soft_hyphen_keeps_the_span_of_the_written_word():
+    from searcher.analysis import find_terms
+
+    text = "Das Ital\u00adiens Land"
+    spans = [(t.startchar, t.endchar) for t in news_analyzer()(text, chars=True)]
+    assert [text[s:e] for s, e in spans] == ["Das", "Ital\u00adiens", "Land"]
+    assert [text[s:e] for s, e in find_terms(text, {"italien"})] == ["Ital\u00adiens"]
+
+
+def test_a_zero_width_space_still_breaks_words_in_scripts_written_without_spaces():
+    assert tokens("\u0e20\u0e32\u0e29\u0e32\u200b\u0e44\u0e17\u0e22") == [
+        "\u0e20\u0e32\u0e29\u0e32",
+        "\u0e44\u0e17\u0e22",
+    ]
+    assert tokens("\u6771\u4eac\u200b\u5927\u962a") == ["\u6771\u4eac", "\u5927\u962a"]
+    assert tokens("word\u200b break") == ["word", "break"]

@@ -284,3 +284,23 @@ def test_searching_never_imports_beautifulsoup(seed_index):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.stdout.strip().splitlines()[-1] == "False", result.stderr
+
+
+def test_words_written_with_soft_hyphens_are_found_by_the_plain_word(runner: CliRunner):
+    """German pages break long words with soft hyphens (U+00AD) and some write zero-width characters
+    inside words: the word is found as typed, or pasted with them, and the snippet prints none."""
+    Path("news").mkdir()
+    Path("news/italien.txt").write_text(
+        "Ital\u00adiens Wirt\u00adschaft wächst\n\nDie Wirt\u00adschafts\u00adleistung Ital\u00adiens stieg"
+        " im drit\u200bten Quartal, meldet das Sta\u2060tistik\u00adamt.\n",
+        encoding="utf-8",
+    )
+    assert run(runner, "index", "news").exit_code == 0
+    for query in ("Italiens", "Ital\u00adiens", "Wirtschaftsleistung", "dritten", "Statistikamt"):
+        assert search_ids(runner, query) == ["news/italien.txt"], query
+    assert search_ids(runner, "Ital") == []
+    hit = json.loads(run(runner, "search", "--json", "Italiens").stdout)["hits"][0]
+    assert [hit["snippet"][low:high] for low, high in hit["highlights"]] == ["Ital\u00adiens"]
+    result = run(runner, "search", "Italiens")
+    assert result.exit_code == 0 and "italien.txt" in result.stdout and "Italiens" in result.stdout
+    assert not any(char in result.stdout for char in "\u00ad\u200b\u2060")

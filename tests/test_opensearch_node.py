@@ -16,6 +16,13 @@ HYPHENATED_PROSE = (
     "anti-IL-6 drugs, the Boeing-737-800, mid-1990s S-400's, X-ray 1939-1945 and 2019-20 \u2010 "
     "H1N1\u2011infected CD4\u2010positive T-cells"
 )
+# Soft hyphens and zero-width characters inside words (joined), and a zero-width space as the word
+# break of Thai and Japanese (kept).
+INVISIBLE_PROSE = (
+    "Ital\u00adiens Wirt\u00adschafts\u00adleistung, F-3\u00ad5 and S\u00ad400, zero\u200bwidth "
+    "Mi\u200cGs Mi\u200dGs Sta\u2060tistik \ufeffamt\u00ad \u0e20\u0e32\u0e29\u0e32\u200b\u0e44\u0e17\u0e22 "
+    "\u6771\u4eac\u200b\u5927\u962a word\u200b break"
+)
 
 
 def _get(url: str) -> dict:
@@ -53,7 +60,8 @@ def test_the_cluster_analyzer_cuts_and_folds_words_as_searchers_own(opensearch_n
     folding = PossessiveFilter() | LowercaseFilter() | CharsetFilter(accent_map)
     unstemmed = NewsTokenizer() | folding | StopFilter(stoplist=STOP_WORDS)
     filters = [name for name in ANALYSIS["analyzer"]["news"]["filter"] if name not in STEMMING]
-    texts = ["S-400 and S400 and S 400, F-35s, COVID-19, Su-57", "Russia's O'Neil de-escalation al-Assad 2019-20 Café"]
+    texts = ["S-400 and S400 and S 400, F-35s, COVID-19, Su-57", "Russia's O'Neil de-escalation al-Assad 2019-20 Café",
+             INVISIBLE_PROSE]  # fmt: skip
     _assert_same_terms(opensearch_node.url, {"tokenizer": "news_words", "filter": filters}, unstemmed, texts)
 
 
@@ -62,7 +70,11 @@ def test_the_cluster_analyzer_stems_as_searchers_own(opensearch_node) -> None:  
     words Whoosh's old Porter stemmer got wrong ("planned", "automated" and "automation")."""
     from searcher.analysis import news_analyzer
 
-    texts = ["planned automated automation investigated dying generalizations", "S-400s, F-35s, 1990s, Russia's"]
+    texts = [
+        "planned automated automation investigated dying generalizations",
+        "S-400s, F-35s, 1990s, Russia's",
+        INVISIBLE_PROSE,
+    ]
     _assert_same_terms(opensearch_node.url, {"analyzer": "news"}, news_analyzer(), texts)
 
 

@@ -30,6 +30,8 @@ from searcher.models import (
 # C0, DEL and C1 controls, the bidirectional overrides that can disguise text ("Trojan Source"), and
 # lone surrogates (a file name's bytes that are not UTF-8), which cannot be written out at all.
 UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# Invisible characters that only hint where a line may break or not: a page's, not a terminal's.
+LINE_BREAK_HINTS = re.compile("[\u00ad\u200b\u2060\ufeff]")
 # Widest bar of a timeline, in characters.
 TIMELINE_WIDTH = 40
 # Most lines a timeline takes: a wider span is folded, then drawn in coarser periods. 36 lets the
@@ -48,6 +50,13 @@ DATE_SOURCES = {"metadata": "", "dateline": " (dateline)", "url": " (from the UR
 def safe(text: str) -> str:
     """Text fit for a terminal: each control character replaced by a visible escape such as \\x1b."""
     return UNSAFE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+
+
+def prose(text: str) -> str:
+    """Article text fit for a terminal: safe, and without soft hyphens, zero-width spaces, word
+    joiners and byte-order marks (LINE_BREAK_HINTS), which terminals draw as a hyphen, a gap or
+    nothing. Joiners stay: they shape emoji and Persian or Indic letters. JSON keeps all."""
+    return safe(LINE_BREAK_HINTS.sub("", text))
 
 
 def to_json(data: object) -> str:
@@ -181,7 +190,7 @@ def _utf8_bytes(char: str) -> bytes:
 def search_text(result: SearchResult, style: Callable[..., str], width: int | None = None) -> str:
     """Numbered results, best first; highlights and titles styled through `style` (click.style or a
     no-op); snippets wrapped to `width` columns when given (a terminal's)."""
-    suggestion = f"Did you mean: {safe(result.suggestion)}\n" if result.suggestion else ""
+    suggestion = f"Did you mean: {prose(result.suggestion)}\n" if result.suggestion else ""
     if not result.hits:
         where = f" on page {result.page}" if result.page > 1 and result.total else ""
         return f"{suggestion}No results for {safe(result.query)!r}{where}." + _summaries(result)
@@ -191,7 +200,7 @@ def search_text(result: SearchResult, style: Callable[..., str], width: int | No
         count += f", showing {first} to {last}"
     lines = [f"{suggestion}{count} for {safe(result.query)!r}:", ""]
     for hit in result.hits:
-        lines.append(f"{hit.rank:>2}. {style(safe(hit.title) or '(untitled)', bold=True)}")
+        lines.append(f"{hit.rank:>2}. {style(prose(hit.title) or '(untitled)', bold=True)}")
         topics = ", ".join(hit.topics) or "no topics"
         lines.append(f"    {date_label(hit.date)} · {safe(topics)} · {handle(hit.id, hit.path)}")
         if hit.url:
@@ -326,9 +335,9 @@ def highlighted_lines(hit: Hit, style: Callable[..., str], width: int | None) ->
             low, high = max(low, start), min(high, end)
             if low >= high:
                 continue
-            pieces += [safe(hit.snippet[last:low]), style(safe(hit.snippet[low:high]), fg="yellow", bold=True)]
+            pieces += [prose(hit.snippet[last:low]), style(prose(hit.snippet[low:high]), fg="yellow", bold=True)]
             last = high
-        pieces.append(safe(hit.snippet[last:end]))
+        pieces.append(prose(hit.snippet[last:end]))
         lines.append("".join(pieces))
     return lines
 
@@ -358,7 +367,7 @@ def wrapped_spans(text: str, width: int | None) -> list[tuple[int, int]]:
 
 def wrapped(text: str, width: int | None, indent: str = "") -> list[str]:
     """Plain text wrapped to `width` columns, each line safe for a terminal."""
-    return [indent + safe(text[start:end]) for start, end in wrapped_spans(text, width and width - len(indent))]
+    return [indent + prose(text[start:end]) for start, end in wrapped_spans(text, width and width - len(indent))]
 
 
 def article_json(article: Article) -> str:

@@ -25,12 +25,19 @@ of the length), and the title's BM25 parameters undo the doubled average length 
 
 from __future__ import annotations
 
-from searcher.analysis import ANALYZER_VERSION, STOP_WORDS
+from searcher.analysis import (
+    ANALYZER_VERSION,
+    INVISIBLE_IN_WORD,
+    STOP_WORDS,
+    UNSPACED_SCRIPTS,
+    ZERO_WIDTH_SPACE,
+)
 
 # Bump when the settings or mapping change: an index built with another version must be rebuilt.
-MAPPING_VERSION = 7  # 2: site and folders; 3: the title's doubled term frequencies and BM25 parameters;
+MAPPING_VERSION = 8  # 2: site and folders; 3: the title's doubled term frequencies and BM25 parameters;
 # 4: the bm25f subfields of title and body; 5: Snowball's English stemmer (porter2); 6: a hyphen joins
-# only a model number's parts; 7: Lucene's English stopwords (analysis.STOP_WORDS)
+# only a model number's parts; 7: Lucene's English stopwords (analysis.STOP_WORDS); 8: soft hyphens and
+# zero-width characters inside a word dropped (drop_invisible)
 # BM25's saturation and length normalisation, as the Whoosh engine's (engine/whoosh/searching.py).
 BM25_K1, BM25_B = 1.2, 0.75
 # The Whoosh engine's title field boost: each title word counts this many times.
@@ -43,12 +50,12 @@ BM25F_WEIGHT = {"title": 3.0, "body": 1.0}
 BM25F_MIX = 0.7
 
 LETTER_OR_DIGIT = r"[\p{L}\p{N}]"
-# analysis.py's SPACED_MODEL and WORD, with [^\W_] (a Unicode letter or digit) written for Java.
+# analysis.py's SPACED_MODEL and WORD, with [^\W_] (a Unicode letter or digit) written for Java;
+# LETTERS lets invisible characters inside a word as analysis.LETTERS does (drop_invisible drops them).
 SPACED_MODEL = rf"(?<!{LETTER_OR_DIGIT})[B-HJ-Z] \p{{Nd}}{{2,4}}(?!{LETTER_OR_DIGIT})"
-WORD = (
-    rf"{LETTER_OR_DIGIT}+(?:['\u2019]{LETTER_OR_DIGIT}+)*"
-    rf"(?:[-\u2010\u2011]{LETTER_OR_DIGIT}+(?:['\u2019]{LETTER_OR_DIGIT}+)*)*"
-)
+INNER_INVISIBLE = f"(?:[{INVISIBLE_IN_WORD}]|(?<![{UNSPACED_SCRIPTS}]){ZERO_WIDTH_SPACE}(?![{UNSPACED_SCRIPTS}]))+"
+LETTERS = f"{LETTER_OR_DIGIT}+(?:{INNER_INVISIBLE}{LETTER_OR_DIGIT}+)*"
+WORD = rf"{LETTERS}(?:['\u2019]{LETTERS})*(?:[-\u2010\u2011]{LETTERS}(?:['\u2019]{LETTERS})*)*"
 # analysis.joins_across as the hyphens it drops, in Java's regex dialect. PART is a character of one
 # hyphenated part; Java's lookbehind needs a bound, so a part is read back at most PART_LOOKBEHIND
 # characters (a longer "word" before a hyphen is no model number's).
@@ -69,11 +76,18 @@ JOINED_HYPHEN = "|".join(
 # The stemming filters, last before the title's doubling.
 STEMMING = ["number_plurals", "news_stemmer"]
 # The analyzer up to stopwords and stemming: the words as written, split and folded as searcher's own.
-SURFACE_FILTERS = ["join_model_numbers", "split_compounds", "drop_possessive", "drop_apostrophes", "lowercase",
-                   "asciifolding"]  # fmt: skip
+SURFACE_FILTERS = ["drop_invisible", "join_model_numbers", "split_compounds", "drop_possessive", "drop_apostrophes",
+                   "lowercase", "asciifolding"]  # fmt: skip
 ANALYSIS = {
     "tokenizer": {"news_words": {"type": "pattern", "pattern": f"{SPACED_MODEL}|{WORD}", "group": 0}},
     "filter": {
+        # analysis.visible: a token's soft hyphens and zero-width characters, before the hyphens are read
+        # (a token filter leaves its offsets on the written word).
+        "drop_invisible": {
+            "type": "pattern_replace",
+            "pattern": f"[{INVISIBLE_IN_WORD}{ZERO_WIDTH_SPACE}]",
+            "replacement": "",
+        },
         "join_model_numbers": {"type": "pattern_replace", "pattern": f" |{JOINED_HYPHEN}", "replacement": ""},
         "split_compounds": {
             "type": "word_delimiter_graph",

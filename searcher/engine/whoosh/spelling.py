@@ -11,10 +11,11 @@ import re
 
 from whoosh.searching import Searcher
 
-from searcher.analysis import find_terms, news_analyzer
+from searcher.analysis import LETTERS, find_terms, news_analyzer
 from searcher.engine.whoosh.bounds import fuzzy_terms
 
-WORD = re.compile(r"[^\W_]+(?:[-'\u2019][^\W_]+)*")
+# A word as the analyzer reads it: a soft hyphen or zero-width character inside does not split it.
+WORD = re.compile(rf"{LETTERS}(?:[-'\u2019]{LETTERS})*")
 # Edit distance allowed: one for short words, where two would turn any word into any other.
 SHORT_WORD = 5
 
