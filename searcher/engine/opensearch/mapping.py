@@ -25,13 +25,7 @@ of the length), and the title's BM25 parameters undo the doubled average length 
 
 from __future__ import annotations
 
-from searcher.analysis import (
-    ANALYZER_VERSION,
-    INVISIBLE_IN_WORD,
-    STOP_WORDS,
-    UNSPACED_SCRIPTS,
-    ZERO_WIDTH_SPACE,
-)
+from searcher.analysis import ANALYZER_VERSION, INNER_INVISIBLE, INVISIBLE, STOP_WORDS
 
 # Bump when the settings or mapping change: an index built with another version must be rebuilt.
 MAPPING_VERSION = 8  # 2: site and folders; 3: the title's doubled term frequencies and BM25 parameters;
@@ -53,7 +47,6 @@ LETTER_OR_DIGIT = r"[\p{L}\p{N}]"
 # analysis.py's SPACED_MODEL and WORD, with [^\W_] (a Unicode letter or digit) written for Java;
 # LETTERS lets invisible characters inside a word as analysis.LETTERS does (drop_invisible drops them).
 SPACED_MODEL = rf"(?<!{LETTER_OR_DIGIT})[B-HJ-Z] \p{{Nd}}{{2,4}}(?!{LETTER_OR_DIGIT})"
-INNER_INVISIBLE = f"(?:[{INVISIBLE_IN_WORD}]|(?<![{UNSPACED_SCRIPTS}]){ZERO_WIDTH_SPACE}(?![{UNSPACED_SCRIPTS}]))+"
 LETTERS = f"{LETTER_OR_DIGIT}+(?:{INNER_INVISIBLE}{LETTER_OR_DIGIT}+)*"
 WORD = rf"{LETTERS}(?:['\u2019]{LETTERS})*(?:[-\u2010\u2011]{LETTERS}(?:['\u2019]{LETTERS})*)*"
 # analysis.joins_across as the hyphens it drops, in Java's regex dialect. PART is a character of one
@@ -85,7 +78,7 @@ ANALYSIS = {
         # (a token filter leaves its offsets on the written word).
         "drop_invisible": {
             "type": "pattern_replace",
-            "pattern": f"[{INVISIBLE_IN_WORD}{ZERO_WIDTH_SPACE}]",
+            "pattern": INVISIBLE.pattern,
             "replacement": "",
         },
         "join_model_numbers": {"type": "pattern_replace", "pattern": f" |{JOINED_HYPHEN}", "replacement": ""},

@@ -52,6 +52,12 @@ def idf(documents: int, frequency: int) -> float:
     return math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5))
 
 
+def combined_idf(documents: int, frequencies: dict[str, int]) -> float:
+    """BM25F's one idf of a word: from the larger of its fields' document frequencies, as Lucene's
+    CombinedFieldQuery takes it."""
+    return idf(documents, max(frequencies.values()))
+
+
 # A document's field length as Whoosh stores it: one byte, decoded.
 LENGTHS = tuple(byte_to_length(byte) for byte in range(256))
 
@@ -140,7 +146,7 @@ class WordScorer:
         documents, frequencies, averages = word_statistics(parent, text)
         self.text = text
         self.fields: dict[str, _Field] = {}
-        self.idf = idf(documents, max(frequencies.values()))  # BM25F's one idf
+        self.idf = combined_idf(documents, frequencies)
         k1, b = PER_FIELD_PARAMETERS["K1"], PER_FIELD_PARAMETERS["B"]
         for field, frequency in frequencies.items():
             if not frequency:

@@ -34,6 +34,7 @@ from searcher.engine.bonuses import (
 from searcher.engine.whoosh.bm25f import (
     ScoredPostings,
     WordScorer,
+    combined_idf,
     idf,
     length_bytes,
     scored_postings,
@@ -88,8 +89,7 @@ def word_weights(searcher: Searcher, stems: list[str]) -> dict[str, float]:
     weights = {}
     for stem in stems:
         documents, frequencies, _ = word_statistics(searcher.get_parent(), stem)
-        frequency = max(frequencies.values())
-        weights[stem] = idf(documents, frequency) if frequency else 0.0
+        weights[stem] = combined_idf(documents, frequencies) if any(frequencies.values()) else 0.0
     return weights
 
 
