@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from searcher.cli import cli, commands
-from searcher.cli.output import TIMELINE_ROWS
+from searcher.cli.output import TIMELINE_ROWS, columns
 
 HOSTILE_TITLE = "Evil\x1b]0;pwned\x07 title\there"
 
@@ -202,3 +202,19 @@ def test_the_json_timeline_keeps_every_year_and_counts_the_undated(runner: CliRu
     data = json.loads(run(runner, "search", "harvest", "--timeline", "--json").stdout)
     assert len(data["timeline"]) == 2019 - 1870 + 1
     assert data["timeline_undated"] == 2
+
+
+def test_wide_characters_wrap_by_the_columns_they_take(runner: CliRunner, monkeypatch: pytest.MonkeyPatch):
+    """A Chinese paragraph has no spaces and each character takes two columns: it still wraps to the
+    terminal, between characters, and no character is lost at a break."""
+    story = "土耳其总统表示，第一批导弹防御系统部件已经运抵首都附近的空军基地。" * 4
+    record = {"id": "zh1", "title": "导弹防御系统运抵", "text": story, "date": "2019-07-12"}
+    Path("zh.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert run(runner, "index", "zh.jsonl").exit_code == 0
+    monkeypatch.setattr(commands, "_terminal_width", lambda: 40)
+    result = run(runner, "show", "zh1", "--no-pager")
+    assert result.exit_code == 0, result.stderr
+    body = [line for line in result.stdout.splitlines() if line[:1] in ("土", "基", "附", "已") or "。" in line]
+    assert len(body) > 4
+    assert all(columns(line) <= 40 for line in result.stdout.splitlines())
+    assert "".join(body).count("空军基地") == 4

@@ -10,6 +10,7 @@ import json
 import os
 import re
 import time
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -342,24 +343,58 @@ def highlighted_lines(hit: Hit, style: Callable[..., str], width: int | None) ->
     return lines
 
 
-WORD = re.compile(r"\S+")
+# Where a line may break: between words, and between East Asian wide characters (which are written
+# without spaces: a Chinese or Japanese paragraph is one "word" to a space-based wrap).
+BREAK_UNIT = re.compile(r"\S+")
+
+
+def columns(text: str) -> int:
+    """How many terminal columns text takes: East Asian wide and full-width characters two, combining
+    marks and invisible format characters (soft hyphens, joiners) none, the rest one."""
+    return sum(_char_columns(char) for char in text)
+
+
+def _char_columns(char: str) -> int:
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Cf", "Mn", "Me"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def _break_units(text: str) -> list[tuple[int, int, bool]]:
+    """(start, end, glued) of each piece a line may end after: words, with each wide character of a
+    word a piece of its own; glued when no space separates a piece from the one before."""
+    units: list[tuple[int, int, bool]] = []
+    for word in BREAK_UNIT.finditer(text):
+        start, glued = word.start(), False
+        for at in range(word.start(), word.end()):
+            if _char_columns(text[at]) == 2:
+                if at > start:
+                    units.append((start, at, glued))
+                    glued = True
+                units.append((at, at + 1, glued))
+                start, glued = at + 1, True
+        if start < word.end():
+            units.append((start, word.end(), glued))
+    return units
 
 
 def wrapped_spans(text: str, width: int | None) -> list[tuple[int, int]]:
-    """The (start, end) of each line of text wrapped at spaces to `width` columns (a word longer than
-    a line has one to itself); the whole text as one line when width is None."""
-    if not width or len(text) <= width:
+    """The (start, end) of each line of text wrapped to `width` terminal columns, at spaces and
+    between wide characters (a word longer than a line has one to itself); the whole text as one
+    line when width is None."""
+    if not width or columns(text) <= width:
         return [(0, len(text))]
     lines: list[tuple[int, int]] = []
     start = end = None
-    for word in WORD.finditer(text):
-        if start is None:
-            start, end = word.start(), word.end()
-        elif word.end() - start > width:
+    used = 0
+    for unit_start, unit_end, glued in _break_units(text):
+        unit_columns = columns(text[unit_start:unit_end])
+        if start is not None and used + unit_columns + (0 if glued else 1) <= width:
+            end, used = unit_end, used + unit_columns + (0 if glued else 1)
+            continue
+        if start is not None:
             lines.append((start, end))
-            start, end = word.start(), word.end()
-        else:
-            end = word.end()
+        start, end, used = unit_start, unit_end, unit_columns
     if start is not None:
         lines.append((start, end))
     return lines or [(0, len(text))]
@@ -367,7 +402,7 @@ def wrapped_spans(text: str, width: int | None) -> list[tuple[int, int]]:
 
 def wrapped(text: str, width: int | None, indent: str = "") -> list[str]:
     """Plain text wrapped to `width` columns, each line safe for a terminal."""
-    return [indent + prose(text[start:end]) for start, end in wrapped_spans(text, width and width - len(indent))]
+    return [indent + prose(text[start:end]) for start, end in wrapped_spans(text, width and width - columns(indent))]
 
 
 def article_json(article: Article) -> str:
