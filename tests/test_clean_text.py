@@ -262,6 +262,27 @@ def test_the_same_heading_over_a_form_below_the_story_still_opens_the_section():
     assert COMMENTS[0] not in result.paragraphs
 
 
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Leave a Reply Cancel reply",
+        "Kommentar verfassen Antwort abbrechen",
+        "Laisser un commentaire Annuler la réponse",
+    ],
+)
+def test_a_comment_forms_title_with_its_cancel_link_opens_the_section(heading: str):
+    """A WordPress comment form's title, its "Cancel reply" link joined on in the text: the form
+    and the recent-comments widget under it, however much prose they hold, are no story."""
+    story = [PARAGRAPH, SECOND]
+    form = [heading, "Name", "Email", "Save my name, email, and website in this browser for the next time I comment."]
+    widget = [
+        f"{name} on Port strike ends after nine days: “{text}”"
+        for name, text in zip("ABCDEF", COMMENTS * 2, strict=True)
+    ]
+    result = clean_text("\n".join([*story, *form, "Recent Comments", *widget]) + "\n")
+    assert list(result.paragraphs) == story
+
+
 def test_a_count_of_no_comments_under_a_post_does_not_drop_the_next_post():
     """A blog's front page saved as text: "Comments (0)" under each post heads no thread."""
     first = [PARAGRAPH, SECOND, TOOL.format(name="pliers"), TOOL.format(name="a hammer")]

@@ -232,6 +232,11 @@ _THREAD_OPENER = r"""(?:comments?\s+(?:are\s+)?(?:now\s+)?closed
             (?:\s+(?:for|on)\s+this\s+(?:story|article|post|entry))?\.?
         |(?:have\s+)?your\s+say|talkback|reader\s+(?:reactions|responses|views)
         |(?:you\s+)?must\s+be\s+(?:registered|logged\s+in|signed\s+in)\s+to\s+(?:respond|comment|reply|post)\.?)"""
+# A comment form's title as WordPress renders it, its "Cancel reply" link joined on ("Leave a Reply
+# Cancel reply", "Kommentar verfassen Antwort abbrechen"): no story is written under it.
+_CANCEL_REPLY = r"""(?:\S.{0,60}?\s*)?(?:click\s+(?:here\s+)?to\s+)?(?:cancel\s+reply|antwort\s+abbrechen
+        |annuler\s+la\s+r[ée]ponse|cancelar\s+(?:la\s+)?respuesta|cancelar\s+resposta|annulla\s+risposta
+        |anuluj\s+odpowied[źz])"""
 # On an HTML page, the text below such a line never counts towards finding the story's container.
 # (Only these: "9 Comments" or "Join the conversation" head a forum's thread, which is its content.)
 THREAD_OPENER = re.compile(rf"^{_THREAD_OPENER}\s*:?\s*$", re.IGNORECASE | re.VERBOSE)
@@ -245,6 +250,7 @@ COMMENT_SECTION_START = re.compile(
             |r[ée]ponse|comentario|respuesta|coment[áa]rio|komentarz|odpowied[źz])\s+{_ABOUT}\s+[“"„«'‘‚].*
         |(?:top\s+rated|newest|latest|recent|reader)\s+comments
         |{_THREAD_OPENER}
+        |{_CANCEL_REPLY}
         |comments?(?:\s*\(\d+\))?|leave\s+a\s+(?:comment|reply)|post\s+a\s+comment|add\s+(?:a\s+|your\s+)?comment
         |join\s+the\s+(?:conversation|discussion)|what\s+do\s+you\s+think\??|show\s+comments
         |kommentare?(?:\s*\(\d+\))?|schreibe?\s+einen\s+kommentar|kommentar\s+(?:schreiben|verfassen|abgeben)
@@ -253,6 +259,9 @@ COMMENT_SECTION_START = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 STORY_WORDS_ABOVE_COMMENTS = 150
+# A comment form's title opens the section below any prose at all (THREAD_STORY_ABOVE_WORDS): it
+# is written under a post, whatever its length, never above one.
+COMMENT_FORM_TITLE = re.compile(rf"^{_CANCEL_REPLY}\s*$", re.IGNORECASE | re.VERBOSE)
 # A comment count ("4 comments", "Comments (12)", "One response to ..."): under a post on a blog's
 # front page it heads that post's thread, not the rest of the page.
 COMMENT_COUNT = re.compile(
