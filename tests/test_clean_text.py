@@ -283,6 +283,17 @@ def test_a_comment_forms_title_with_its_cancel_link_opens_the_section(heading: s
     assert list(result.paragraphs) == story
 
 
+def test_comments_signed_otherwise_between_two_runs_of_signatures_go_with_the_thread():
+    """Commenters who left a website are signed by its link, the others by their name alone: the
+    comments between two runs of linked signatures belong to the same thread."""
+    linked = ["http://ann.example.com/ Ann", "http://www.facebook.com/bo.k Bo K", "www.cy.example.org Cy"]
+    unlinked = [line for name in ("Dee", "Ed", "Flo") for line in (name, COMMENTS[len(name) % 3])]
+    thread = [line for pair in zip(linked, COMMENTS, strict=True) for line in pair]
+    lines = [PARAGRAPH, SECOND, *thread, *(unlinked * 4), *thread, "About us"]
+    result = clean_text("\n".join(lines) + "\n")
+    assert list(result.paragraphs) == [PARAGRAPH, SECOND]
+
+
 def test_a_count_of_no_comments_under_a_post_does_not_drop_the_next_post():
     """A blog's front page saved as text: "Comments (0)" under each post heads no thread."""
     first = [PARAGRAPH, SECOND, TOOL.format(name="pliers"), TOOL.format(name="a hammer")]

@@ -214,17 +214,29 @@ def is_title_cased(text: str) -> bool:
     return capitals >= TITLE_CASE_MIN_WORDS and capitals >= TITLE_CASE_SHARE * len(long)
 
 
+# What may lie between two runs of comment signatures, all of it comments then: lines kept so far
+# and commenters' links (a blog's front page has its posts' own furniture between their threads).
+COMMENTS_OR_KEPT = (None, "link spam")
+
+
 def drop_comment_threads(blocks: list[Block], reasons: list[str | None]) -> None:
     """Drops a readers' comment thread below a story: from the first of a run of comment
     signatures signed alike ("(Score:5, Insightful)", "NAME on DATE said:", "Reply") to the end of
     the last comment. A text dump has no markup to say where comments start, and readers' words
     read as prose; only signatures repeated over short stretches tell them from a story that quotes."""
     signed = [(i, kind) for i, block in enumerate(blocks) if (kind := comment_signature(block.text))]
+    threads: list[tuple[int, int]] = []
     for run in _signature_runs(signed):
         start = _thread_start(blocks, reasons, run)
         if start is None or _prose_words(blocks[:start], reasons[:start]) < _story_needed(blocks[start]):
             continue  # no kind of signature repeats, or the text is a thread from its first lines
-        end = _last_comment_end(blocks, reasons, run)
+        threads.append((start, _last_comment_end(blocks, reasons, run)))
+    between = [  # comments signed otherwise between two runs of signatures
+        (end, next_start)
+        for (_, end), (next_start, _) in itertools.pairwise(threads)
+        if end < next_start and all(reasons[i] in COMMENTS_OR_KEPT for i in range(end, next_start))
+    ]
+    for start, end in threads + between:
         for i in range(start, end):
             reasons[i] = reasons[i] or bp.COMMENT_REASON
 
