@@ -459,6 +459,20 @@ def test_title_case_is_told_from_prose():
     assert not is_title_cased("The ministry confirmed the sale on Monday.")
 
 
+def test_a_sidebars_long_title_cased_headlines_do_not_outweigh_a_one_paragraph_story():
+    """Headlines of fifteen words and more, Capitalised Like Titles, in a "Most Popular" box: as
+    long as prose, but no story's sentences; the one paragraph of a short post is the story."""
+    headlines = [
+        "Photo of Famous Actress Looking at Her Friend's New Baby Sure to Make Everyone Think She Wants One",
+        "Protesters Against the New Marriage Law Spew Hateful Slogans, Two Women Respond by Kissing in Front of Them",
+        "Mayor Says the City Is Ready for the Storm of the Century as Residents Stock Up on Water and Batteries",
+        "This Cat's Halloween Costume Is Way Better Than Your Halloween Costume, and Here Are Ten Photos to Prove It",
+    ]
+    sidebar = [line for headline in headlines for line in (headline, "9:45 PM", "0")]
+    lines = ["Share", "Facebook", "Twitter", PARAGRAPH, "Email", "Most Popular", *sidebar, "Help", "Subscribe"]
+    assert list(clean_text("\n".join(lines) + "\n").paragraphs) == [PARAGRAPH]
+
+
 def test_a_comment_count_among_a_pages_statistics_does_not_open_a_comment_section():
     """A dump keeps "Comments:" and its count a line each, as it would a section's heading."""
     statistics = ["Words:", "67379", "Comments:", "1664", "Kudos:", "7142"]

@@ -83,7 +83,10 @@ def _crop_value(block: Block) -> int:
     prose has none of: its every paragraph would read as one word of furniture)."""
     ideographs = len(CJK.findall(block.text))
     if ideographs < bp.PROSE_MIN_WORDS:
-        return story_value(block)
+        value = story_value(block)
+        if value > 0 and not bp.SENTENCE_CLOSE.search(block.text) and is_title_cased(block.text):
+            return _against(value)  # a long headline in a sidebar's list
+        return value
     words = ideographs // CJK_CHARS_PER_WORD + block.text.count(" ") + 1
     if words >= bp.PROSE_MIN_WORDS or (words >= bp.SENTENCE_MIN_WORDS and CJK_SENTENCE_CLOSE.search(block.text)):
         return words
