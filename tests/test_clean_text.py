@@ -283,6 +283,20 @@ def test_a_comment_forms_title_with_its_cancel_link_opens_the_section(heading: s
     assert list(result.paragraphs) == story
 
 
+def test_a_comment_forms_title_below_a_short_post_drops_the_form_and_not_the_post():
+    """Below a post of twenty words, the form's lines (its field labels, then more prose than the
+    post: the tags a comment may use, the e-mail notices) are no toolbar and no story."""
+    post = "Here is a quick recap of the keynote: a new tablet, a media player and a browser for phones were shown."
+    form = ["Leave a Reply Cancel reply", "Your email address will not be published.", "Name *", "Email *", "Website"]
+    notices = [
+        'You may use these HTML tags and attributes: <a href="" title=""> <abbr title=""> <b> <blockquote cite="">',
+        "Notify me of follow-up comments by email.",
+        "Notify me of new posts by email.",
+    ]
+    result = clean_text("\n".join(["Home", "Previous post", post, *form, "Comment", *notices]) + "\n")
+    assert list(result.paragraphs) == [post]
+
+
 def test_comments_signed_otherwise_between_two_runs_of_signatures_go_with_the_thread():
     """Commenters who left a website are signed by its link, the others by their name alone: the
     comments between two runs of linked signatures belong to the same thread."""

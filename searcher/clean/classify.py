@@ -321,7 +321,7 @@ def _drop_comment_section(blocks: list[Block], reasons: list[str | None], page_l
             )
         )
         story_above = above >= min(bp.STORY_WORDS_ABOVE_COMMENTS, total / 2) or (
-            above >= bp.THREAD_STORY_ABOVE_WORDS and bool(bp.COMMENT_FORM_TITLE.match(blocks[i].text))
+            above >= bp.SENTENCE_MIN_WORDS and bool(bp.COMMENT_FORM_TITLE.match(blocks[i].text))
         )
         if opens and story_above and not _is_subheading(blocks, reasons, i):
             end = _next_post(blocks, reasons, i) if _is_comment_count(blocks[i].text) else len(blocks)

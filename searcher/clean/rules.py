@@ -259,8 +259,8 @@ COMMENT_SECTION_START = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 STORY_WORDS_ABOVE_COMMENTS = 150
-# A comment form's title opens the section below any prose at all (THREAD_STORY_ABOVE_WORDS): it
-# is written under a post, whatever its length, never above one.
+# A comment form's title opens the section below any prose at all (a sentence's words): it is
+# written under a post, however short, never above one.
 COMMENT_FORM_TITLE = re.compile(rf"^{_CANCEL_REPLY}\s*$", re.IGNORECASE | re.VERBOSE)
 # A comment count ("4 comments", "Comments (12)", "One response to ..."): under a post on a blog's
 # front page it heads that post's thread, not the rest of the page.

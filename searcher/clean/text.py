@@ -356,7 +356,7 @@ def heads_a_toolbar(blocks: list[Block], reasons: list[str | None], i: int, pros
     count of none, anywhere."""
     if bp.TEXT_NO_COMMENTS.match(blocks[i].text):
         return True  # "Comments (0)" under a post: no thread follows, the next post does
-    if bp.COMMENT_COUNT.match(blocks[i].text):
+    if bp.COMMENT_COUNT.match(blocks[i].text) or bp.COMMENT_FORM_TITLE.match(blocks[i].text):
         return False  # a toolbar's link is the bare word; "40 Comments" over the sidebar heads a thread
     below = range(i + 1, min(i + 1 + HEADING_REACH_LINES, len(blocks)))
     return (
