@@ -326,12 +326,26 @@ def test_a_comment_count_closing_a_post_on_a_blogs_front_page_does_not_drop_the_
     assert set(second) <= set(result.paragraphs)
 
 
-def test_a_cookie_banners_text_goes_and_a_story_about_cookies_stays():
-    """The site speaking of its own cookies is its banner; a story may speak of them too."""
-    banner = [
-        "This website uses cookies to improve your experience. We'll assume you're ok with this.",
-        "Necessary cookies are absolutely essential for the website to function properly.",
-    ]
+@pytest.mark.parametrize(
+    "banner",
+    [
+        [
+            "This website uses cookies to improve your experience. We'll assume you're ok with this.",
+            "Necessary cookies are absolutely essential for the website to function properly.",
+        ],
+        [
+            "Diese Website verwendet Cookies, damit wir Dir die bestmögliche Benutzererfahrung bieten können.",
+            "Wir verwenden Technologien wie Cookies, um Geräteinformationen zu speichern und darauf zuzugreifen.",
+            "Cookie-Zustimmung verwalten",
+        ],
+        ["Nous utilisons des cookies pour vous garantir la meilleure expérience sur notre site web."],
+        ["Utilizamos cookies propias y de terceros para mejorar nuestros servicios."],
+        ["Questo sito utilizza cookie tecnici e di profilazione."],
+    ],
+)
+def test_a_cookie_banners_text_goes_and_a_story_about_cookies_stays(banner: list[str]):
+    """The site speaking of its own cookies is its banner (in the sets' languages); a story may
+    speak of them too."""
     story = "Regulators said the website must ask before it sets cookies, and fined its owner for failing to."
     result = clean_text("\n".join([PARAGRAPH, story, SECOND, *banner]) + "\n")
     assert story in result.paragraphs

@@ -407,8 +407,14 @@ TEXT_COOKIE_NOTICE = re.compile(
     r"""\b(?:(?:this|our)\s+(?:web\s*)?site\s+uses\s+cookies|we\s+use\s+cookies|we\s+(?:and\s+our\s+partners\s+)?use\s+cookies
         |cookies?\s+(?:policy|settings|preferences)\b|necessary\s+cookies|accept\s+(?:all\s+)?cookies
         |by\s+continuing\s+to\s+(?:use|browse)\s+(?:this|our|the)\s+(?:web\s*)?site
-        |(?:diese|unsere)\s+(?:web)?seite\s+verwendet\s+cookies|wir\s+verwenden\s+cookies
-        |ce\s+site\s+utilise\s+des\s+cookies|este\s+sitio\s+(?:web\s+)?utiliza\s+cookies)""",
+        |cookie\s+consent|manage\s+(?:cookies?|consent)\b
+        |(?:diese|unsere)\s+(?:website|webseite|seite|homepage)\s+(?:verwendet|nutzt|benutzt)\s+cookies
+        |wir\s+(?:verwenden|nutzen|setzen)\s+(?:technologien\s+wie\s+)?cookies|notwendige\s+cookies
+        |cookie-(?:einstellungen|zustimmung|richtlinie|hinweis|banner)|cookies\s+akzeptieren
+        |ce\s+site\s+utilise\s+des\s+cookies|nous\s+utilisons\s+des\s+cookies|accepter\s+(?:tous\s+)?les\s+cookies
+        |este\s+sitio\s+(?:web\s+)?utiliza\s+cookies|utilizamos\s+cookies|usamos\s+cookies
+        |aceptar\s+(?:todas\s+las\s+)?cookies|questo\s+sito\s+(?:web\s+)?utilizza\s+(?:i\s+)?cookie|utilizziamo\s+(?:i\s+)?cookie
+        |ta\s+strona\s+(?:u[żz]ywa|wykorzystuje)\s+(?:plik[óo]w\s+)?cookies?)""",
     re.IGNORECASE | re.VERBOSE,
 )
 COOKIE_NOTICE_MAX_WORDS = 150  # a banner's paragraph explaining its cookies runs to about a hundred
