@@ -501,6 +501,22 @@ def test_a_sidebars_long_title_cased_headlines_do_not_outweigh_a_one_paragraph_s
     assert list(clean_text("\n".join(lines) + "\n").paragraphs) == [PARAGRAPH]
 
 
+def test_a_line_of_link_texts_run_together_does_not_outweigh_the_story():
+    """A filter's options saved without the breaks between them ("3D printingAcademic
+    partnershipsChatbot..."): hundreds of words, none of them prose."""
+    topics = ["3D printing", "Academic partnerships", "Chatbot", "Agronomy", "Decision support", "Theory of games"]
+    options = "".join(f"{topic} {n}" if n % 2 else topic for n, topic in enumerate(topics * 12))
+    lines = ["Home", "Research", PARAGRAPH, SECOND, "Publications", "Follow us", "Keywords", options, "Contact"]
+    assert list(clean_text("\n".join(lines) + "\n").paragraphs) == [PARAGRAPH, SECOND]
+
+
+def test_brand_names_run_together_in_prose_stay_prose():
+    from searcher.clean.text import glues_links
+
+    assert not glues_links("They post on LinkedIn, YouTube and TikTok every day, and answer questions on Facebook.")
+    assert glues_links("AllePanoramaGesellschaftJustizNatur und UmweltSportFußballBasketballMehr SportPolitik")
+
+
 def test_a_comment_count_among_a_pages_statistics_does_not_open_a_comment_section():
     """A dump keeps "Comments:" and its count a line each, as it would a section's heading."""
     statistics = ["Words:", "67379", "Comments:", "1664", "Kudos:", "7142"]

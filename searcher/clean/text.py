@@ -86,11 +86,29 @@ def _crop_value(block: Block) -> int:
         value = story_value(block)
         if value > 0 and not bp.SENTENCE_CLOSE.search(block.text) and is_title_cased(block.text):
             return _against(value)  # a long headline in a sidebar's list
+        if value > 0 and glues_links(block.text):
+            return _against(value)
         return value
     words = ideographs // CJK_CHARS_PER_WORD + block.text.count(" ") + 1
     if words >= bp.PROSE_MIN_WORDS or (words >= bp.SENTENCE_MIN_WORDS and CJK_SENTENCE_CLOSE.search(block.text)):
         return words
     return _against(words)
+
+
+# Words run together where one link's text ends and the next begins ("AllePanoramaGesellschaft",
+# "printing5GAcademic partnershipsChatbot"): a menu or a list of options saved without the breaks
+# between its items. Prose runs a brand's name together now and then (YouTube, LinkedIn), not this
+# often: GLUED_MIN_JOINS at half the line's words, or GLUED_ALWAYS_JOINS in any line.
+GLUED = re.compile(r"[a-zà-ÿ]{2}[A-ZÀ-Ý][a-zà-ÿ]")
+GLUED_MIN_JOINS = 4
+GLUED_SHARE = 0.5
+GLUED_ALWAYS_JOINS = 20
+
+
+def glues_links(text: str) -> bool:
+    """Whether a line is link texts run together (see GLUED)."""
+    joins = len(GLUED.findall(text))
+    return joins >= GLUED_ALWAYS_JOINS or (joins >= GLUED_MIN_JOINS and joins >= GLUED_SHARE * (text.count(" ") + 1))
 
 
 def _runs_on(block: Block, reason: str | None) -> bool:
