@@ -517,6 +517,18 @@ def test_brand_names_run_together_in_prose_stay_prose():
     assert glues_links("AllePanoramaGesellschaftJustizNatur und UmweltSportFußballBasketballMehr SportPolitik")
 
 
+def test_a_storys_last_paragraph_saying_i_found_this_stays_above_its_comments():
+    """ "So I found this experience unique" is the writer's own sentence, not a comment's "I found
+    this blog": the story's last paragraph stays, and the comments under their heading go."""
+    last = "Very few hotels engage this way. So I found this experience unique and delightful, and I said so."
+    byline = "Posted by Ann Lee on October 04, 2012 | Permalink"
+    thread = [line for name, comment in zip(("Ann", "Bo", "Cy"), COMMENTS, strict=True) for line in (name, comment)]
+    lines = [PARAGRAPH, SECOND, TOOL.format(name="pliers"), last, byline, "Comments", *thread]
+    result = clean_text("\n".join(lines) + "\n")
+    assert last in result.paragraphs
+    assert not set(COMMENTS) & set(result.paragraphs)
+
+
 def test_a_comment_count_among_a_pages_statistics_does_not_open_a_comment_section():
     """A dump keeps "Comments:" and its count a line each, as it would a section's heading."""
     statistics = ["Words:", "67379", "Comments:", "1664", "Kudos:", "7142"]

@@ -94,7 +94,8 @@ COMMENT_FURNITURE = re.compile(
 COMMENT_PHRASES = re.compile(
     r"\b(?:your\s+(?:blog|website|site|post|article)|great\s+(?:article|post|read)|nice\s+(?:article|post)"
     r"|thanks?\s+(?:you\s+)?for\s+(?:sharing|posting|this\s+(?:article|post))|keep\s+up\s+the\s+good\s+work"
-    r"|this\s+(?:blog|post)\b|i\s+(?:just\s+)?(?:found|stumbled|came\s+across)\s+(?:your|this)"
+    r"|this\s+(?:blog|post)\b|i\s+(?:just\s+)?(?:found|stumbled\s+(?:up)?on|stumbled\s+across|came\s+across)\s+(?:your|this)"
+    r"\s+(?:blog|site|web\s*site|post|article|page)"
     r"|became\s+aware\s+of\s+your)\b",
     re.IGNORECASE,
 )
