@@ -297,6 +297,26 @@ def test_a_comment_forms_title_below_a_short_post_drops_the_form_and_not_the_pos
     assert list(result.paragraphs) == [post]
 
 
+@pytest.mark.parametrize(
+    "form",
+    [
+        ["Leave a Reply", "Your email address will not be published. Required fields are marked *", "Name *"],
+        ["Comments", "Verify your Comment", "This is only a preview. Your comment has not yet been posted."],
+        [
+            "Schreibe einen Kommentar",
+            "Deine E-Mail-Adresse wird nicht veröffentlicht. Erforderliche Felder sind markiert",
+        ],
+    ],
+)
+def test_a_comment_form_that_speaks_of_itself_goes_with_all_below_it(form: list[str]):
+    """A form saying what it does with the reader's comment, under a short post: the form, the
+    comments and the sidebar of recent ones below it are no story, however much prose they hold."""
+    post = "The university is hiring: a faculty position in its centre for knowledge, open to philosophers."
+    below = ["Recent Comments", *COMMENTS, "About us"]
+    result = clean_text("\n".join(["Home", post, *form, *below]) + "\n")
+    assert list(result.paragraphs) == [post]
+
+
 def test_comments_signed_otherwise_between_two_runs_of_signatures_go_with_the_thread():
     """Commenters who left a website are signed by its link, the others by their name alone: the
     comments between two runs of linked signatures belong to the same thread."""

@@ -173,6 +173,7 @@ def drop_text_furniture(blocks: list[Block], reasons: list[str | None]) -> None:
             reasons[i] = text_furniture(block.text)
     _drop_related_lists(blocks, reasons)
     drop_comment_threads(blocks, reasons)
+    drop_comment_form(blocks, reasons)
 
 
 def drop_cookie_notices(blocks: list[Block], reasons: list[str | None]) -> None:
@@ -202,6 +203,25 @@ def text_furniture(text: str) -> str | None:
     if words <= bp.SITE_NOTICE_MAX_WORDS and bp.ENTRY_META.match(text):
         return FURNITURE
     return None
+
+
+def drop_comment_form(blocks: list[Block], reasons: list[str | None]) -> None:
+    """Drops a comment form below a story and everything after it: from its heading ("Leave a
+    Reply", a few lines above the line where the form speaks of itself: "Your email address will
+    not be published") to the end. Comments stand above or below the form, the footer below it;
+    no set has a story below one."""
+    form = next((i for i, block in enumerate(blocks) if bp.TEXT_COMMENT_FORM.search(block.text)), None)
+    if form is None or _prose_words(blocks[:form], reasons[:form]) < bp.SENTENCE_MIN_WORDS:
+        return
+    start = form
+    for i in range(form - 1, max(form - 1 - bp.COMMENT_FORM_LEAD_LINES, -1), -1):
+        if bp.COMMENT_SECTION_START.match(blocks[i].text):
+            start = i
+            break
+        if story_value(blocks[i]) > 0:
+            break
+    for i in range(start, len(blocks)):
+        reasons[i] = reasons[i] or bp.COMMENT_REASON
 
 
 def _drop_related_lists(blocks: list[Block], reasons: list[str | None]) -> None:
