@@ -478,7 +478,18 @@ def test_a_related_list_goes_with_its_heading_title_cased_headlines_included():
     assert {b.reason for b in result.dropped if b.text in related} == {"related link"}
 
 
-@pytest.mark.parametrize("heading", ["Siehe auch", "Leia mais:", "Lees ook", "Vous aimerez aussi"])
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Siehe auch",
+        "Leia mais:",
+        "Lees ook",
+        "Vous aimerez aussi",
+        "Die meistgelesenen Artikel bei SWR.de/Sport",
+        "Les plus lus",
+        "Lo más leído",
+    ],
+)
 def test_the_related_markers_html_knows_head_a_list_in_text_too(heading: str):
     """The languages' tables in rules.py, which the HTML rules read, say so for a text as well."""
     related = [heading, "Do Big Storms Hurt the Economy?", "Thirteen American Cities Going Broke"]

@@ -38,26 +38,30 @@ RELATED_MARKERS_BY_LANGUAGE = {
         "das könnte dich auch interessieren", "verwandte artikel", "verwandte beiträge", "verwandte themen",
         "ähnliche beiträge", "ähnliche artikel", "mehr zum thema", "weitere artikel", "weitere beiträge",
         "weitere meldungen", "weitere nachrichten", "weitere themen", "mehr themen", "passend zum thema", "siehe auch",
-        "weiterlesen",
+        "weiterlesen", "die meistgelesenen artikel", "meistgelesene artikel", "meistgelesene nachrichten",
+        "meistgelesen", "am meisten gelesen",
     ),
     "French": (
         "lire aussi", "à lire aussi", "a lire aussi", "lire également", "à lire également", "voir aussi",
-        "articles similaires", "sur le même sujet", "vous aimerez aussi",
+        "articles similaires", "sur le même sujet", "vous aimerez aussi", "les plus lus", "les articles les plus lus",
     ),
     "Spanish": (
         "lea también", "lee también", "lea además", "te puede interesar", "le puede interesar",
         "también te puede interesar", "noticias relacionadas", "artículos relacionados", "ver también",
+        "lo más leído", "lo más visto", "las más leídas", "los más leídos", "noticias más leídas",
     ),
     "Portuguese": (
         "leia também", "leia mais", "veja também", "notícias relacionadas", "artigos relacionados", "saiba mais",
-        "você também pode gostar",
+        "você também pode gostar", "mais lidas", "mais lidos",
     ),
-    "Italian": ("leggi anche", "leggi pure", "articoli correlati", "potrebbe interessarti", "vedi anche"),
+    "Italian": (
+        "leggi anche", "leggi pure", "articoli correlati", "potrebbe interessarti", "vedi anche", "i più letti",
+    ),
     "Polish": (
         "zobacz też", "zobacz także", "czytaj też", "czytaj także", "przeczytaj też", "przeczytaj także",
-        "podobne artykuły",
+        "podobne artykuły", "najczęściej czytane",
     ),
-    "Dutch": ("ook interessant", "lees ook", "lees meer", "bekijk ook", "gerelateerde artikelen"),
+    "Dutch": ("ook interessant", "lees ook", "lees meer", "bekijk ook", "gerelateerde artikelen", "meest gelezen"),
 }  # fmt: skip
 # Any of them, perhaps naming where ("Mehr zum Thema auf UEPO.de", "LIRE AUSSI SUR REGARDS.FR").
 _RELATED_ELSEWHERE = "|".join(
