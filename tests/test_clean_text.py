@@ -461,10 +461,18 @@ def test_a_sentence_starting_with_a_pointers_word_stays():
         "* Artikel teilen",
         "Rezept drucken",
         "Partager cet article",
+        "Teilen Sie dies mit:",
+        "Anzeige",
+        "Advertisement",
+        "Continue reading the main story",
+        "This video is playable across all supported devices.",
+        "View this post on Instagram",
+        "Thank you! Your submission has been received!",
     ],
 )
 def test_share_like_and_tag_lines_go_with_or_without_a_text_browsers_bullet(furniture: str):
-    """Between two paragraphs of the story, where the crop alone keeps them."""
+    """Between two paragraphs of the story, where the crop alone keeps them: share and tag lines,
+    an advertisement's label, a video's or an embedded post's caption, a form's replies."""
     result = clean_text("\n".join([PARAGRAPH, furniture, SECOND, SECOND.replace("4,000", "5,000")]) + "\n")
     assert furniture not in result.paragraphs
     assert PARAGRAPH in result.paragraphs and SECOND in result.paragraphs

@@ -411,7 +411,12 @@ _TEXT_FURNITURE = r"""share\s+this(?:\s+(?:article|story|post))?|(?:diesen\s+(?:
         |ver\s+comentarios|voir\s+les\s+commentaires|markiert\s+mit|schlagw[öo]rter|kategorien?|tags?|etiquetas|categor[íi]as?
         |tagged\s+with|older\s+posts?|newer\s+posts?|vorheriger\s+beitrag|nächster\s+beitrag|entrada\s+anterior|siguiente\s+entrada
         |empfohlener\s+redaktioneller\s+inhalt|kommentar\s+hinzufügen|kommentieren\s+sie|zurück(?:\s+zur\s+übersicht)?
-        |(?:fanden\s+sie\s+diesen\s+artikel|war\s+dieser\s+artikel|was\s+this\s+(?:article|page))\s+(?:nützlich|hilfreich|helpful)\?"""
+        |(?:fanden\s+sie\s+diesen\s+artikel|war\s+dieser\s+artikel|was\s+this\s+(?:article|page))\s+(?:nützlich|hilfreich|helpful)\?
+        |teilen\s+sie\s+dies\s+mit|anzeige|werbung|advertisement|publicidad|publicit[ée]|pubblicit[àa]|reklama
+        |advertise\s*\|\s*adchoices|continue\s+reading\s+the\s+main\s+story|trackback\s+url\s+for\s+this\s+entry
+        |this\s+video\s+is\s+playable\s+across\s+all\s+supported\s+devices
+        |view\s+this\s+post\s+on\s+instagram|sieh\s+dir\s+diesen\s+beitrag\s+auf\s+instagram\s+an
+        |oops!\s+something\s+went\s+wrong\s+while\s+submitting\s+the\s+form|thank\s+you!\s+your\s+submission\s+has\s+been\s+received!?"""
 TEXT_FURNITURE = re.compile(rf"^(?:{_SHARE_ELSEWHERE}|{_TEXT_FURNITURE})\s*[?:.…]*\s*$", re.IGNORECASE | re.VERBOSE)
 # A comment count of none ("Comments (0)", "0 comments", "No Comments"): under a post on a blog's
 # front page, saved as text, it heads no thread; the next post follows it.
