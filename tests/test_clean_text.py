@@ -149,6 +149,29 @@ def test_a_guide_whose_items_are_parted_by_short_lines_is_kept_whole():
         assert TOOL.format(name=name) in result.paragraphs
 
 
+def test_a_listicles_items_shrinking_down_the_page_are_all_kept():
+    """Each item of a list article, between lists of short lines, holds more than half as much as
+    the item above it, though the last holds less than half of the first."""
+    pros = [
+        "Pros",
+        "Fast setup",
+        "Good support",
+        "Fair prices",
+        "Cons",
+        "Slow reports",
+        "No app",
+        "Few plans",
+        "Pricing",
+    ]
+
+    def item(n: int, paragraphs: int) -> list[str]:
+        return [f"{n}. Agency {n}", *[TOOL.format(name=f"tool {n}.{k}") for k in range(paragraphs)], *pros]
+
+    lines = [*item(1, 6), *item(2, 4), *item(3, 2), "About us", "Contact"]
+    kept = clean_text("\n".join(lines) + "\n").paragraphs
+    assert TOOL.format(name="tool 3.1") in kept
+
+
 def test_a_storys_opening_above_a_chart_stays_with_the_rest_of_it():
     """A chart's figures (or an inset box) a line each part a story's first paragraphs from the
     rest, which says more: the opening is the same story, not a part the crop may leave."""

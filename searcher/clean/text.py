@@ -129,8 +129,10 @@ def _main_stretch(
     the part with the most prose, joined by every part above it (a story's opening above a chart or
     an inset box is often short; menus above a story are no prose, and the stretch never reaches
     prose beyond them: leaving one extraction set out, every fold chose joining them all) and by
-    the parts below it holding a good share as much; never by a part below a split holding a
-    related-articles heading ("Related Stories"): the prose under it is other articles' teasers."""
+    the parts below it, each holding a good share as much as the part above it (a listicle's items
+    shrink down the page, a sidebar below a story is a fraction of it); never by a part below a
+    split holding a related-articles heading ("Related Stories"): the prose under it is other
+    articles' teasers."""
     parts, walls, start, i = [], set(), first, first
     while i < end:
         if values[i] >= 0 and reasons[i] is None:
@@ -150,7 +152,7 @@ def _main_stretch(
     prose = [sum(max(values[i], 0) for i in range(a, b) if reasons[i] is None) for a, b in parts]
     main = max(range(len(parts)), key=prose.__getitem__)
     high = main
-    while high + 1 < len(parts) and high + 1 not in walls and prose[high + 1] >= bp.PART_SHARE * prose[main]:
+    while high + 1 < len(parts) and high + 1 not in walls and prose[high + 1] >= bp.PART_SHARE * prose[high]:
         high += 1
     return parts[0][0], parts[high][1]
 
