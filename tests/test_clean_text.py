@@ -37,6 +37,14 @@ def test_a_paragraph_wrapped_at_a_column_is_one_block():
     assert texts(dump) == [PARAGRAPH, SECOND]
 
 
+def test_a_line_of_zero_width_spaces_is_a_blank_line():
+    """A page's spacer paragraphs (a zero-width space, a joiner) saved as text show nothing: they
+    part two paragraphs as a blank line does, and are no block of furniture between them."""
+    blocks = text_paragraphs(f"{PARAGRAPH}\n\u200b\n{SECOND}\n\u200d\u200b\n")
+    assert [block.text for block in blocks] == [PARAGRAPH, SECOND]
+    assert blocks[0].followed_by_blank
+
+
 def test_an_indented_line_opens_a_new_wrapped_paragraph():
     """Newswire marks a paragraph by indenting its first line, with no blank line between."""
     first, second = textwrap.wrap(PARAGRAPH, 66), textwrap.wrap(SECOND, 66)

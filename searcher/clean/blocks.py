@@ -31,9 +31,16 @@ def normalize(text: str) -> str:
     return " ".join(CONTROL_CHARS.sub(" ", unicodedata.normalize("NFC", text)).split())
 
 
+def visible_line(line: str) -> str:
+    """A line of a text dump as normalize() leaves it, or "" when nothing of it shows: a line of
+    zero-width spaces or joiners (a page's spacer paragraphs, saved as text) is a blank line."""
+    line = normalize(line)
+    return line if any(unicodedata.category(char) != "Cf" for char in line) else ""
+
+
 def text_blocks(text: str) -> list[Block]:
     """One block per non-empty line of a scraped text dump."""
-    lines = [normalize(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    lines = [visible_line(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     blocks = []
     for i, line in enumerate(lines):
         if line:
@@ -69,7 +76,7 @@ def text_paragraphs(text: str) -> list[Block]:
     items, table rows, headings, menu items) stays a block of its own. Judging paragraphs rather
     than lines keeps a wrapped paragraph from reading as a run of short furniture lines."""
     raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    lines = [normalize(line) for line in raw]
+    lines = [visible_line(line) for line in raw]
     column = _wrap_column(lines)
     groups: list[list[int]] = []
     for i, line in enumerate(lines):
