@@ -157,6 +157,16 @@ def test_a_guide_whose_items_are_parted_by_short_lines_is_kept_whole():
         assert TOOL.format(name=name) in result.paragraphs
 
 
+def test_a_changelog_of_plus_and_dash_items_is_kept_with_the_story():
+    """Plain-text bullets ("+ Added ...", "- Fixed ...") mark a list's items as "*" does: a
+    release's thirty changes, a blank line between them, are the story, not furniture."""
+    changes = [f"+ Added the {name} block, with its smooth and polished versions" for name in ("granite", "slate")] * 10
+    fixes = [f"- Fixed a crash when loading worlds saved in version 1.{n}" for n in range(10)]
+    lines = ["News", "Powered by Tumblr", PARAGRAPH, *changes, *fixes, SECOND, "Archive", "RSS"]
+    kept = clean_text("\n\n".join(lines) + "\n").paragraphs
+    assert set(changes) | set(fixes) <= set(kept)
+
+
 def test_a_listicles_items_shrinking_down_the_page_are_all_kept():
     """Each item of a list article, between lists of short lines, holds more than half as much as
     the item above it, though the last holds less than half of the first."""

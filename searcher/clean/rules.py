@@ -226,7 +226,7 @@ WRAPPED_MIN_CHARS = 30
 CONTINUED_MIN_WORDS = 8
 # Items of a numbered, bulleted or dated list, which cost a story less than menu lines do.
 LIST_ITEM = re.compile(
-    rf"^(?:[*•·▪]\s*|\d{{1,3}}[.)]\s|\d{{1,3}}[ªºa°]?\s+\w|\(?\d{{1,3}}\)\s|{_MONTH}\s+\d{{1,2}}\b)",
+    rf"^(?:[*•·▪]\s*|[+–-]\s|\d{{1,3}}[.)]\s|\d{{1,3}}[ªºa°]?\s+\w|\(?\d{{1,3}}\)\s|{_MONTH}\s+\d{{1,2}}\b)",
     re.IGNORECASE,
 )
 # "... on/to/zu “the post's title”", in a comment section's WordPress heading.
