@@ -167,6 +167,23 @@ def test_a_changelog_of_plus_and_dash_items_is_kept_with_the_story():
     assert set(changes) | set(fixes) <= set(kept)
 
 
+def test_a_table_copied_from_a_browser_stays_in_the_story():
+    """A browser copies a table's row with a tab between its cells: rows of pros and cons, long
+    and unfinished like menu lines, are the story's table, and the story goes on below it."""
+    rows = [
+        "Pros\tCons",
+        *[
+            f"Adapts to the changing needs of {name}\tMay lead to scope creep"
+            for name in ("clients", "teams", "owners", "users", "vendors", "partners", "managers", "testers")
+        ],
+    ]
+    after = [SECOND, TOOL.format(name="pliers")]
+    lines = ["Home", "Services", "Blog", PARAGRAPH, "Pros and cons", *rows, "", *after, "Contact us"]
+    kept = clean_text("\n".join(lines) + "\n").paragraphs
+    assert PARAGRAPH in kept and set(after) <= set(kept)
+    assert len([text for text in kept if "scope creep" in text]) == 8
+
+
 def test_a_listicles_items_shrinking_down_the_page_are_all_kept():
     """Each item of a list article, between lists of short lines, holds more than half as much as
     the item above it, though the last holds less than half of the first."""

@@ -22,6 +22,7 @@ class Block:
     followed_by_blank: bool = False  # text only: a blank line after it, as after a headline
     in_article: bool = False  # HTML only: inside an <article>, <main> or itemprop=articleBody element
     lines: tuple[str, ...] = ()  # text only: the lines a paragraph was rebuilt from, when more than one
+    table_row: bool = False  # text only: cells parted by tabs, as a browser copies a table's row
 
 
 def normalize(text: str) -> str:
@@ -77,6 +78,7 @@ def text_paragraphs(text: str) -> list[Block]:
     than lines keeps a wrapped paragraph from reading as a run of short furniture lines."""
     raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     lines = [visible_line(line) for line in raw]
+    rows = {i for i, line in enumerate(raw) if "\t" in line.strip()}
     column = _wrap_column(lines)
     groups: list[list[int]] = []
     for i, line in enumerate(lines):
@@ -84,22 +86,24 @@ def text_paragraphs(text: str) -> list[Block]:
             continue
         previous = groups[-1][-1] if groups else -1
         indented = _indent(raw[i]) > _indent(raw[previous]) if previous >= 0 else False
-        if groups and previous == i - 1 and not indented and _continues(lines[previous], line, column):
+        joins = previous == i - 1 and not indented and not {i, previous} & rows
+        if groups and joins and _continues(lines[previous], line, column):
             groups[-1].append(i)
         else:
             groups.append([i])
     return [
-        _paragraph([lines[i] for i in group], group[-1] + 1 < len(lines) and not lines[group[-1] + 1])
+        _paragraph([lines[i] for i in group], group[-1] + 1 < len(lines) and not lines[group[-1] + 1], group[0] in rows)
         for group in groups
     ]
 
 
-def _paragraph(lines: list[str], blank_after: bool) -> Block:
+def _paragraph(lines: list[str], blank_after: bool, table_row: bool = False) -> Block:
     text = lines[0]
     for line in lines[1:]:
         hyphenated = text.endswith("-") and len(text) > 1 and text[-2].isalpha() and line[:1].isalpha()
         text = text + line if hyphenated else f"{text} {line}"
-    return Block(text, followed_by_blank=blank_after, lines=tuple(lines) if len(lines) > 1 else ())
+    lines_kept = tuple(lines) if len(lines) > 1 else ()
+    return Block(text, followed_by_blank=blank_after, lines=lines_kept, table_row=table_row)
 
 
 def _wrap_column(lines: list[str]) -> int | None:

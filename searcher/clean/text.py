@@ -50,9 +50,9 @@ def crop_to_story(blocks: list[Block], reasons: list[str | None]) -> int:
     if end == 0:
         return 0
     first, end = _main_stretch(blocks, values, reasons, first, end)
-    while end < len(blocks) and reasons[end] is None and is_list_line(blocks[end].text):
+    while end < len(blocks) and reasons[end] is None and _lists(blocks[end]):
         end += 1  # a list or table closing the story (results, dates, figures) is part of it
-    while first > 0 and reasons[first - 1] is None and is_list_line(blocks[first - 1].text):
+    while first > 0 and reasons[first - 1] is None and _lists(blocks[first - 1]):
         first -= 1  # and one opening it (a company's results, then a note on them)
     for i in [*range(first), *range(end, len(blocks))]:
         reasons[i] = reasons[i] or OUTSIDE
@@ -88,6 +88,8 @@ def _crop_value(block: Block) -> int:
             return _against(value)  # a long headline in a sidebar's list
         if value > 0 and glues_links(block.text):
             return _against(value)
+        if value < 0 and block.table_row:
+            return -bp.NON_PROSE_COST  # a table's row, as a list's item: a story's table costs it little
         return value
     words = ideographs // CJK_CHARS_PER_WORD + block.text.count(" ") + 1
     if words >= bp.PROSE_MIN_WORDS or (words >= bp.SENTENCE_MIN_WORDS and CJK_SENTENCE_CLOSE.search(block.text)):
@@ -426,6 +428,12 @@ def headline_above(blocks: list[Block], reasons: list[str | None], start: int) -
         if reasons[i] == OUTSIDE:
             return i if is_headline(blocks[i]) else None
     return None
+
+
+def _lists(block: Block) -> bool:
+    """A list's item or a table's row (see is_list_line), by its text or, copied from a browser,
+    by the tabs between its cells."""
+    return block.table_row or is_list_line(block.text)
 
 
 def is_list_line(text: str) -> bool:
