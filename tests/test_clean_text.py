@@ -364,6 +364,8 @@ def test_a_comment_forms_title_below_a_short_post_drops_the_form_and_not_the_pos
             "Schreibe einen Kommentar",
             "Deine E-Mail-Adresse wird nicht veröffentlicht. Erforderliche Felder sind markiert",
         ],
+        ["{ 0 comments… add one now }", "Name", "E-mail", 'You may use these HTML tags and attributes: <a href="">'],
+        ["blog comments powered by Disqus"],
     ],
 )
 def test_a_comment_form_that_speaks_of_itself_goes_with_all_below_it(form: list[str]):

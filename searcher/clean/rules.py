@@ -265,15 +265,17 @@ COMMENT_SECTION_START = re.compile(
 )
 STORY_WORDS_ABOVE_COMMENTS = 150
 # What a comment form says about itself ("Your email address will not be published. Required fields
-# are marked *", "Notify me of follow-up comments by email", "Your comment has not yet been posted"),
-# in the sets' languages: in a text dump, the form's place, whatever its heading.
+# are marked *", "Notify me of follow-up comments by email", "Your comment has not yet been posted",
+# "You may use these HTML tags", Disqus's "comments powered by Disqus"), in the sets' languages: in
+# a text dump, the form's place, whatever its heading.
 TEXT_COMMENT_FORM = re.compile(
     r"""\byour\s+(?:comment\s+(?:has|could|will|is)|e-?mail\s+(?:address\s+)?will\s+not\s+be\s+published)
         |required\s+fields\s+are\s+marked|notify\s+me\s+of\s+(?:follow-up\s+comments|new\s+posts)
         |save\s+my\s+name,?\s+e-?mail|(?:deine|ihre)\s+e-mail-adresse\s+wird\s+nicht\s+ver[öo]ffentlicht
         |erforderliche\s+felder\s+sind|votre\s+adresse\s+(?:e-?mail|de\s+messagerie)\s+ne\s+sera\s+pas\s+publi[ée]e
         |les\s+champs\s+obligatoires\s+sont|tu\s+direcci[óo]n\s+de\s+correo\s+electr[óo]nico\s+no\s+ser[áa]\s+publicada
-        |los\s+campos\s+obligatorios\s+est[áa]n""",
+        |los\s+campos\s+obligatorios\s+est[áa]n
+        |^you\s+(?:can|may)\s+use\s+these\s+(?:html\s+)?tags|^allowed\s+html\s+tags|comments\s+powered\s+by\s+disqus""",
     re.IGNORECASE | re.VERBOSE,
 )
 # The form's own lines above that one (its heading, "Name *", "Email *") are at most this many.
