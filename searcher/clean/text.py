@@ -80,7 +80,9 @@ def _line_values(blocks: list[Block], reasons: list[str | None]) -> list[int]:
 
 def _crop_value(block: Block) -> int:
     """story_value, with the words of CJK prose counted (story_value counts spaces, which that
-    prose has none of: its every paragraph would read as one word of furniture)."""
+    prose has none of: its every paragraph would read as one word of furniture); a long line in
+    title case or of link texts run together counts against, as long as it is, and a table's row
+    costs the story what a list's item does."""
     ideographs = len(CJK.findall(block.text))
     if ideographs < bp.PROSE_MIN_WORDS:
         value = story_value(block)
