@@ -484,3 +484,46 @@ def test_the_model_takes_back_no_comment_between_two_signed_ones():
     rules = [None, bp.SIGNATURE_REASON, bp.COMMENT_REASON, bp.SIGNATURE_REASON, bp.COMMENT_REASON]
     judged = [None, bp.SIGNATURE_REASON, None, bp.SIGNATURE_REASON, None]
     assert _no_comments_taken_back(blocks, rules, judged, []) == [*rules[:4], None]
+
+
+STORY_PARAGRAPHS = (
+    "<p>The harbour authority approved the new ferry terminal on Tuesday after three years of public"
+    " hearings, and building work is to start in the spring.</p>"
+    "<p>The terminal will take two ships at once, which the operators say will halve the queues of"
+    " lorries that now stretch back through the town centre on summer weekends.</p>"
+)
+
+
+def test_soft_hyphens_and_word_joiners_are_left_out_of_the_cleaned_text():
+    """A German page sets a soft hyphen every few letters: the cleaned story must say "Mittelalter",
+    so that grep and any tool reading the JSON find the word."""
+    page = (
+        "<html><body><article><h1>Wein aus Bozen</h1><p>Schon im Mit\u00adtel\u00adal\u00adter war der"
+        " St. Mag\u00adda\u00adle\u00adner das Aus\u00adhän\u00adge\u00adschild der Süd\u00adti\u00adro\u00adler"
+        " Wein\u00adwirt\u00adschaft, und weit\u00adhin wur\u00adde das Lob\u00adlied auf den Wein\u2060 gesungen.</p>"
+        "</article></body></html>"
+    )
+    dump = "Wein aus Bozen\n\nSchon im Mit\u00adtel\u00adal\u00adter war es so.\n"
+    for kind, content in (("html", page), ("text", dump)):
+        body = clean_text(content, kind).body
+        assert "Mittelalter" in body
+        assert not {"\u00ad", "\u2060", "\ufeff"} & set(body)
+
+
+def test_a_zero_width_joiner_stays_where_a_script_spells_with_it():
+    assert normalize("می\u200cخواهم") == "می\u200cخواهم"
+
+
+def test_tags_inside_a_script_do_not_make_a_page_too_deep_to_parse():
+    """A theme's script may hold thousands of "<span" strings never closed; a parser reads them as
+    text, so the page keeps its structure: the sidebar's teaser goes, the story stays."""
+    script = "<script>var icons = '" + "<span class=icon>" * 2000 + "';</script>"
+    page = (
+        f"<html><head>{script}</head><body><nav class='menu'><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+        f"<article><h1>New ferry terminal approved</h1>{STORY_PARAGRAPHS}</article>"
+        "<aside><p>The council also voted on Tuesday to close the old swimming baths on Water Street for"
+        " repairs that are to take most of next year.</p></aside></body></html>"
+    )
+    body = clean_text(page, "html").body
+    assert "halve the queues" in body
+    assert "swimming baths" not in body

@@ -10,6 +10,12 @@ from searcher.clean import rules as bp
 
 # C0 and C1 control characters except tab and newline: never story text, and unsafe on a terminal.
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Invisible hints of a page's layout, not of its text: a soft hyphen (where a line may break: German
+# pages set one every few letters, "Mit\u00adtel\u00adal\u00adter"), a word joiner and a zero-width
+# no-break space. Left in, a cleaned story's "Mittelalter" is not found by grep or by another tool
+# reading the JSON. (Zero-width joiners and non-joiners stay: Persian and Indic scripts and emoji
+# spell with them; a zero-width space stays: Thai and Khmer break words with it.)
+LAYOUT_HINTS = dict.fromkeys(map(ord, "\u00ad\u2060\ufeff"))
 
 
 @dataclass(frozen=True)
@@ -26,10 +32,11 @@ class Block:
 
 
 def normalize(text: str) -> str:
-    """Unicode NFC, no control characters, single spaces, one line: what every stored block looks like.
+    """Unicode NFC, no control characters or layout hints, single spaces, one line: what every stored
+    block looks like.
     (split() and join() collapse the same whitespace as re's \\s+ and strip(), str.isspace's, in a
     third of the time, on every block and every dropped element's text.)"""
-    return " ".join(CONTROL_CHARS.sub(" ", unicodedata.normalize("NFC", text)).split())
+    return " ".join(CONTROL_CHARS.sub(" ", unicodedata.normalize("NFC", text.translate(LAYOUT_HINTS))).split())
 
 
 def visible_line(line: str) -> str:

@@ -101,6 +101,9 @@ SKIPPED_STRINGS = (Comment, Doctype, ProcessingInstruction)
 # Real pages nest a few dozen levels; far deeper HTML is an attack or a broken generator, and both
 # parsers take time that grows with depth squared on it, so such a page is read as flat text.
 MAX_DEPTH = 1000
+# An id that names the page's main content (ids are one a page): a sidebar's markup left unclosed
+# above it does not make it the sidebar's.
+MAIN_CONTENT_ID = re.compile(r"(?:main[-_]?)?content|main")
 # (Attributes as one greedy group: a lazy one, to capture a closing "/", took 5 times as long.)
 TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)([^>]*)>")
 TITLE_TAG = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
@@ -227,8 +230,9 @@ def _text_chars(element: Tag) -> int:
 
 def is_thread(head: Survey) -> bool:
     """A page that says it is a discussion thread (a forum's topic, a question and its answers):
-    schema.org DiscussionForumPosting or QAPage in its JSON-LD or microdata, or forum software
-    named as its generator. On such a page the posts are the content, not readers' comments."""
+    schema.org DiscussionForumPosting or QAPage in its JSON-LD or microdata, forum software
+    named as its generator, or a thread's template named on <html> or <body>. On such a page the
+    posts are the content, not readers' comments."""
     if head.thread_type:
         return True
     if any(bp.THREAD_JSON_LD.search(script) for script in head.json_ld):
@@ -238,7 +242,12 @@ def is_thread(head: Survey) -> bool:
 
 
 def _holds_main_story(element: Tag) -> bool:
-    return element.name == "main" or (bool(element.attrs) and element.attrs.get("itemprop") == "articleBody")
+    """<main>, itemprop=articleBody, or the element whose id names the page's main content
+    ("content", "main-content": a theme's wrapper of the story, one a page)."""
+    if element.name == "main":
+        return True
+    attrs = element.attrs
+    return bool(attrs) and (attrs.get("itemprop") == "articleBody" or MAIN_CONTENT_ID.fullmatch(_own_id(attrs).lower()))
 
 
 def close_title(html: str) -> str:
@@ -514,9 +523,11 @@ def flat_page(html: str) -> Page:
 
 
 def nesting_depth(html: str, limit: int) -> int:
-    """How deeply elements nest (stopping once past limit), counted from the tags alone."""
+    """How deeply elements nest (stopping once past limit), counted from the tags alone. Tags inside
+    scripts, styles and templates are text to a parser: a theme's script holding 1,238 "<span"
+    strings never closed made a page of news 1,240 levels deep, and read as flat text."""
     depth = deepest = 0
-    for closing, name, attributes in TAG.findall(html):
+    for closing, name, attributes in TAG.findall(INVISIBLE_BLOCKS.sub("", html)):
         if closing:
             depth = max(depth - 1, 0)
         elif not attributes.endswith("/") and name.lower() not in VOID_TAGS:
@@ -566,6 +577,8 @@ def survey(soup: BeautifulSoup) -> Survey:
             found.has_article = True
         if not found.thread_type and attrs and "itemtype" in attrs:
             found.thread_type = bool(bp.THREAD_ITEMTYPE.search(str(attrs["itemtype"])))
+        if not found.thread_type and attrs and name in ("html", "body"):
+            found.thread_type = bool(bp.THREAD_TEMPLATE.search(_attribute_words(attrs)))
         if name in INVISIBLE_SET:
             found.invisible.append(tag)
             if _is_json_ld(name, attrs):
@@ -596,6 +609,11 @@ def survey(soup: BeautifulSoup) -> Survey:
             href = tag.get("href")
             found.canonical = href if isinstance(href, str) else None
     return found
+
+
+def _attribute_words(attrs: dict) -> str:
+    """An element's attribute values as one string (class lists joined)."""
+    return " ".join(" ".join(value) if isinstance(value, list) else str(value) for value in attrs.values())
 
 
 def rendered_text(element: Tag) -> str:
@@ -1094,8 +1112,8 @@ def _holds_no_story(element: Tag, thread: bool = False) -> bool:
 
 def _inside_furniture(element: Tag, known: dict[int, bool], thread: bool = False) -> bool:
     """Whether an element is, or sits in, a comment section, footer or sidebar (cached in `known`).
-    A <main> or itemprop=articleBody is never furniture's: inside a menu or a footer, it was
-    misnested (an element left unclosed above it), and it holds the story. (Not <article>: sidebars
+    A <main>, itemprop=articleBody or id="content" is never furniture's: inside a menu, a sidebar
+    or a footer, it was misnested (an element left unclosed above it), and it holds the story. (Not <article>: sidebars
     and comment sections hold teasers and comments as articles.)"""
     chain = []
     for ancestor in [element, *element.parents]:

@@ -428,7 +428,10 @@ TEXT_NO_COMMENTS = re.compile(
 )
 # A cookie banner's text, which HTML knows by its class ("cookie", "consent"): the site speaking of
 # its own cookies ("This website uses cookies to improve your experience", "Necessary cookies are
-# absolutely essential for the website to function"), never a story's sentence about them.
+# absolutely essential for the website to function"), never a story's sentence about them; and a
+# consent manager's purposes ("The technical storage or access is strictly necessary for ...", as
+# WordPress's Complianz words each in every language it ships), a story's length of them at a
+# page's end.
 TEXT_COOKIE_NOTICE = re.compile(
     r"""\b(?:(?:this|our)\s+(?:web\s*)?site\s+uses\s+cookies|we\s+use\s+cookies|we\s+(?:and\s+our\s+partners\s+)?use\s+cookies
         |cookies?\s+(?:policy|settings|preferences)\b|necessary\s+cookies|accept\s+(?:all\s+)?cookies
@@ -440,7 +443,11 @@ TEXT_COOKIE_NOTICE = re.compile(
         |ce\s+site\s+utilise\s+des\s+cookies|nous\s+utilisons\s+des\s+cookies|accepter\s+(?:tous\s+)?les\s+cookies
         |este\s+sitio\s+(?:web\s+)?utiliza\s+cookies|utilizamos\s+cookies|usamos\s+cookies
         |aceptar\s+(?:todas\s+las\s+)?cookies|questo\s+sito\s+(?:web\s+)?utilizza\s+(?:i\s+)?cookie|utilizziamo\s+(?:i\s+)?cookie
-        |ta\s+strona\s+(?:u[żz]ywa|wykorzystuje)\s+(?:plik[óo]w\s+)?cookies?)""",
+        |ta\s+strona\s+(?:u[żz]ywa|wykorzystuje)\s+(?:plik[óo]w\s+)?cookies?
+        |technical\s+storage\s+or\s+access|technische\s+speicherung\s+oder\s+(?:der|den)\s+zug(?:ang|riff)
+        |stockage\s+ou\s+l.acc[eè]s\s+technique|almacenamiento\s+o\s+(?:el\s+)?acceso\s+t[eé]cnico
+        |archiviazione\s+tecnica\s+o\s+l.accesso|technische\s+opslag\s+of\s+toegang
+        |przechowywanie\s+(?:lub|albo)\s+dost[eę]p\s+techniczny)""",
     re.IGNORECASE | re.VERBOSE,
 )
 COOKIE_NOTICE_MAX_WORDS = 150  # a banner's paragraph explaining its cookies runs to about a hundred
@@ -517,8 +524,12 @@ PHOTO_STORY_SHARE = 2.0
 FIGURE_CONTENT = ["table", "blockquote"]
 # Class or id words of furniture that no story container carries ("article-comments" is comments).
 # Comment sections, and readers' reviews on shop and product pages ("reviews", a review widget).
+# A live ticker's entries ("live-match-comment", "livecomments": a match's minute-by-minute
+# commentary) are the story, not readers' comments.
 COMMENT_CLASS = re.compile(
-    r"comment|disqus|respond|replies|discussion|review[-_]?widg|jdgm-rev|(?:product|customer|user)[-_]?reviews", re.I
+    r"(?<!live)(?<!live-)(?<!live_)(?<!match-)comment|disqus|respond|replies|discussion|review[-_]?widg|jdgm-rev"
+    r"|(?:product|customer|user)[-_]?reviews",
+    re.I,
 )
 # Cookie and privacy notices, and a box shown over the page (an "overlay", WordPress's Popup
 # Maker's "popmake": a survey, a sign-up), which hides its text until opened: never a story's
@@ -571,6 +582,10 @@ SIDEBAR_NAME = re.compile(r"(?<![\w-])sidebar(?![\w-])")
 _THREAD_TYPES = r"(?:DiscussionForumPosting|QAPage)"
 THREAD_JSON_LD = re.compile(rf'"@type"\s*:\s*\[?\s*"(?:https?://schema\.org/)?{_THREAD_TYPES}"')
 THREAD_ITEMTYPE = re.compile(rf"schema\.org/{_THREAD_TYPES}\b")
+# Forum software's page template named on <html> or <body>: XenForo's data-template="thread_view",
+# phpBB's "section-viewtopic", vBulletin's "showthread" (31 of WCXB's 112 forum pages, none of its
+# 1,327 other pages).
+THREAD_TEMPLATE = re.compile(r"thread[_-]?view|viewtopic|showthread|forum[_-]?(?:discussion|topic|thread)", re.I)
 FORUM_SOFTWARE = re.compile(
     r"(?:discourse|vbulletin|phpbb|xenforo|invision|mybb|simple\s+machines|smf|nodebb|flarum|vanilla)\b", re.I
 )
