@@ -83,6 +83,14 @@ def test_a_list_of_other_headlines_after_the_story_is_dropped():
     assert result.body.endswith("talks with two other senior players were going well.")
 
 
+@pytest.mark.parametrize("heading", ["More Great Gazette Stories", "Other local news", "Latest sport headlines"])
+def test_a_related_heading_naming_the_site_or_the_section_drops_the_list_below_it(heading: str):
+    page = (GOLDEN / "related-headlines.html").read_text(encoding="utf-8")
+    page = page.replace("<p>Other news:</p>", f"<p>{heading}</p>")
+    body = clean(SourceDocument("p", Path("p.html"), "html", page)).body
+    assert heading not in body and "Goalkeeper ruled out" not in body
+
+
 def test_a_subheading_that_reads_like_a_related_list_stays_when_prose_follows():
     page = (GOLDEN / "related-headlines.html").read_text(encoding="utf-8")
     lead = "<p>Other news:</p>"

@@ -322,10 +322,10 @@ STORY_CHARS_ABOVE_COMMENTS = 800
 COMMENT_HEADING_MAX_CHARS = 80
 
 # The heading of a list of other articles below (or beside) the story: "Other news:", "More
-# articles in Soccer", "Don't Miss", "You may also like". What follows it, while it reads as
+# articles in Soccer", "More Great WIRED Stories", "Don't Miss", "You may also like". What follows it, while it reads as
 # headlines (no sentence's end), goes with it, once a story's worth of prose lies above.
 RELATED_SECTION = re.compile(
-    rf"""^(?:{_RELATED_ELSEWHERE}|(?:other|more|latest|top|related|recent|popular|further)\s+(?:news|stories|articles|headlines|posts|reads?|coverage)
+    rf"""^(?:{_RELATED_ELSEWHERE}|(?:other|more|latest|top|related|recent|popular|further)\s+(?:[\w'’-]+\s+){{0,2}}?(?:news|stories|articles|headlines|posts|reads?|coverage)
             (?:\s+(?:in|from|on|about)\s+\S+(?:\s+\S+){{0,3}})?
         |more\s+(?:in|from|on)\s+\S+(?:\s+\S+){{0,3}}|don'?t\s+miss(?:\s+(?:this|these))?|internal\s+links|elsewhere\s+on\s+\S+(?:\s+\S+){{0,3}}
         |you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy|be\s+interested\s+in)|recommended(?:\s+for\s+you)?
