@@ -527,3 +527,20 @@ def test_tags_inside_a_script_do_not_make_a_page_too_deep_to_parse():
     body = clean_text(page, "html").body
     assert "halve the queues" in body
     assert "swimming baths" not in body
+
+
+def test_a_section_marked_as_carrying_ads_is_the_story_not_an_ad():
+    """A review's sections may say in a modifier that ads sit among them ("Report__Section--Ads",
+    "has-ads"): they are the story; an ad slot is still an ad."""
+    sections = "".join(
+        f"<section class='{cls}'><h2>Part {n}</h2>{STORY_PARAGRAPHS}</section>"
+        for n, cls in enumerate(("Report__Section Report__Section--Ads", "Report__Section has-ads"), start=1)
+    )
+    page = (
+        f"<html><body><article><h1>The new ferry terminal, reviewed</h1>{sections}"
+        "<div class='ad-slot'><p>Book your summer crossing now and save twenty percent on every"
+        " cabin before the end of the month.</p></div></article></body></html>"
+    )
+    body = clean_text(page, "html").body
+    assert body.count("halve the queues") == 2
+    assert "Book your summer crossing" not in body

@@ -559,7 +559,10 @@ FURNITURE_CLASS = [
     # blocks it builds the whole page from, the story's included, not a sidebar's.
     (re.compile(r"sidebar|(?<!elementor-)(?<!siteorigin-)(?<!so-)widget|popular|trending|most-read", re.I), "sidebar"),
     (re.compile(r"cookie|consent|gdpr|subscribe|newsletter|signup|paywall|modal|popup", re.I), "banner"),
-    (re.compile(r"(?<![a-z])(?:ads?|advert\w*|sponsor\w*|promo\w*|banner)(?![a-z])", re.I), "advertisement"),
+    # (Not a modifier saying the element carries ads among its own text: "TestReport__Section--Ads",
+    # "has-ads", "with-ads" are a review's sections.)
+    (re.compile(r"(?<![a-z])(?<!--)(?<!has-)(?<!with-)(?:ads?|advert\w*|sponsor\w*|promo\w*|banner)(?![a-z])", re.I),
+     "advertisement"),
     (re.compile(r"caption|credit", re.I), CAPTION_REASON),
     (re.compile(r"byline|author|dateline", re.I), "byline"),
 ]
