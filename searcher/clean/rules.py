@@ -561,8 +561,10 @@ FURNITURE_CLASS = [
     (re.compile(r"cookie|consent|gdpr|subscribe|newsletter|signup|paywall|modal|popup", re.I), "banner"),
     # (Not a modifier saying the element carries ads among its own text: "TestReport__Section--Ads",
     # "has-ads", "with-ads" are a review's sections.)
-    (re.compile(r"(?<![a-z])(?<!--)(?<!has-)(?<!with-)(?:ads?|advert\w*|sponsor\w*|promo\w*|banner)(?![a-z])", re.I),
-     "advertisement"),
+    (
+        re.compile(r"(?<![a-z])(?<!--)(?<!has-)(?<!with-)(?:ads?|advert\w*|sponsor\w*|promo\w*|banner)(?![a-z])", re.I),
+        "advertisement",
+    ),
     (re.compile(r"caption|credit", re.I), CAPTION_REASON),
     (re.compile(r"byline|author|dateline", re.I), "byline"),
 ]
