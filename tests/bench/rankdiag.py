@@ -95,11 +95,11 @@ def model_runs(model: Model, setting: object) -> dict[str, list[str]]:
 def diagnose(collection: Collection, peer: str, work: Path, worst: int, depths: list[int]) -> dict:
     """Per-query scores of searcher, the peer and the ablations; the worst losses described."""
     index = searcher_index(collection, work)
-    engine = per_query(searcher_runs(index, collection.queries), collection)
+    engine_runs = searcher_runs(index, collection.queries)
+    engine = per_query(engine_runs, collection)
     peer_runs = PEERS[PEER_NAMES[peer]](collection)
     theirs = per_query(peer_runs, collection)
     model = Model(collection, index)
-    engine_runs = searcher_runs(index, collection.queries)
     variants = {name: per_query(model_runs(model, s), collection) for name, s in ablations().items()}
     gaps = sorted(collection.qrels, key=lambda q: engine[q] - theirs[q])
     losses = []
