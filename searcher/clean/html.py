@@ -764,9 +764,22 @@ def furniture_reason(tag: Tag, thread: bool = False) -> str | None:
     if not names:
         return None
     reason = _names_reason(names, thread)
+    if thread and reason != _names_reason(names, False) and _under_question_or_answer(tag):
+        reason = _names_reason(names, False)  # a post's comments, not a post
     if reason is NAMES_CONTENT:
         return "navigation" if tag.attrs.get("role") == "navigation" else None
     return reason
+
+
+def _under_question_or_answer(tag: Tag) -> bool:
+    """Whether the nearest microdata item around tag (a post itself may wear a comment class) is a
+    Q&A page's question or answer: its comment-classed parts are that post's comments."""
+    if bp.QA_POST_ITEMTYPE.search(str(tag.attrs.get("itemtype", ""))):
+        return False
+    for parent in tag.parents:
+        if parent.attrs and "itemtype" in parent.attrs:
+            return bool(bp.QA_POST_ITEMTYPE.search(str(parent.attrs["itemtype"])))
+    return False
 
 
 NAMES_CONTENT = "names the content"  # _names_reason's verdict for names that also name the content

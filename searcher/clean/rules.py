@@ -587,6 +587,10 @@ SIDEBAR_NAME = re.compile(r"(?<![\w-])sidebar(?![\w-])")
 _THREAD_TYPES = r"(?:DiscussionForumPosting|QAPage)"
 THREAD_JSON_LD = re.compile(rf'"@type"\s*:\s*\[?\s*"(?:https?://schema\.org/)?{_THREAD_TYPES}"')
 THREAD_ITEMTYPE = re.compile(rf"schema\.org/{_THREAD_TYPES}\b")
+# A question or an answer of a Q&A page (schema.org microdata). The comments under such a post
+# (Stack Exchange's "comment-copy" lines) are readers' remarks, not posts: WCXB's forum gold and
+# trafilatura-eval's comment index both leave them out.
+QA_POST_ITEMTYPE = re.compile(r"schema\.org/(?:Question|Answer)\b")
 # Forum software's page template named on <html> or <body>: XenForo's data-template="thread_view",
 # phpBB's "section-viewtopic", vBulletin's "showthread" (31 of WCXB's 112 forum pages, none of its
 # 1,327 other pages).
