@@ -366,6 +366,13 @@ def test_a_comment_forms_title_below_a_short_post_drops_the_form_and_not_the_pos
         ],
         ["{ 0 comments… add one now }", "Name", "E-mail", 'You may use these HTML tags and attributes: <a href="">'],
         ["blog comments powered by Disqus"],
+        [
+            "Hinterlasse einen Kommentar",
+            "Möchtest du eigene Bilder anhängen?",
+            "Meinen Namen, Email und Website in diesem Browser speichern, bis ich wieder kommentiere.",
+        ],
+        ["Enregistrer mon nom, mon e-mail et mon site dans le navigateur pour mon prochain commentaire."],
+        ["Guardar mi nombre, correo electrónico y web en este navegador para la próxima vez que comente."],
     ],
 )
 def test_a_comment_form_that_speaks_of_itself_goes_with_all_below_it(form: list[str]):

@@ -258,7 +258,7 @@ COMMENT_SECTION_START = re.compile(
         |{_CANCEL_REPLY}
         |comments?(?:\s*\(\d+\))?|leave\s+a\s+(?:comment|reply)|post\s+a\s+comment|add\s+(?:a\s+|your\s+)?comment
         |join\s+the\s+(?:conversation|discussion)|what\s+do\s+you\s+think\??|show\s+comments
-        |kommentare?(?:\s*\(\d+\))?|schreibe?\s+einen\s+kommentar|kommentar\s+(?:schreiben|verfassen|abgeben)
+        |kommentare?(?:\s*\(\d+\))?|schreibe?\s+einen\s+kommentar|hinterlasse\s+einen\s+kommentar|kommentar\s+(?:schreiben|verfassen|abgeben)
         |leserkommentare|ihre\s+meinung|commentaires?|laisser\s+un\s+commentaire|comentarios?|deja\s+un\s+comentario
         |komentarze?|dodaj\s+komentarz|coment[áa]rios?|deixe\s+(?:um|seu)\s+coment[áa]rio)\s*[:»›]?\s*$""",
     re.IGNORECASE | re.VERBOSE,
@@ -266,12 +266,15 @@ COMMENT_SECTION_START = re.compile(
 STORY_WORDS_ABOVE_COMMENTS = 150
 # What a comment form says about itself ("Your email address will not be published. Required fields
 # are marked *", "Notify me of follow-up comments by email", "Your comment has not yet been posted",
-# "You may use these HTML tags", Disqus's "comments powered by Disqus"), in the sets' languages: in
+# "You may use these HTML tags", Disqus's "comments powered by Disqus", WordPress's "Save my name,
+# email, and website in this browser for the next time I comment"), in the sets' languages: in
 # a text dump, the form's place, whatever its heading.
 TEXT_COMMENT_FORM = re.compile(
     r"""\byour\s+(?:comment\s+(?:has|could|will|is)|e-?mail\s+(?:address\s+)?will\s+not\s+be\s+published)
         |required\s+fields\s+are\s+marked|notify\s+me\s+of\s+(?:follow-up\s+comments|new\s+posts)
-        |save\s+my\s+name,?\s+e-?mail|(?:deine|ihre)\s+e-mail-adresse\s+wird\s+nicht\s+ver[öo]ffentlicht
+        |save\s+my\s+name,?\s+e-?mail|meinen\s+namen,?\s+(?:meine\s+)?e-?mail|enregistrer\s+mon\s+nom,?\s+(?:mon\s+)?(?:e-?mail|adresse)
+        |guardar\s+mi\s+nombre,?\s+(?:mi\s+)?correo|salva\s+il\s+mio\s+nome,?\s+e-?mail|mijn\s+naam,?\s+e-?mail
+        |(?:deine|ihre)\s+e-mail-adresse\s+wird\s+nicht\s+ver[öo]ffentlicht
         |erforderliche\s+felder\s+sind|votre\s+adresse\s+(?:e-?mail|de\s+messagerie)\s+ne\s+sera\s+pas\s+publi[ée]e
         |les\s+champs\s+obligatoires\s+sont|tu\s+direcci[óo]n\s+de\s+correo\s+electr[óo]nico\s+no\s+ser[áa]\s+publicada
         |los\s+campos\s+obligatorios\s+est[áa]n
