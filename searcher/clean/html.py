@@ -764,8 +764,8 @@ def furniture_reason(tag: Tag, thread: bool = False) -> str | None:
     if not names:
         return None
     reason = _names_reason(names, thread)
-    if thread and reason != _names_reason(names, False) and _under_question_or_answer(tag):
-        reason = _names_reason(names, False)  # a post's comments, not a post
+    if thread and reason != (unthreaded := _names_reason(names, False)) and _under_question_or_answer(tag):
+        reason = unthreaded  # a post's comments, not a post
     if reason is NAMES_CONTENT:
         return "navigation" if tag.attrs.get("role") == "navigation" else None
     return reason
