@@ -283,3 +283,24 @@ def verdicts_fingerprint() -> str:
         rounded = [[round(value, 6) for value in row] for row in rows]
         digest.update(json.dumps([page.name, reasons, rounded]).encode())
     return digest.hexdigest()[:16]
+
+
+def crop_fingerprint() -> str:
+    """What the text crop's model was fed, on our own golden pages (the text ones, and the HTML
+    ones flattened to one line a block): every line's verdict before the crop and its features.
+    The model file records it when trained; a change to those rules or features changes it, and
+    the model is stale until retrained (tests/bench/train_crop.py)."""
+    import hashlib
+
+    from searcher.clean.blocks import text_paragraphs
+    from searcher.clean.classify import verdicts_before_crop
+    from searcher.clean.stretch import crop_features
+
+    digest = hashlib.sha256()
+    for page in sorted(p for p in GOLDEN.iterdir() if p.suffix in (".html", ".txt")):
+        content = page.read_text(encoding="utf-8")
+        blocks = text_paragraphs(flatten(content) if page.suffix == ".html" else content)
+        reasons = verdicts_before_crop(blocks, True)
+        rounded = [[round(value, 6) for value in row] for row in crop_features(blocks, reasons)]
+        digest.update(json.dumps([page.name, reasons, rounded]).encode())
+    return digest.hexdigest()[:16]

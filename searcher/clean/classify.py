@@ -13,6 +13,7 @@ from searcher.clean import rules as bp
 from searcher.clean.blocks import Block, normalize
 from searcher.clean.judge import PageSignals, judge
 from searcher.clean.rules import HEADING_TAGS
+from searcher.clean.stretch import line_values
 
 if TYPE_CHECKING:
     from searcher.clean.html import Outside
@@ -141,6 +142,18 @@ def rule_verdicts(blocks: list[Block], title: str, page_like: bool, thread: bool
     story's stretch and the headline above it. On a thread (a page that says it is one: html.py
     is_thread) the posts are the content: only the lines of its furniture go ("Reply", "Report"),
     not the posts below a "12 replies" heading."""
+    reasons = verdicts_before_crop(blocks, page_like, thread)
+    if page_like:
+        start = crop_to_story(blocks, reasons, line_values(blocks, reasons))
+        headline = headline_above(blocks, reasons, start) if not title else None
+        if headline is not None:
+            reasons[headline] = None
+    return reasons
+
+
+def verdicts_before_crop(blocks: list[Block], page_like: bool, thread: bool = False) -> list[str | None]:
+    """The rules' verdicts on each block before a scraped text is cropped to its story's stretch
+    (what the crop's model is trained on and judges from)."""
     reasons = [drop_reason(block) for block in blocks]
     if page_like:
         drop_cookie_notices(blocks, reasons)
@@ -151,10 +164,6 @@ def rule_verdicts(blocks: list[Block], title: str, page_like: bool, thread: bool
     _drop_related_sections(blocks, reasons)
     if page_like:
         drop_text_furniture(blocks, reasons)
-        start = crop_to_story(blocks, reasons)
-        headline = headline_above(blocks, reasons, start) if not title else None
-        if headline is not None:
-            reasons[headline] = None
     return reasons
 
 

@@ -29,15 +29,15 @@ LONG_GAP_LINES = 9
 CJK_SENTENCE_CLOSE = re.compile(r"[。！？][」』”’）)]*\s*$")
 
 
-def crop_to_story(blocks: list[Block], reasons: list[str | None]) -> int:
+def crop_to_story(blocks: list[Block], reasons: list[str | None], values: list[float]) -> int:
     """Drops what lies outside the story's stretch of a scraped page; returns where the story starts.
 
     The stretch is the run of blocks with the greatest sum of values, prose counting for its words
     and every other block against (the idea of Finn's Body Text Extraction): menus and footers
     around a story are short lines, and a short line inside it (a subheading) is outweighed by the
-    paragraphs on both sides. A text with no prose at all is left whole.
+    paragraphs on both sides. A text with no prose at all is left whole. Each line's value is
+    given (stretch.py line_values: a trained model's belief times the line's words).
     """
-    values = _line_values(blocks, reasons)
     best = (0, 0, 0)  # (sum, start, end)
     total, start = 0, 0
     for i, value in enumerate(values):
@@ -59,12 +59,12 @@ def crop_to_story(blocks: list[Block], reasons: list[str | None]) -> int:
     return first
 
 
-def _line_values(blocks: list[Block], reasons: list[str | None]) -> list[int]:
-    """Each line's value for the story (see story_value); the lines of a hard-wrapped paragraph
-    (long lines running on without a sentence's end, the last one ending it, as in newswire text)
-    all count as the prose they are."""
+def rule_line_values(blocks: list[Block], reasons: list[str | None]) -> list[int]:
+    """Each line's value for the story by hand-set rules (see crop_value), one of the crop's
+    model's features; the lines of a hard-wrapped paragraph (long lines running on without a
+    sentence's end, the last one ending it, as in newswire text) all count as the prose they are."""
     values = [
-        _crop_value(block) if reason is None else -bp.NON_PROSE_COST
+        crop_value(block) if reason is None else -bp.NON_PROSE_COST
         for block, reason in zip(blocks, reasons, strict=True)
     ]
     start = 0
@@ -78,7 +78,17 @@ def _line_values(blocks: list[Block], reasons: list[str | None]) -> list[int]:
     return values
 
 
-def _crop_value(block: Block) -> int:
+def _runs_on(block: Block, reason: str | None) -> bool:
+    """A line that a hard-wrapped paragraph continues: long, unfinished, no blank line after it."""
+    return (
+        reason is None
+        and not block.followed_by_blank
+        and len(block.text) >= bp.WRAPPED_MIN_CHARS
+        and not bp.SENTENCE_CLOSE.search(block.text)
+    )
+
+
+def crop_value(block: Block) -> int:
     """story_value, with the words of CJK prose counted (story_value counts spaces, which that
     prose has none of: its every paragraph would read as one word of furniture); a long line in
     title case or of link texts run together counts against, as long as it is, and a table's row
@@ -113,16 +123,6 @@ def glues_links(text: str) -> bool:
     """Whether a line is link texts run together (see GLUED)."""
     joins = len(GLUED.findall(text))
     return joins >= GLUED_ALWAYS_JOINS or (joins >= GLUED_MIN_JOINS and joins >= GLUED_SHARE * (text.count(" ") + 1))
-
-
-def _runs_on(block: Block, reason: str | None) -> bool:
-    """A line that a hard-wrapped paragraph continues: long, unfinished, no blank line after it."""
-    return (
-        reason is None
-        and not block.followed_by_blank
-        and len(block.text) >= bp.WRAPPED_MIN_CHARS
-        and not bp.SENTENCE_CLOSE.search(block.text)
-    )
 
 
 def _main_stretch(
