@@ -301,6 +301,6 @@ def crop_fingerprint() -> str:
         content = page.read_text(encoding="utf-8")
         blocks = text_paragraphs(flatten(content) if page.suffix == ".html" else content)
         reasons = verdicts_before_crop(blocks, True)
-        rounded = [[round(value, 6) for value in row] for row in crop_features(blocks, reasons)]
+        rounded = [row and [round(value, 6) for value in row] for row in crop_features(blocks, reasons)]
         digest.update(json.dumps([page.name, reasons, rounded]).encode())
     return digest.hexdigest()[:16]

@@ -8,9 +8,10 @@ value is its words times how sure a small model is that it is story (2 (p - t)),
 offline from the extraction sets' gold text with leave-one-dataset-out validation
 (tests/bench/train_crop.py) and read in plain Python from crop_model.json.
 
-The features leave out the stopword lists on purpose (they cover six languages, and a model leaning
-on them would take a Russian or Arabic story for furniture): a line's share of the page's own most
-frequent short words stands in for them, in any language written with spaces.
+The stopword lists cover six languages: beside a line's share of their words, its share of the
+page's own most frequent short words says the same in any language written with spaces, and the
+hand-set value the model's is averaged with keeps prose in other languages prose (a Russian or Latin
+paragraph is kept: a test).
 """
 
 from __future__ import annotations
@@ -88,12 +89,15 @@ def _signed_log(value: float) -> float:
     return math.copysign(math.log1p(abs(value)), value)
 
 
-def crop_features(blocks: list[Block], reasons: list[str | None]) -> list[list[float]]:
-    """One row of CROP_FEATURES per line, from the rules' verdicts before the crop (the trainer
-    calls this too, so both see the same numbers)."""
+def crop_features(
+    blocks: list[Block], reasons: list[str | None], rule_values: list[int] | None = None
+) -> list[list[float] | None]:
+    """One row of CROP_FEATURES per line the rules keep (None for a line they drop: its value is
+    fixed), from their verdicts before the crop (the trainer calls this too, so both see the same
+    numbers); `rule_values` are text.py's rule_line_values, when already computed."""
     words = [line_words(block) for block in blocks]
     kept = [reason is None for reason in reasons]
-    rule_values = rule_line_values(blocks, reasons)
+    rule_values = rule_values if rule_values is not None else rule_line_values(blocks, reasons)
     kept_words = [w if k else 0 for w, k in zip(words, kept, strict=True)]
     prose_words = [w if v > 0 else 0 for w, v in zip(words, rule_values, strict=True)]
     total_kept = sum(kept_words)
@@ -101,10 +105,14 @@ def crop_features(blocks: list[Block], reasons: list[str | None]) -> list[list[f
     common = _common_words(blocks)
     rows, above = [], 0
     for i, block in enumerate(blocks):
+        if not kept[i]:
+            rows.append(None)
+            continue
         text = block.text
         low, high = max(0, i - NEIGHBOURHOOD), min(len(blocks), i + NEIGHBOURHOOD + 1)
         around = sum(words[low:high]) or 1
         tokens = WORD.findall(text)
+        lowered = WORD.findall(text.lower()) if text.isascii() else [token.lower() for token in tokens]
         n = len(tokens) or 1
         rows.append(
             [
@@ -123,8 +131,8 @@ def crop_features(blocks: list[Block], reasons: list[str | None]) -> list[list[f
                 float(block.table_row),
                 float(block.followed_by_blank),
                 len(CJK.findall(text)) / max(len(text), 1),
-                sum(token.lower() in common for token in tokens) / n,
-                sum(token.lower() in bp.STOPWORDS for token in tokens) / n,
+                sum(map(common.__contains__, lowered)) / n,
+                sum(map(bp.STOPWORDS.__contains__, lowered)) / n,
                 math.log(counts[text]),
                 i / len(blocks),
                 float(i > 0 and kept[i - 1]),
@@ -168,8 +176,8 @@ def line_values(blocks: list[Block], reasons: list[str | None], model: dict | No
     model = model or shipped_crop_model()["model"]
     threshold = model.get("threshold", 0.5)
     values = []
-    rows = crop_features(blocks, reasons)
-    for block, reason, row, rule in zip(blocks, reasons, rows, rule_line_values(blocks, reasons), strict=True):
+    rules = rule_line_values(blocks, reasons)
+    for block, reason, row, rule in zip(blocks, reasons, crop_features(blocks, reasons, rules), rules, strict=True):
         if reason is not None:
             values.append(-float(bp.NON_PROSE_COST))
             continue
