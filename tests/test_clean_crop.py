@@ -4,15 +4,13 @@ the rules and features it was trained on, and choosing the story's stretch of a 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from extraction import crop_fingerprint
+from test_clean_text import clean_text
 
-from searcher.clean import clean
 from searcher.clean.blocks import text_paragraphs
 from searcher.clean.classify import verdicts_before_crop
 from searcher.clean.stretch import CROP_FEATURES, CROP_MODEL_FILE, line_values
-from searcher.models import SourceDocument
 
 RETRAIN = "python tests/bench/train_crop.py --no-validate"
 
@@ -26,10 +24,6 @@ STORY = [
     "turned away, though several were waiting at anchor off the coast.",
 ]
 FOOTER = ["About us", "Contact", "Privacy policy", "Terms of use", "© 2026 Harbour Times"]
-
-
-def text_result(text: str):  # noqa: ANN201 - a CleanedDocument
-    return clean(SourceDocument("page", Path("page.txt"), "text", text))
 
 
 def test_the_model_file_is_small_and_scores_the_features_the_crop_computes():
@@ -53,7 +47,7 @@ def test_prose_speaks_for_the_story_and_menu_lines_against_it():
 
 
 def test_a_scraped_page_keeps_its_story_and_drops_its_menus_and_footer():
-    result = text_result("\n".join([*MENU, "", "Dockers strike over automation plan", "", *STORY, "", *FOOTER]))
+    result = clean_text("\n".join([*MENU, "", "Dockers strike over automation plan", "", *STORY, "", *FOOTER]))
     assert list(result.paragraphs) == STORY
     assert result.title == "Dockers strike over automation plan"
 
@@ -69,5 +63,5 @@ def test_a_story_in_a_language_without_stopword_lists_is_kept():
         "терминалов, и погрузка контейнеровозов остановилась почти на весь день."
     )
     for paragraph in (latin, russian):
-        result = text_result("\n".join(["Test document title", "", paragraph]))
+        result = clean_text("\n".join(["Test document title", "", paragraph]))
         assert list(result.paragraphs) == [paragraph]

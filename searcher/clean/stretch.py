@@ -18,19 +18,16 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections import Counter
 from functools import cache
 from pathlib import Path
 
 from searcher.clean import rules as bp
 from searcher.clean.blocks import Block
-from searcher.clean.judge import story_probability
+from searcher.clean.judge import PUNCTUATION, WORD, story_probability
 from searcher.clean.text import CJK, CJK_CHARS_PER_WORD, glues_links, is_list_line, is_title_cased, rule_line_values
 
 CROP_MODEL_FILE = Path(__file__).with_name("crop_model.json")
-WORD = re.compile(r"\w+")
-PUNCTUATION = re.compile(r"[,.;:!?]")
 NEIGHBOURHOOD = 3  # lines on each side whose shape says what surrounds a line
 COMMON_WORDS = 20  # a page's most frequent words of at most COMMON_WORD_CHARS: its function words
 COMMON_WORD_CHARS = 4

@@ -32,13 +32,14 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from clean import searcher_html, searcher_text  # noqa: E402
+from clean import searcher_text  # noqa: E402
 from common import table, write_json  # noqa: E402
 from extraction import crop_fingerprint, flatten, flatten_inner_text, flatten_text_browser  # noqa: E402
 from train_blocks import (  # noqa: E402
     SETS,
     TRAIN_PAGES,
     WORD,
+    _clean_page,
     _train,
     fingerprint,
     gold_labeller,
@@ -124,15 +125,6 @@ def _clean_text(job: tuple[str, str, bool]) -> str:
         return ""
 
 
-def _clean_html(job: tuple[str, bool]) -> str:
-    html, with_title = job
-    try:
-        return searcher_html(html, with_title)
-    except Exception as error:
-        print(f"  {type(error).__name__}: {error}", file=sys.stderr)
-        return ""
-
-
 def validate(examples: dict[str, list], args: argparse.Namespace) -> dict:
     """Leave one set out: the model of the six others crops that set's pages in each flattening."""
     results, rows = {}, []
@@ -142,9 +134,8 @@ def validate(examples: dict[str, list], args: argparse.Namespace) -> dict:
         with_title = spec["metric"] == "snippets"
         model = train(examples, leave_out=name)
         with multiprocessing.Pool(args.workers) as pool:
-            html = dict(
-                zip(pages, pool.map(_clean_html, [(h, with_title) for h in pages.values()], chunksize=8), strict=True)
-            )
+            jobs = [(h, False, with_title) for h in pages.values()]
+            html = dict(zip(pages, pool.map(_clean_page, jobs, chunksize=8), strict=True))
         html_f1 = score(spec["metric"], html, truth)["f1"]
         results[report_name] = {"pages": len(pages), "html": html_f1}
         for threshold in THRESHOLDS:
