@@ -65,3 +65,24 @@ def test_a_story_in_a_language_without_stopword_lists_is_kept():
     for paragraph in (latin, russian):
         result = clean_text("\n".join(["Test document title", "", paragraph]))
         assert list(result.paragraphs) == [paragraph]
+
+
+def test_a_results_table_with_no_prose_is_kept_whole():
+    """A wire service's earnings table is all figures: nothing in it says where a story starts, so
+    none of it goes (the model had cut such tables to their two most sentence-like rows)."""
+    table = [
+        "NORTHERN FREIGHT CORP 4TH QTR NET",
+        "",
+        "Shr one dlr vs 73 cts",
+        "    Net 12.6 mln vs 15.8 mln",
+        "    Revs 337.3 mln vs 315.2 mln",
+        "    Nine mths",
+        "    Shr 3.07 dlrs vs 3.08 dlrs",
+        "    Net 66 mln vs 66.2 mln",
+        "    Revs 1.59 billion vs 997.1 mln",
+        " Reuter",
+    ]
+    result = clean_text("\n".join(table))
+    kept = " ".join(result.paragraphs)
+    assert all(row.strip() in kept for row in table[2:])
+

@@ -35,7 +35,8 @@ def crop_to_story(blocks: list[Block], reasons: list[str | None], values: list[f
     The stretch is the run of blocks with the greatest sum of values, prose counting for its words
     and every other block against (the idea of Finn's Body Text Extraction): menus and footers
     around a story are short lines, and a short line inside it (a subheading) is outweighed by the
-    paragraphs on both sides. A text with no prose at all is left whole. Each line's value is
+    paragraphs on both sides. A text whose best stretch holds no prose (a results table, no
+    story in sight) is left whole. Each line's value is
     given (stretch.py line_values: the mean of rule_line_values and a trained model's value).
     """
     best = (0, 0, 0)  # (sum, start, end)
@@ -47,8 +48,8 @@ def crop_to_story(blocks: list[Block], reasons: list[str | None], values: list[f
         if total > best[0]:
             best = (total, start, i + 1)
     _, first, end = best
-    if end == 0:
-        return 0
+    if not any(reasons[i] is None and crop_value(blocks[i]) > 0 for i in range(first, end)):
+        return 0  # no prose in it (a table of results, a list of figures): nothing says where a story is
     first, end = _main_stretch(blocks, values, reasons, first, end)
     while end < len(blocks) and reasons[end] is None and _lists(blocks[end]):
         end += 1  # a list or table closing the story (results, dates, figures) is part of it
