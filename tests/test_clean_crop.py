@@ -85,4 +85,3 @@ def test_a_results_table_with_no_prose_is_kept_whole():
     result = clean_text("\n".join(table))
     kept = " ".join(result.paragraphs)
     assert all(row.strip() in kept for row in table[2:])
-
