@@ -25,7 +25,7 @@ from pathlib import Path
 from searcher.clean import rules as bp
 from searcher.clean.blocks import Block
 from searcher.clean.judge import PUNCTUATION, WORD, story_probability
-from searcher.clean.text import CJK, CJK_CHARS_PER_WORD, glues_links, is_list_line, is_title_cased, rule_line_values
+from searcher.clean.text import CJK, CJK_CHARS_PER_WORD, rule_line_values
 
 CROP_MODEL_FILE = Path(__file__).with_name("crop_model.json")
 NEIGHBOURHOOD = 3  # lines on each side whose shape says what surrounds a line
@@ -33,7 +33,6 @@ COMMON_WORDS = 20  # a page's most frequent words of at most COMMON_WORD_CHARS: 
 COMMON_WORD_CHARS = 4
 
 CROP_FEATURES = (
-    "kept",
     "words_log",
     "chars_log",
     "sentence_end",
@@ -42,10 +41,6 @@ CROP_FEATURES = (
     "digit_share",
     "capital_share",
     "rule_value",
-    "title_cased",
-    "glued_links",
-    "list_line",
-    "table_row",
     "followed_by_blank",
     "cjk_share",
     "common_word_share",
@@ -53,7 +48,6 @@ CROP_FEATURES = (
     "repeated",
     "position",
     "previous_kept",
-    "next_kept",
     "previous_words_log",
     "next_words_log",
     "previous_rule_value",
@@ -113,19 +107,14 @@ def crop_features(
         n = len(tokens) or 1
         rows.append(
             [
-                float(kept[i]),
                 math.log1p(words[i]),
                 math.log1p(len(text)),
                 float(bool(bp.SENTENCE_CLOSE.search(text))),
                 float(text.rstrip().endswith(("?", "!"))),
                 len(PUNCTUATION.findall(text)) / n,
-                sum(any(c.isdigit() for c in t) for t in tokens) / n,
+                sum(not t.isalpha() and any(map(str.isdigit, t)) for t in tokens) / n,
                 sum(word[:1].isupper() for word in text.split()) / n,
                 _signed_log(rule_values[i]),
-                float(is_title_cased(text)),
-                float(glues_links(text)),
-                float(is_list_line(text)),
-                float(block.table_row),
                 float(block.followed_by_blank),
                 len(CJK.findall(text)) / max(len(text), 1),
                 sum(map(common.__contains__, lowered)) / n,
@@ -133,7 +122,6 @@ def crop_features(
                 math.log(counts[text]),
                 i / len(blocks),
                 float(i > 0 and kept[i - 1]),
-                float(i + 1 < len(blocks) and kept[i + 1]),
                 math.log1p(words[i - 1]) if i > 0 else 0.0,
                 math.log1p(words[i + 1]) if i + 1 < len(blocks) else 0.0,
                 _signed_log(rule_values[i - 1]) if i > 0 else 0.0,
