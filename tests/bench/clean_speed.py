@@ -1,13 +1,15 @@
-"""The HTML cleaner's speed against trafilatura on every extraction set, and a digest of its output
+"""The cleaner's speed against trafilatura on every extraction set, and a digest of its HTML output
 per page, so that a change made for speed can be shown to leave every page's output as it was.
 
 For each set under --data/article-extraction (a fixed sample, as tests/bench/clean.py takes it),
-searcher's HTML mode and trafilatura (comments excluded, skipped when not installed) take turns
-for --rounds passes; each system's speed is its fastest pass (pages are decoded before the clock
-starts); the ratio is trafilatura's time over searcher's, on the clock and in this process's CPU
-time. Each page's cleaned output (title, paragraphs, dropped blocks and their reasons, dates,
-url, site name, no-story verdict) is hashed; --digests FILE writes the hashes, --compare FILE
-checks them against a file written by another checkout and names every page whose output differs.
+searcher's HTML mode, its text mode (on the page flattened one line a block, before the clock) and
+trafilatura (comments excluded, skipped when not installed) take turns for --rounds passes; each
+system's speed is its fastest pass (pages are decoded before the clock starts); the ratio is
+trafilatura's time over searcher's, on the clock and in this process's CPU time, and for text mode
+on the clock (trafilatura's HTML time over searcher's text time). Each page's cleaned output
+(title, paragraphs, dropped blocks and their reasons, dates, url, site name, no-story verdict) is
+hashed; --digests FILE writes the hashes, --compare FILE checks them against a file written by
+another checkout and names every page whose output differs.
 
     python tests/bench/clean_speed.py [--data ../shared/data] [--sample 100] [--sets a,b]
         [--rounds 3] [--digests FILE] [--compare FILE] [--no-peers] [--json FILE]
@@ -30,7 +32,7 @@ sys.path.insert(0, str(HERE.parent.parent))
 sys.path.insert(0, str(HERE.parent))
 from clean import load_aeb, load_trafilatura_eval, trafilatura_extractor  # noqa: E402
 from common import table, write_json  # noqa: E402
-from extraction import WORD_F1_SETS  # noqa: E402
+from extraction import WORD_F1_SETS, flatten  # noqa: E402
 
 from searcher.clean import clean  # noqa: E402
 from searcher.models import CleanedDocument, SourceDocument  # noqa: E402
@@ -52,6 +54,10 @@ SETS: dict[str, tuple[str, Loader]] = {
 
 def searcher_html(html: str) -> CleanedDocument:
     return clean(SourceDocument("page", Path("page.html"), "html", html))
+
+
+def searcher_text(text: str) -> CleanedDocument:
+    return clean(SourceDocument("page", Path("page.txt"), "text", text))
 
 
 def digest(result: CleanedDocument) -> str:
@@ -87,16 +93,22 @@ Speeds = dict[str, tuple[float, float]]  # system: (fastest pass on the clock, f
 
 
 def measure(pages: dict[str, str], rounds: int, peers: bool) -> tuple[dict[str, str], Speeds]:
-    """Digests of searcher's output per page, and each system's fastest pass, clock and CPU."""
-    systems: dict[str, Callable[[str], object]] = {"searcher (HTML)": searcher_html}
+    """Digests of searcher's HTML output per page, and each system's fastest pass, clock and CPU:
+    searcher on the HTML and on the page flattened to text (one line a block, flattened before
+    the clock starts: a user's text dump is already text), trafilatura on the HTML."""
+    flattened = {page: flatten(html) for page, html in pages.items()}
+    systems: dict[str, tuple[Callable[[str], object], dict[str, str]]] = {
+        "searcher (HTML)": (searcher_html, pages),
+        "searcher (text)": (searcher_text, flattened),
+    }
     trafilatura = trafilatura_extractor() if peers else None
     if trafilatura:
-        systems["trafilatura"] = trafilatura
+        systems["trafilatura"] = (trafilatura, pages)
     fastest: Speeds = {}
     digests: dict[str, str] = {}
     for _ in range(rounds):
-        for name, extract in systems.items():
-            outputs, seconds, cpu = timed(extract, pages)
+        for name, (extract, inputs) in systems.items():
+            outputs, seconds, cpu = timed(extract, inputs)
             wall, used = fastest.get(name, (seconds, cpu))
             fastest[name] = (min(seconds, wall), min(cpu, used))
             if name == "searcher (HTML)" and not digests:
@@ -136,17 +148,22 @@ def main() -> None:
         differing += len(changed)
         for page in changed:
             print(f"  {name}: output differs on {page}", file=sys.stderr)
-        ours, theirs = fastest["searcher (HTML)"], fastest.get("trafilatura")
+        ours, text, theirs = fastest["searcher (HTML)"], fastest["searcher (text)"], fastest.get("trafilatura")
         wall_ratio = theirs[0] / ours[0] if theirs else None
         cpu_ratio = theirs[1] / ours[1] if theirs else None
+        text_ratio = theirs[0] / text[0] if theirs else None
         same = "-" if name not in expected else ("yes" if not changed else f"{len(changed)} differ")
         shown = [round(len(pages) / theirs[0], 1), f"{wall_ratio:.2f}x", f"{cpu_ratio:.2f}x"] if theirs else ["-"] * 3
-        rows.append([name, len(pages), round(len(pages) / ours[0], 1), *shown, same])
+        text_shown = [round(len(pages) / text[0], 1), f"{text_ratio:.2f}x" if theirs else "-"]
+        rows.append([name, len(pages), round(len(pages) / ours[0], 1), *shown, *text_shown, same])
         report[name] = {"pages": len(pages), "searcher_pages_per_s": len(pages) / ours[0],
+                        "searcher_text_pages_per_s": len(pages) / text[0],
                         "trafilatura_pages_per_s": len(pages) / theirs[0] if theirs else None,
-                        "ratio": wall_ratio, "cpu_ratio": cpu_ratio, "differing_pages": changed}  # fmt: skip
+                        "ratio": wall_ratio, "cpu_ratio": cpu_ratio, "text_ratio": text_ratio,
+                        "differing_pages": changed}  # fmt: skip
         print(f"  {name}: done", file=sys.stderr)
-    headers = ["set", "pages", "searcher pages/s", "trafilatura pages/s", "ratio", "ratio (CPU)", "output same"]
+    headers = ["set", "pages", "searcher pages/s", "trafilatura pages/s", "ratio", "ratio (CPU)"]
+    headers += ["text pages/s", "text ratio", "output same"]
     print(table(headers, rows))
     if args.digests:
         args.digests.write_text(json.dumps(all_digests, indent=1), encoding="utf-8")
