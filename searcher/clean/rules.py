@@ -269,8 +269,8 @@ STORY_WORDS_ABOVE_COMMENTS = 150
 # "You may use these HTML tags", Disqus's "comments powered by Disqus", WordPress's "Save my name,
 # email, and website in this browser for the next time I comment"), in the sets' languages: in
 # a text dump, the form's place, whatever its heading.
-TEXT_COMMENT_FORM = re.compile(
-    r"""\byour\s+(?:comment\s+(?:has|could|will|is)|e-?mail\s+(?:address\s+)?will\s+not\s+be\s+published)
+TEXT_COMMENT_FORM = re.compile(  # searched on every line: (?=\w)\b lets the engine skip a position at once
+    r"""(?=\w)\b(?:your\s+(?:comment\s+(?:has|could|will|is)|e-?mail\s+(?:address\s+)?will\s+not\s+be\s+published)
         |required\s+fields\s+are\s+marked|notify\s+me\s+of\s+(?:follow-up\s+comments|new\s+posts)
         |save\s+my\s+name,?\s+e-?mail|meinen\s+namen,?\s+(?:meine\s+)?e-?mail|enregistrer\s+mon\s+nom,?\s+(?:mon\s+)?(?:e-?mail|adresse)
         |guardar\s+mi\s+nombre,?\s+(?:mi\s+)?correo|salva\s+il\s+mio\s+nome,?\s+e-?mail|mijn\s+naam,?\s+e-?mail
@@ -278,7 +278,7 @@ TEXT_COMMENT_FORM = re.compile(
         |erforderliche\s+felder\s+sind|votre\s+adresse\s+(?:e-?mail|de\s+messagerie)\s+ne\s+sera\s+pas\s+publi[ée]e
         |les\s+champs\s+obligatoires\s+sont|tu\s+direcci[óo]n\s+de\s+correo\s+electr[óo]nico\s+no\s+ser[áa]\s+publicada
         |los\s+campos\s+obligatorios\s+est[áa]n
-        |^you\s+(?:can|may)\s+use\s+these\s+(?:html\s+)?tags|^allowed\s+html\s+tags|comments\s+powered\s+by\s+disqus""",
+        |^you\s+(?:can|may)\s+use\s+these\s+(?:html\s+)?tags|^allowed\s+html\s+tags|comments\s+powered\s+by\s+disqus)""",
     re.IGNORECASE | re.VERBOSE,
 )
 # The form's own lines above that one (its heading, "Name *", "Email *") are at most this many.
@@ -435,8 +435,8 @@ TEXT_NO_COMMENTS = re.compile(
 # consent manager's purposes ("The technical storage or access is strictly necessary for ...", as
 # WordPress's Complianz words each in every language it ships), a story's length of them at a
 # page's end.
-TEXT_COOKIE_NOTICE = re.compile(
-    r"""\b(?:(?:this|our)\s+(?:web\s*)?site\s+uses\s+cookies|we\s+use\s+cookies|we\s+(?:and\s+our\s+partners\s+)?use\s+cookies
+TEXT_COOKIE_NOTICE = re.compile(  # searched on every short line: (?=\w) skips a position at once
+    r"""(?=\w)\b(?:(?:this|our)\s+(?:web\s*)?site\s+uses\s+cookies|we\s+use\s+cookies|we\s+(?:and\s+our\s+partners\s+)?use\s+cookies
         |cookies?\s+(?:policy|settings|preferences)\b|necessary\s+cookies|accept\s+(?:all\s+)?cookies
         |by\s+continuing\s+to\s+(?:use|browse)\s+(?:this|our|the)\s+(?:web\s*)?site
         |cookie\s+consent|manage\s+(?:cookies?|consent)\b
