@@ -31,6 +31,7 @@ CROP_MODEL_FILE = Path(__file__).with_name("crop_model.json")
 NEIGHBOURHOOD = 3  # lines on each side whose shape says what surrounds a line
 COMMON_WORDS = 20  # a page's most frequent words of at most COMMON_WORD_CHARS: its function words
 COMMON_WORD_CHARS = 4
+MODEL_SHARE = 0.5  # the model's weight in a line's value, the hand-set value's the rest
 
 CROP_FEATURES = (
     "words_log",
@@ -167,5 +168,5 @@ def line_values(blocks: list[Block], reasons: list[str | None], model: dict | No
             values.append(-float(bp.NON_PROSE_COST))
             continue
         value = 2 * (story_probability(model, row) - threshold) * line_words(block)
-        values.append((value + rule) / 2)
+        values.append(MODEL_SHARE * value + (1 - MODEL_SHARE) * rule)
     return values
