@@ -37,8 +37,8 @@ def crop_to_story(blocks: list[Block], reasons: list[str | None], values: list[f
     and every other block against (the idea of Finn's Body Text Extraction): menus and footers
     around a story are short lines, and a short line inside it (a subheading) is outweighed by the
     paragraphs on both sides. A text whose best stretch holds no prose (a results table, no
-    story in sight) is left whole. Each line's value is
-    given (stretch.py line_values: the mean of rule_line_values and a trained model's value).
+    story in sight) is left whole. Each line's value is given (stretch.py line_values: the mean of
+    rule_line_values and a trained model's value).
     """
     best = (0, 0, 0)  # (sum, start, end)
     total, start = 0, 0
